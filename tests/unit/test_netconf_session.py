@@ -1,0 +1,491 @@
+"""The sans-IO NETCONF server session, driven by bytes as a client would send them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import pytest
+from lxml import etree
+from ncclient.devices.junos import JunosDeviceHandler
+from ncclient.operations.rpc import RPCReply as NcRPCReply
+from ncclient.transport.session import HelloHandler, NetconfBase, SessionListener
+from ncclient.transport.ssh import SSHSession
+
+from emulator.netconf.errors import (
+    NETCONF_BASE_NS,
+    ErrorSeverity,
+    ErrorTag,
+    ErrorType,
+    ProtocolError,
+    RpcError,
+)
+from emulator.netconf.framing import FramingMode, ReceiveBuffer, encode
+from emulator.netconf.session import (
+    BASE_1_0,
+    BASE_1_1,
+    DEFAULT_CAPABILITIES,
+    CloseRequested,
+    Event,
+    HelloReceived,
+    NetconfSession,
+    PeerEOF,
+    RpcReceived,
+    RpcReply,
+    SessionState,
+    Violation,
+    local_name,
+    next_state,
+)
+
+NC = f"{{{NETCONF_BASE_NS}}}"
+JUNOS_NS = "http://xml.juniper.net/junos/15.1F5/junos"
+PREAMBLE = "<!-- user lab, class super-user -->"
+
+
+class FakeHandler:
+    """An RpcHandler that records operations and answers from a table of callables."""
+
+    def __init__(self) -> None:
+        self.seen: list[etree._Element] = []
+        self.crash: BaseException | None = None
+
+    def __call__(self, op: etree._Element) -> RpcReply:
+        self.seen.append(op)
+        if self.crash is not None:
+            raise self.crash
+        name = local_name(op)
+        if name == "get-route-engine-information":
+            info = etree.Element("route-engine-information")
+            etree.SubElement(info, "route-engine").text = "master"
+            return RpcReply(body=[info])
+        if name == "lock":
+            return RpcReply(ok=True)
+        raise RpcError("protocol", "operation-failed", message=f"syntax error: {name}")
+
+
+def client_hello(*caps: str, extra: str = "") -> bytes:
+    """Return an EOM-framed client hello listing ``caps``."""
+    body = "".join(f"<capability>{c}</capability>" for c in caps)
+    xml = (
+        f'<?xml version="1.0" encoding="UTF-8"?><hello xmlns="{NETCONF_BASE_NS}">'
+        f"<capabilities>{body}</capabilities>{extra}</hello>"
+    )
+    return encode(xml.encode(), FramingMode.EOM)
+
+
+def rpc(op: str, attrs: str = ' message-id="101"') -> bytes:
+    """Return an unframed namespaced ``<rpc>`` holding ``op``."""
+    return f'<rpc xmlns="{NETCONF_BASE_NS}"{attrs}>{op}</rpc>'.encode()
+
+
+def decode_all(data: bytes, mode: FramingMode) -> list[etree._Element]:
+    """Return every framed message in ``data``, parsed."""
+    buf = ReceiveBuffer(mode)
+    buf.feed(data)
+    out = []
+    while (message := buf.next_message()) is not None:
+        out.append(etree.fromstring(message.strip()))
+    assert not buf.pending
+    return out
+
+
+Factory = Callable[..., NetconfSession]
+
+
+@pytest.fixture
+def handler() -> FakeHandler:
+    return FakeHandler()
+
+
+@pytest.fixture
+def make_session(handler: FakeHandler) -> Factory:
+    def make(*caps: str, **kwargs: object) -> NetconfSession:
+        kwargs.setdefault("reply_nsmap", {"junos": JUNOS_NS})
+        session = NetconfSession(4242, handler, **kwargs)  # type: ignore[arg-type]
+        session.start()
+        session.data_to_send()  # the server hello, checked in its own tests
+        if caps:
+            session.receive_data(client_hello(*caps))
+        return session
+
+    return make
+
+
+def exchange(session: NetconfSession, message: bytes) -> etree._Element:
+    """Send one unframed message in the session's framing; return the one reply."""
+    mode = session.framing
+    session.receive_data(encode(message, mode))
+    (reply,) = decode_all(session.data_to_send(), mode)
+    return reply
+
+
+def errors_of(reply: etree._Element) -> list[etree._Element]:
+    return reply.findall(f"{NC}rpc-error")
+
+
+# --- hello ---------------------------------------------------------------------------------
+
+
+def test_server_hello_is_junos_shaped_eom_framed_with_preamble(handler: FakeHandler) -> None:
+    session = NetconfSession(7478, handler, hello_preamble=PREAMBLE)
+    session.start()
+    wire = session.data_to_send()
+    assert wire.startswith(PREAMBLE.encode() + b"\n<hello")
+    assert wire.endswith(b"]]>]]>")
+    (hello,) = decode_all(wire, FramingMode.EOM)
+    caps = [c.text for c in hello.iter(f"{NC}capability")]
+    assert caps == list(DEFAULT_CAPABILITIES)
+    assert hello.findtext(f"{NC}session-id") == "7478"
+    assert session.state is SessionState.AWAIT_HELLO
+
+
+def test_default_capabilities_are_the_junos_sample_plus_base_1_1() -> None:
+    sample_order = [c for c in DEFAULT_CAPABILITIES if c != BASE_1_1]
+    assert sample_order[0] == BASE_1_0
+    assert sample_order[-2:] == [
+        "http://xml.juniper.net/netconf/junos/1.0",
+        "http://xml.juniper.net/dmi/system/1.0",
+    ]
+    assert "urn:ietf:params:xml:ns:netconf:capability:candidate:1.0" in DEFAULT_CAPABILITIES
+    assert len(DEFAULT_CAPABILITIES) == 14
+
+
+def test_bare_preamble_is_wrapped_and_bad_preamble_refused(handler: FakeHandler) -> None:
+    session = NetconfSession(1, handler, hello_preamble="No zombies were killed")
+    session.start()
+    assert session.data_to_send().startswith(b"<!-- No zombies were killed -->\n")
+    with pytest.raises(ValueError):
+        NetconfSession(1, handler, hello_preamble="a -- b")
+
+
+def test_start_twice_and_data_before_start_are_protocol_errors(handler: FakeHandler) -> None:
+    session = NetconfSession(1, handler)
+    with pytest.raises(ProtocolError):
+        session.receive_data(b"<hello/>")
+    session.start()
+    with pytest.raises(ProtocolError):
+        session.start()
+
+
+def test_base_1_0_client_stays_on_eom(make_session: Factory) -> None:
+    session = make_session(BASE_1_0)
+    assert session.state is SessionState.ESTABLISHED
+    assert session.framing is FramingMode.EOM
+    assert session.client_capabilities == (BASE_1_0,)
+    reply = exchange(session, rpc("<lock/>"))
+    assert reply.find(f"{NC}ok") is not None
+
+
+def test_base_1_1_client_switches_to_chunked_in_the_same_feed(make_session: Factory) -> None:
+    session = make_session()
+    session.receive_data(
+        client_hello(BASE_1_0, BASE_1_1) + encode(rpc("<lock/>"), FramingMode.CHUNKED)
+    )
+    assert session.framing is FramingMode.CHUNKED
+    wire = session.data_to_send()
+    assert wire.startswith(b"\n#") and wire.endswith(b"\n##\n")
+    (reply,) = decode_all(wire, FramingMode.CHUNKED)
+    assert reply.get("message-id") == "101"
+
+
+def test_server_without_base_1_1_keeps_eom_for_a_1_1_client(make_session: Factory) -> None:
+    session = make_session(BASE_1_0, BASE_1_1, capabilities=[BASE_1_0])
+    assert session.framing is FramingMode.EOM
+
+
+@pytest.mark.parametrize(
+    "hello",
+    [
+        pytest.param(client_hello(BASE_1_0, extra="<session-id>4</session-id>"), id="session-id"),
+        pytest.param(client_hello("urn:x:only"), id="no-base-capability"),
+        pytest.param(encode(b"<hello><capabilities>", FramingMode.EOM), id="not-well-formed"),
+        pytest.param(encode(rpc("<get/>"), FramingMode.EOM), id="rpc-before-hello"),
+    ],
+)
+def test_bad_client_hello_closes_without_reply(make_session: Factory, hello: bytes) -> None:
+    session = make_session()
+    session.receive_data(hello)
+    assert session.closed
+    assert session.close_reason
+    assert session.data_to_send() == b""
+
+
+def test_second_hello_closes(make_session: Factory) -> None:
+    session = make_session(BASE_1_0)
+    session.receive_data(client_hello(BASE_1_0))
+    assert session.closed
+    assert "HelloReceived" in (session.close_reason or "")
+
+
+# --- rpc envelope --------------------------------------------------------------------------
+
+
+def test_every_rpc_attribute_is_echoed(make_session: Factory) -> None:
+    session = make_session(BASE_1_0)
+    attrs = ' message-id="m-7" xmlns:ex="urn:ex" ex:user="lab" junk="1"'
+    reply = exchange(session, rpc("<lock/>", attrs))
+    assert dict(reply.attrib) == {"message-id": "m-7", "{urn:ex}user": "lab", "junk": "1"}
+
+
+def test_reply_carries_base_default_namespace_and_reply_nsmap(make_session: Factory) -> None:
+    session = make_session(BASE_1_0)
+    session.receive_data(encode(rpc("<get-route-engine-information/>"), FramingMode.EOM))
+    wire = session.data_to_send()
+    assert wire.startswith(
+        f'<rpc-reply xmlns="{NETCONF_BASE_NS}" xmlns:junos="{JUNOS_NS}" message-id="101">'.encode()
+    )
+    (reply,) = decode_all(wire, FramingMode.EOM)
+    assert reply.tag == f"{NC}rpc-reply"
+    assert reply.nsmap == {None: NETCONF_BASE_NS, "junos": JUNOS_NS}
+    # No <ok/> when there is data (RFC 6241 section 4.2).
+    assert reply.find(f"{NC}ok") is None
+
+
+def test_reply_nsmap_cannot_remap_default_namespace(handler: FakeHandler) -> None:
+    with pytest.raises(ValueError):
+        NetconfSession(1, handler, reply_nsmap={None: "urn:other"})
+
+
+def test_handler_gets_the_unnamespaced_operation_element_itself(
+    make_session: Factory, handler: FakeHandler
+) -> None:
+    session = make_session(BASE_1_0)
+    exchange(session, rpc('<get-route-engine-information xmlns=""/>'))
+    (op,) = handler.seen
+    assert op.tag == "get-route-engine-information"
+
+
+def test_body_elements_keep_their_namespace_and_errors_come_first(
+    make_session: Factory, handler: FakeHandler
+) -> None:
+    owned = etree.fromstring('<doc><info xmlns="urn:chassis"><re>0</re></info></doc>')
+
+    def answer(op: etree._Element) -> RpcReply:
+        warning = RpcError("protocol", "operation-failed", "warning", "Could not connect to re0")
+        return RpcReply(body=[owned[0]], errors=[warning], ok=True)
+
+    session = NetconfSession(9, answer)
+    session.start()
+    session.receive_data(client_hello(BASE_1_0))
+    session.data_to_send()
+    reply = exchange(session, rpc("<get-software-information/>"))
+    assert [local_name(child) for child in reply] == ["rpc-error", "info", "ok"]
+    assert reply[1].tag == "{urn:chassis}info"
+    assert len(owned) == 1  # the handler's tree is left alone
+
+
+def test_unknown_operation_gets_the_handlers_rpc_error(make_session: Factory) -> None:
+    session = make_session(BASE_1_0)
+    reply = exchange(session, rpc("<get-bogus-information/>"))
+    assert reply.get("message-id") == "101"
+    (error,) = errors_of(reply)
+    assert error.findtext(f"{NC}error-type") == "protocol"
+    assert error.findtext(f"{NC}error-tag") == "operation-failed"
+    assert error.findtext(f"{NC}error-message") == "syntax error: get-bogus-information"
+    assert reply.find(f"{NC}ok") is None
+
+
+def test_malformed_xml_answered_then_session_goes_on(make_session: Factory) -> None:
+    session = make_session(BASE_1_0, BASE_1_1)
+    reply = exchange(session, b'<rpc message-id="55" xmlns="x"><get><</rpc>')
+    assert reply.get("message-id") == "55"
+    (error,) = errors_of(reply)
+    assert error.findtext(f"{NC}error-type") == "rpc"
+    assert error.findtext(f"{NC}error-tag") == "malformed-message"
+    assert session.state is SessionState.ESTABLISHED
+    good = exchange(session, rpc("<lock/>", ' message-id="56"'))
+    assert good.get("message-id") == "56"
+    assert good.find(f"{NC}ok") is not None
+
+
+def test_malformed_xml_without_message_id_gets_reply_without_it(make_session: Factory) -> None:
+    session = make_session(BASE_1_0)
+    reply = exchange(session, b"<<<")
+    assert "message-id" not in reply.attrib
+    assert errors_of(reply)[0].findtext(f"{NC}error-tag") == "malformed-message"
+
+
+def test_entities_are_not_expanded(make_session: Factory, handler: FakeHandler) -> None:
+    session = make_session(BASE_1_0)
+    doc = b'<!DOCTYPE rpc [<!ENTITY x "boom">]>' + rpc("<lock>&x;</lock>")
+    exchange(session, doc)
+    assert "boom" not in etree.tostring(handler.seen[0]).decode()
+
+
+def test_missing_message_id(make_session: Factory, handler: FakeHandler) -> None:
+    session = make_session(BASE_1_0)
+    reply = exchange(session, rpc("<lock/>", attrs=""))
+    assert "message-id" not in reply.attrib
+    (error,) = errors_of(reply)
+    assert error.findtext(f"{NC}error-type") == "rpc"
+    assert error.findtext(f"{NC}error-tag") == "missing-attribute"
+    assert error.findtext(f"{NC}error-info/{NC}bad-attribute") == "message-id"
+    assert error.findtext(f"{NC}error-info/{NC}bad-element") == "rpc"
+    assert handler.seen == []
+
+
+@pytest.mark.parametrize("ops", ["", "<lock/><get/>"])
+def test_rpc_needs_exactly_one_operation(make_session: Factory, ops: str) -> None:
+    session = make_session(BASE_1_0)
+    reply = exchange(session, rpc(ops))
+    assert errors_of(reply)[0].findtext(f"{NC}error-tag") == "operation-failed"
+    assert session.state is SessionState.ESTABLISHED
+
+
+def test_close_session_replies_ok_then_closes(make_session: Factory) -> None:
+    session = make_session(BASE_1_0, BASE_1_1)
+    session.receive_data(
+        encode(rpc("<close-session/>"), FramingMode.CHUNKED)
+        + encode(rpc("<lock/>", ' message-id="102"'), FramingMode.CHUNKED)
+    )
+    assert session.closed
+    assert session.close_reason == "close-session"
+    (reply,) = decode_all(session.data_to_send(), FramingMode.CHUNKED)
+    assert reply.get("message-id") == "101"
+    assert reply.find(f"{NC}ok") is not None
+    session.receive_data(encode(rpc("<lock/>"), FramingMode.CHUNKED))
+    assert session.data_to_send() == b""
+
+
+def test_kill_session_is_not_supported(make_session: Factory) -> None:
+    session = make_session(BASE_1_0)
+    reply = exchange(session, rpc("<kill-session><session-id>3</session-id></kill-session>"))
+    assert errors_of(reply)[0].findtext(f"{NC}error-tag") == "operation-not-supported"
+
+
+def test_handler_crash_becomes_operation_failed_and_is_logged(
+    make_session: Factory, handler: FakeHandler, caplog: pytest.LogCaptureFixture
+) -> None:
+    session = make_session(BASE_1_0)
+    handler.crash = KeyError("slot")
+    with caplog.at_level(logging.ERROR, logger="emulator.netconf.session"):
+        reply = exchange(session, rpc("<lock/>"))
+    (error,) = errors_of(reply)
+    assert error.findtext(f"{NC}error-tag") == "operation-failed"
+    assert error.findtext(f"{NC}error-message") == "internal error: KeyError"
+    (record,) = caplog.records
+    assert record.exc_info is not None and record.exc_info[0] is KeyError
+    handler.crash = None
+    assert exchange(session, rpc("<lock/>")).find(f"{NC}ok") is not None
+
+
+def test_peer_eof_and_framing_violation_close(make_session: Factory) -> None:
+    eof = make_session(BASE_1_0)
+    eof.receive_data(b"")
+    assert eof.closed and eof.close_reason == "peer EOF"
+    broken = make_session(BASE_1_0, BASE_1_1)
+    broken.receive_data(b"]]>]]>")
+    assert broken.closed
+    assert (broken.close_reason or "").startswith("framing error")
+
+
+def test_oversized_message_closes(make_session: Factory) -> None:
+    session = make_session(BASE_1_0, max_message_size=200)
+    session.receive_data(encode(rpc("<lock/>" * 100), FramingMode.EOM))
+    assert session.closed
+
+
+# --- state table, errors, helpers ----------------------------------------------------------
+
+
+def test_transition_table_refuses_illegal_pairs() -> None:
+    hello = HelloReceived((BASE_1_0,))
+    assert next_state(SessionState.AWAIT_HELLO, hello) is SessionState.ESTABLISHED
+    element = etree.Element("rpc")
+    assert next_state(SessionState.ESTABLISHED, CloseRequested(element)) is SessionState.CLOSED
+    illegal: list[tuple[SessionState, Event]] = [
+        (SessionState.AWAIT_HELLO, RpcReceived(b"", None)),
+        (SessionState.ESTABLISHED, hello),
+        (SessionState.CLOSED, PeerEOF()),
+        (SessionState.CLOSED, Violation("x")),
+    ]
+    for state, event in illegal:
+        with pytest.raises(ProtocolError):
+            next_state(state, event)
+
+
+def test_rpc_error_renders_rfc6241_children_in_schema_order() -> None:
+    error = RpcError(
+        ErrorType.APPLICATION,
+        "access-denied",
+        message="permission denied",
+        info={"bad-element": "get-permission-denied"},
+        path="/rpc/get",
+    )
+    el = error.to_element()
+    assert el.tag == f"{NC}rpc-error"
+    assert [local_name(c) for c in el] == [
+        "error-type", "error-tag", "error-severity", "error-path", "error-message", "error-info",
+    ]
+    assert el.findtext(f"{NC}error-severity") == "error"
+    assert el.findtext(f"{NC}error-info/{NC}bad-element") == "get-permission-denied"
+    assert error.tag is ErrorTag.ACCESS_DENIED
+    assert error.severity is ErrorSeverity.ERROR
+    assert str(error) == "permission denied"
+
+
+def test_rpc_error_refuses_values_outside_rfc6241() -> None:
+    with pytest.raises(ValueError):
+        RpcError("bogus", "operation-failed")
+    with pytest.raises(ValueError):
+        RpcError("rpc", "not-a-tag")
+
+
+def test_local_name_strips_namespace() -> None:
+    assert local_name(etree.Element(f"{NC}get")) == "get"
+    assert local_name(etree.Element("get-software-information")) == "get-software-information"
+
+
+# --- ncclient accepts what the session sends -----------------------------------------------
+
+
+class Recorder(SessionListener):  # type: ignore[misc]
+    """Collects what ncclient's transport dispatches."""
+
+    def __init__(self) -> None:
+        self.raw: list[str] = []
+
+    def callback(self, root: object, raw: str) -> None:
+        self.raw.append(raw)
+
+    def errback(self, ex: Exception) -> None:
+        raise ex
+
+
+@pytest.mark.parametrize("client_base", [BASE_1_0, BASE_1_1])
+def test_ncclient_parser_accepts_hello_with_preamble_and_replies(
+    handler: FakeHandler, client_base: str
+) -> None:
+    # ncclient's own SSH transport parser, fed the bytes the way its run loop feeds them.
+    nc = SSHSession(JunosDeviceHandler({"name": "junos"}))
+    hello_seen: list[tuple[str, list[str]]] = []
+    nc.add_listener(HelloHandler(lambda sid, caps: hello_seen.append((sid, list(caps))), None))
+    recorder = Recorder()
+    nc.add_listener(recorder)
+
+    session = NetconfSession(7478, handler, hello_preamble=PREAMBLE,
+                             reply_nsmap={"junos": JUNOS_NS})
+    session.start()
+    nc.parser.parse(session.data_to_send())
+    ((sid, caps),) = hello_seen
+    assert sid == "7478"
+    assert ":candidate" in " ".join(caps)
+
+    session.receive_data(client_hello(BASE_1_0, client_base))
+    if session.framing is FramingMode.CHUNKED:
+        nc._base = NetconfBase.BASE_11  # what ncclient's _post_connect does after both hellos
+    mode = session.framing
+    session.receive_data(encode(rpc("<get-route-engine-information/>"), mode))
+    session.receive_data(encode(rpc("<get-bogus/>", ' message-id="102"'), mode))
+    nc.parser.parse(session.data_to_send())
+
+    data_raw, error_raw = recorder.raw[-2:]
+    data = NcRPCReply(data_raw)
+    data.parse()
+    assert data.ok
+    error = NcRPCReply(error_raw)
+    error.parse()
+    assert not error.ok
+    assert error.error.tag == "operation-failed"
+    assert error.error.message == "syntax error: get-bogus"
