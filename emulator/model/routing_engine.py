@@ -62,6 +62,8 @@ class RoutingEngine:
     log: MastershipLog = field(default_factory=MastershipLog)
     files: dict[str, bytes] = field(default_factory=dict)
     file_mtimes: dict[str, float] = field(default_factory=dict)
+    #: ``file list`` suffixes: "*" executable, "=" socket, "/" directory, "@" link.
+    file_kinds: dict[str, str] = field(default_factory=dict)
     #: Virtual time when the RE last finished booting (hold-down counts from it).
     up_since: float = 0.0
 

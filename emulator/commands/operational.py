@@ -1,0 +1,101 @@
+"""The operational command table: every command the emulator knows, defined once.
+
+Each row gives the CLI words, the RPC element (NOTES.md section 1), the arguments, the handler,
+and for the interactive CLI the confirmation prompt and the lines printed before it.
+"""
+
+from __future__ import annotations
+
+from emulator.commands import chassis_cmds as cc
+from emulator.commands import files
+from emulator.commands import mastership as ms
+from emulator.commands.table import Arg, ArgKind, Command, CommandContext, Table
+from emulator.model.chassis import SwitchMethod
+
+__all__ = ["TABLE"]
+
+F, V, P = ArgKind.FLAG, ArgKind.VALUE, ArgKind.POSITIONAL
+
+
+def _pre(method: SwitchMethod):  # type: ignore[no-untyped-def]
+    def preamble(ctx: CommandContext, args: object) -> list[str]:
+        return ms.switch_preamble(method, ctx)
+
+    return preamble
+
+
+def _halt_pre(ctx: CommandContext, args: object) -> list[str]:
+    scoped = isinstance(args, dict) and (args.get("both-routing-engines")
+                                         or args.get("other-routing-engine"))
+    model = ctx.chassis
+    dual = getattr(getattr(model, "chassis", None), "dual", False)
+    if scoped or not dual:
+        return []
+    return ["warning: " + ms.HALT_WARNING.replace("\n", "\n")]
+
+
+SCOPE = (Arg("both-routing-engines", F, "Act on both Routing Engines"),
+         Arg("other-routing-engine", F, "Act on the other Routing Engine"))
+
+COMMANDS = [
+    Command(("show", "chassis", "routing-engine"), "get-route-engine-information",
+            cc.route_engine_information, (Arg("slot", V, "Slot number"),),
+            help="Show Routing Engine status"),
+    Command(("show", "chassis", "hardware"), "get-chassis-inventory", cc.chassis_inventory,
+            (Arg("detail", F), Arg("extensive", F), Arg("models", F), Arg("clei-models", F)),
+            help="Show installed hardware components"),
+    Command(("show", "chassis", "craft-interface"), "get-craft-information",
+            cc.craft_information, help="Show craft interface status"),
+    Command(("show", "chassis", "fpc"), "get-fpc-information", ms.fpc_information,
+            help="Show Flexible PIC Concentrator status"),
+    Command(("show", "version"), "get-software-information", cc.software_information,
+            (Arg("invoke-on", V, "Invoke on Routing Engines",
+                 ("all-routing-engines", "other-routing-engine")),
+             Arg("brief", F), Arg("detail", F)),
+            help="Show software process revision levels"),
+    Command(("show", "system", "switchover"), "get-switchover-information",
+            cc.switchover_information, help="Show graceful switchover status (backup RE)"),
+    Command(("show", "task", "replication"), "get-routing-task-replication-state",
+            cc.task_replication, help="Show stateful replication status"),
+    Command(("show", "log"), "get-log", ms.get_log, (Arg("filename", P, "Log file name"),),
+            help="Show contents of a log file"),
+    Command(("request", "chassis", "routing-engine", "master", "acquire"),
+            "request-chassis-routing-engine-acquire", ms.switchover(SwitchMethod.ACQUIRE),
+            (Arg("no-confirm", F), Arg("check", F), Arg("force", F)),
+            help="Attempt to become master Routing Engine",
+            confirm="Attempt to become the master routing engine ? [yes,no] (no) ",
+            preamble=_pre(SwitchMethod.ACQUIRE)),
+    Command(("request", "chassis", "routing-engine", "master", "release"),
+            "request-chassis-routing-engine-release", ms.switchover(SwitchMethod.RELEASE),
+            (Arg("no-confirm", F), Arg("check", F)),
+            help="Request that other Routing Engine become master",
+            confirm="Request the other routing engine become master ? [yes,no] (no) ",
+            preamble=_pre(SwitchMethod.RELEASE)),
+    Command(("request", "chassis", "routing-engine", "master", "switch"),
+            "request-chassis-routing-engine-switch", ms.switchover(SwitchMethod.SWITCH),
+            (Arg("no-confirm", F), Arg("check", F)),
+            help="Toggle mastership between Routing Engines",
+            confirm="Toggle mastership between routing engines ? [yes,no] (no) ",
+            preamble=_pre(SwitchMethod.SWITCH)),
+    Command(("request", "system", "halt"), "request-halt", ms.request_halt,
+            (*SCOPE, Arg("in", V), Arg("at", V), Arg("message", V)),
+            help="Halt the system", confirm="Halt the system ? [yes,no] (no) ",
+            preamble=_halt_pre),
+    Command(("request", "system", "reboot"), "request-reboot", ms.request_reboot,
+            (*SCOPE, Arg("in", V), Arg("at", V), Arg("message", V)),
+            help="Reboot the system", confirm="Reboot the system ? [yes,no] (no) "),
+    Command(("request", "system", "power-on"), "request-power-on", ms.power_on,
+            (Arg("other-routing-engine", F),), help="Power on the other Routing Engine"),
+    Command(("file", "list"), "file-list", files.file_list,
+            (Arg("path", P, "Path"), Arg("detail", F), Arg("recursive", F)),
+            help="List file information"),
+    Command(("file", "show"), "file-show", files.file_show, (Arg("filename", P, "File"),),
+            help="Show file contents"),
+    Command(("file", "copy"), "file-copy", files.file_copy,
+            (Arg("source", P, "Source file"), Arg("destination", P, "Destination")),
+            help="Copy files (local or remote)"),
+    Command(("show", "configuration"), "get-configuration", files.show_configuration,
+            help="Show current configuration"),
+]
+
+TABLE = Table(COMMANDS)

@@ -1,0 +1,314 @@
+"""Listeners, lifecycle and the ``re-emulator`` command.
+
+One :class:`EmulatorServer` serves any number of routers (a fleet testbed).  Each Routing Engine
+listens on its own address (its fxp0), an optional master-only address reaches whichever RE is
+master when the connection arrives, and everything a client does goes through SSH and NETCONF
+(or the CLI) exactly as on hardware.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import logging
+import selectors
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from types import FrameType
+
+import paramiko
+
+from emulator.model.clock import VirtualClock
+from emulator.model.router import RouterModel, RouterParams
+from emulator.session_glue import NetconfChannelRunner
+from emulator.ssh import REServerInterface, User, make_host_key, serve_connection
+
+#: Name of the emulator-only control listener of each router (control users only).
+CONTROL = "control"
+
+__all__ = ["Endpoint", "EmulatorServer", "RouterEntry", "TimeMode", "main"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """A listening address: router name, RE name (``re0``/``re1``/``master``), host, port."""
+
+    router: str
+    re: str
+    host: str
+    port: int
+
+    def line(self) -> str:
+        """Return ``<router> <re> <host>:<port>`` as ``re-emulator serve`` prints it."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.router} {self.re} {host}:{self.port}"
+
+
+@dataclass(slots=True)
+class RouterEntry:
+    """A router to serve: its model parameters, its users and where its REs listen."""
+
+    params: RouterParams
+    users: list[User]
+    listen: dict[str, tuple[str, int]]  # "re0"/"re1"/"master" -> (host, port)
+    model: RouterModel | None = None
+    sessions: list[NetconfChannelRunner] = field(default_factory=list)
+
+
+class TimeMode:
+    """``virtual``: time moves only by control RPC.  ``real``: it follows the wall clock."""
+
+    VIRTUAL = "virtual"
+    REAL = "real"
+
+
+class EmulatorServer:
+    """Serves routers over SSH on loopback (or any given address) until :meth:`stop`."""
+
+    def __init__(self, routers: Sequence[RouterEntry], *, time_mode: str = TimeMode.VIRTUAL
+                 ) -> None:
+        self.routers = list(routers)
+        self.time_mode = time_mode
+        self.host_key = make_host_key()
+        self._selector = selectors.DefaultSelector()
+        self._listeners: list[socket.socket] = []
+        self.endpoints: list[Endpoint] = []
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._session_ids = itertools.count(1000)
+        for entry in self.routers:
+            entry.model = RouterModel(entry.params, VirtualClock())
+
+    # ------------------------------------------------------------ lifecycle
+    def start(self) -> list[Endpoint]:
+        """Bind every listener (port 0 = a free port), start serving; return the endpoints.
+
+        Raises OSError when an address cannot be bound (nothing is left listening).
+        """
+        try:
+            for entry in self.routers:
+                for re_name, (host, port) in entry.listen.items():
+                    self._listen(entry, re_name, host, port)
+        except OSError:
+            self._close_listeners()
+            raise
+        self._spawn(self._accept_loop, "re-emulator-accept")
+        if self.time_mode == TimeMode.REAL:
+            self._spawn(self._pace_clocks, "re-emulator-clock")
+        return list(self.endpoints)
+
+    def stop(self) -> None:
+        """Stop accepting, close every session and join the server threads."""
+        self._stop.set()
+        self._close_listeners()
+        for entry in self.routers:
+            for runner in list(entry.sessions):
+                runner.close()
+        for t in self._threads:
+            t.join(timeout=5)
+
+    def __enter__(self) -> EmulatorServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def router(self, name: str) -> RouterModel:
+        """Return the model of router ``name`` (for the in-process fixture's diagnostics only)."""
+        for entry in self.routers:
+            if entry.params.name == name and entry.model is not None:
+                return entry.model
+        raise KeyError(name)
+
+    def _spawn(self, target: Callable[[], None], name: str) -> None:
+        t = threading.Thread(target=target, name=name, daemon=True)
+        t.start()
+        self._threads.append(t)
+
+    def _listen(self, entry: RouterEntry, re_name: str, host: str, port: int) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(64)
+        sock.setblocking(False)
+        self._listeners.append(sock)
+        self._selector.register(sock, selectors.EVENT_READ, (entry, re_name))
+        self.endpoints.append(Endpoint(entry.params.name, re_name, host, sock.getsockname()[1]))
+
+    def _close_listeners(self) -> None:
+        for sock in self._listeners:
+            try:
+                self._selector.unregister(sock)
+            except (KeyError, ValueError):
+                pass
+            sock.close()
+        self._listeners.clear()
+
+    # ---------------------------------------------------------------- accept
+    def _accept_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                events = self._selector.select(timeout=0.2)
+            except (OSError, ValueError):
+                return
+            for key, _ in events:
+                entry, re_name = key.data
+                try:
+                    conn, _addr = key.fileobj.accept()  # type: ignore[union-attr]
+                except OSError:
+                    continue
+                conn.setblocking(True)
+                self._spawn_connection(entry, re_name, conn)
+
+    def _spawn_connection(self, entry: RouterEntry, re_name: str, conn: socket.socket) -> None:
+        t = threading.Thread(target=self._handle_connection, args=(entry, re_name, conn),
+                             name=f"re-ssh-{entry.params.name}-{re_name}", daemon=True)
+        t.start()
+
+    def _resolve_slot(self, entry: RouterEntry, re_name: str) -> int | None:
+        """Return the RE slot a new connection reaches, or None when nothing answers there."""
+        model = entry.model
+        assert model is not None
+        with model.lock:
+            if re_name == CONTROL:
+                return model.chassis.master_slot() or 0
+            if re_name == "master":
+                return model.chassis.master_slot()
+            slot = int(re_name[2:])
+            return slot if model.chassis.re(slot).alive else None
+
+    def _handle_connection(self, entry: RouterEntry, re_name: str, conn: socket.socket) -> None:
+        slot = self._resolve_slot(entry, re_name)
+        if slot is None:
+            # A halted or absent RE runs no sshd: the connection is reset at once.
+            conn.close()
+            return
+        model = entry.model
+        assert model is not None
+        control_only = re_name == CONTROL
+        users = {u.name: u for u in entry.users if u.control or not control_only}
+
+        def on_netconf(channel: paramiko.Channel, username: str) -> None:
+            runner = NetconfChannelRunner(
+                channel, model, slot, users[username], next(self._session_ids),
+                on_change=lambda: self._reap(entry), pinned=control_only,
+            )
+            entry.sessions.append(runner)
+            try:
+                runner.run()
+            finally:
+                if runner in entry.sessions:
+                    entry.sessions.remove(runner)
+
+        interface = REServerInterface(users, on_netconf)
+        transport = serve_connection(conn, self.host_key, interface)
+        if transport is None:
+            conn.close()
+
+    def _reap(self, entry: RouterEntry) -> None:
+        """Close sessions whose RE went down or rebooted (a halted RE answers nothing)."""
+        for runner in list(entry.sessions):
+            if not runner.re_still_up():
+                runner.close()
+
+    # ------------------------------------------------------------------ time
+    def _pace_clocks(self) -> None:
+        """In real-time mode, move every router's virtual clock along with the wall clock."""
+        start_wall = time.monotonic()
+        starts = {id(e): e.model.clock.now() for e in self.routers if e.model}
+        while not self._stop.wait(0.05):
+            elapsed = time.monotonic() - start_wall
+            for entry in self.routers:
+                model = entry.model
+                if model is None:
+                    continue
+                with model.lock:
+                    target = starts[id(entry)] + elapsed
+                    if target > model.clock.now():
+                        model.clock.advance_to(target)
+                self._reap(entry)
+
+
+# ----------------------------------------------------------------- command line
+def entries_from_testbed(path: str | None) -> list[RouterEntry]:
+    """Build router entries from a testbed file (the packaged default when ``path`` is None).
+
+    Raises harness.errors.TestbedError for an invalid testbed.
+    """
+    from harness.testbed import default_testbed_path, load_testbed  # the schema lives there
+
+    testbed = load_testbed(path or default_testbed_path())
+    return [entry_from_spec(spec) for spec in testbed.routers.values() if spec.emulated]
+
+
+def entry_from_spec(spec: object) -> RouterEntry:
+    """Translate one testbed router (``harness.testbed.RouterSpec``) into a RouterEntry."""
+    from emulator.testbed_bridge import router_entry
+
+    return router_entry(spec)
+
+
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="re-emulator", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the routers of a testbed over SSH/NETCONF")
+    serve.add_argument("--testbed", help="testbed YAML (default: the packaged emulated.yaml)")
+    serve.add_argument("--time", choices=[TimeMode.REAL, TimeMode.VIRTUAL], default=TimeMode.REAL,
+                       help="real: the router clock follows the wall clock (default); "
+                            "virtual: it moves only by control RPC")
+    serve.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    return parser.parse_args(argv)
+
+
+def _banner(server: EmulatorServer) -> Iterator[str]:
+    for ep in server.endpoints:
+        yield ep.line()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``re-emulator``; returns the process exit status."""
+    args = _parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if not args.verbose:
+        # paramiko logs every client that hangs up without closing as an ERROR.
+        logging.getLogger("paramiko").setLevel(logging.CRITICAL)
+    from harness.errors import TestbedError
+
+    try:
+        entries = entries_from_testbed(args.testbed)
+    except TestbedError as exc:
+        sys.stderr.write(f"re-emulator: {exc}\n")
+        return 2
+    server = EmulatorServer(entries, time_mode=args.time)
+    try:
+        server.start()
+    except OSError as exc:
+        sys.stderr.write(f"re-emulator: cannot listen: {exc}\n")
+        return 1
+    done = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for line in _banner(server):
+        sys.stdout.write(line + "\n")
+    for entry in entries:
+        for user in entry.users:
+            role = "control" if user.control else "user"
+            sys.stdout.write(f"# {entry.params.name} {role} {user.name} / {user.password}\n")
+    sys.stdout.flush()
+    done.wait()
+    server.stop()
+    return 0

@@ -1,0 +1,175 @@
+"""Typed readers of Junos replies (parsed with jxmlease), shared by lab routers and emulator.
+
+Each reader takes the ``<rpc-reply>`` element a :class:`harness.session.RESession` returns and
+gives frozen records; field names follow the Junos XML element names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import jxmlease
+from lxml import etree
+
+__all__ = [
+    "NOT_MASTER_TEXT",
+    "RouteEngineStatus",
+    "SoftwareVersion",
+    "SwitchoverInfo",
+    "parse_route_engines",
+    "parse_software",
+    "parse_switchover",
+    "reply_text",
+]
+
+NOT_MASTER_TEXT = "can only be used on the master routing engine"
+
+_parser = jxmlease.EtreeParser()
+
+
+def _tree(reply: etree._Element) -> Any:
+    return _parser(reply)
+
+
+def _items(node: Any, key: str) -> Iterator[Any]:
+    """Yield the children named ``key`` of a jxmlease node (one or a list), recursively."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key:
+                yield from (v if isinstance(v, list) else [v])
+            else:
+                yield from _items(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _items(v, key)
+
+
+def _text(node: Any, key: str, default: str = "") -> str:
+    value = node.get(key) if isinstance(node, dict) else None
+    if value is None:
+        return default
+    return str(value).strip()
+
+
+def _int(node: Any, key: str) -> int | None:
+    text = _text(node, key)
+    try:
+        return int(text.split()[0]) if text else None
+    except ValueError:
+        return None
+
+
+def _seconds_attr(node: Any, key: str) -> int | None:
+    value = node.get(key) if isinstance(node, dict) else None
+    if value is None:
+        return None
+    attr = value.get_xml_attr("seconds", None)
+    return int(attr) if attr is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class RouteEngineStatus:
+    """One ``<route-engine>`` of ``show chassis routing-engine``."""
+
+    slot: int
+    mastership_state: str
+    mastership_priority: str
+    status: str
+    model: str
+    serial_number: str
+    start_time: int | None
+    up_time: int | None
+    last_reboot_reason: str
+
+    @property
+    def name(self) -> str:
+        """Return ``re0`` / ``re1``."""
+        return f"re{self.slot}"
+
+    @property
+    def is_master(self) -> bool:
+        """Return True for the RE whose state starts with "master" (as PyEZ tests it)."""
+        return self.mastership_state.lower().startswith("master")
+
+
+def parse_route_engines(reply: etree._Element) -> list[RouteEngineStatus]:
+    """Return the RE entries of a ``get-route-engine-information`` reply, by slot."""
+    out = []
+    for re_node in _items(_tree(reply), "route-engine"):
+        out.append(RouteEngineStatus(
+            slot=_int(re_node, "slot") or 0,
+            mastership_state=_text(re_node, "mastership-state"),
+            mastership_priority=_text(re_node, "mastership-priority"),
+            status=_text(re_node, "status"),
+            model=_text(re_node, "model"),
+            serial_number=_text(re_node, "serial-number"),
+            start_time=_seconds_attr(re_node, "start-time"),
+            up_time=_seconds_attr(re_node, "up-time"),
+            last_reboot_reason=_text(re_node, "last-reboot-reason"),
+        ))
+    return sorted(out, key=lambda r: r.slot)
+
+
+@dataclass(frozen=True, slots=True)
+class SoftwareVersion:
+    """One RE's ``software-information`` (``show version [invoke-on all-routing-engines]``)."""
+
+    re_name: str
+    host_name: str
+    product_model: str
+    junos_version: str
+
+
+def parse_software(reply: etree._Element) -> list[SoftwareVersion]:
+    """Return per-RE versions from a ``get-software-information`` or multi-RE reply."""
+    tree = _tree(reply)
+    items = list(_items(tree, "multi-routing-engine-item")) or [{"software-information": s}
+                                                                for s in _items(tree, "software-information")]
+    out = []
+    for item in items:
+        sw = item.get("software-information", {})
+        version = _text(sw, "junos-version")
+        if not version:
+            for pkg in _items(sw, "package-information"):
+                comment = _text(pkg, "comment")
+                if "[" in comment:
+                    version = comment[comment.index("[") + 1: comment.rindex("]")]
+                    break
+        out.append(SoftwareVersion(_text(item, "re-name", "re0"), _text(sw, "host-name"),
+                                   _text(sw, "product-model"), version))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchoverInfo:
+    """``show system switchover`` on the backup RE."""
+
+    graceful_switchover: str
+    configuration_state: str
+    replication_state: str
+    ready: bool
+
+
+def parse_switchover(reply: etree._Element) -> SwitchoverInfo:
+    """Return the GRES readiness of a ``get-switchover-information`` reply."""
+    root = reply
+    state = root.findtext(".//switchover-state", "").strip()
+
+    def child_tag(path: str) -> str:
+        el = root.find(path)
+        if el is None or len(el) == 0:
+            return (el.text or "").strip() if el is not None else ""
+        return etree.QName(el[0]).localname
+
+    status = root.findtext(".//switchover-status", "") or root.findtext(
+        ".//gresreadiness-status/output", "")
+    return SwitchoverInfo(state, child_tag(".//configuration-state"),
+                          child_tag(".//replication-state"),
+                          status.strip().lower() == "ready")
+
+
+def reply_text(reply: etree._Element) -> str:
+    """Return the joined text of every ``<output>`` in a reply (Junos's text answers)."""
+    return "\n".join((o.text or "").strip() for o in reply.iter("output"))

@@ -1,0 +1,68 @@
+"""Fixtures: the emulator served in-process on loopback, and as the ``re-emulator`` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from emulator.server import EmulatorServer
+from emulator.testbed_bridge import router_entry
+from harness.testbed import default_testbed_path, load_testbed
+
+
+@dataclass(frozen=True)
+class Served:
+    """Where the default testbed's router r1 listens."""
+
+    endpoints: dict[str, tuple[str, int]]
+    server: EmulatorServer | None = None
+
+    def port(self, re: str) -> int:
+        return self.endpoints[re][1]
+
+
+@pytest.fixture
+def served() -> Iterator[Served]:
+    """The default testbed's r1, served in-process on free loopback ports (fresh per test)."""
+    spec = load_testbed(default_testbed_path()).router("r1")
+    server = EmulatorServer([router_entry(spec)])
+    eps = {ep.re: (ep.host, ep.port) for ep in server.start()}
+    try:
+        yield Served(eps, server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def serve_process() -> Iterator[Served]:
+    """``re-emulator serve --time virtual`` as a separate process, as a user runs it."""
+    exe = os.path.join(os.path.dirname(sys.executable), "re-emulator")
+    cmd = [exe] if os.path.exists(exe) else [sys.executable, "-m", "emulator"]
+    proc = subprocess.Popen([*cmd, "serve", "--time", "virtual"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    eps: dict[str, tuple[str, int]] = {}
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line or line.startswith("#"):
+            if eps:
+                break
+            continue
+        router, re, addr = line.split()
+        host, port = addr.rsplit(":", 1)
+        eps[re] = (host, int(port))
+    if not eps:
+        proc.kill()
+        pytest.fail("re-emulator serve printed no endpoints: " + (proc.stderr.read() if proc.stderr else ""))
+    try:
+        yield Served(eps)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
