@@ -19,7 +19,7 @@ def junos_ns(version: str) -> str:
 
 def sub(parent: etree._Element, tag: str, text: object | None = None, **attrib: str
         ) -> etree._Element:
-    """Append ``<tag>text</tag>`` to ``parent`` (in the parent's default namespace) and return it."""
+    """Append ``<tag>text</tag>`` to ``parent`` (in the parent's namespace); return it."""
     ns = etree.QName(parent).namespace
     el = etree.SubElement(parent, f"{{{ns}}}{tag}" if ns else tag, attrib)
     if text is not None:

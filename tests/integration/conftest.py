@@ -60,7 +60,8 @@ def serve_process() -> Iterator[Served]:
         eps[re] = (host, int(port))
     if not eps:
         proc.kill()
-        pytest.fail("re-emulator serve printed no endpoints: " + (proc.stderr.read() if proc.stderr else ""))
+        err = proc.stderr.read() if proc.stderr else ""
+        pytest.fail(f"re-emulator serve printed no endpoints: {err}")
     try:
         yield Served(eps)
     finally:
