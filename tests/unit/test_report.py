@@ -1,0 +1,524 @@
+"""Tests of ``harness.report``: the recorder, the HTML acceptance report (read back with
+``xml.etree`` and ``html.parser``), the JSON round trip, merging xdist parts and the JUnit
+properties.  Recorders are built by hand from fake results; no network."""
+
+from __future__ import annotations
+
+import json
+import threading
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from harness.mastership import LogEntry, parse_log
+from harness.report import (
+    EntryKind,
+    LogDetail,
+    OperationDetail,
+    Outcome,
+    Recorder,
+    ReportError,
+    TimelineEntry,
+    junit_properties,
+    load_json,
+    merge_parts,
+    outcome_of,
+    render_html,
+    to_dict,
+    write_html,
+    write_json,
+)
+from harness.router import OperationResult, SwitchoverResult
+
+SVG = "{http://www.w3.org/2000/svg}"
+T0 = 1_717_236_000.0  # 2024-06-01 10:00:00 UTC, router time
+
+
+class FakeClock:
+    """A router clock the test moves by hand."""
+
+    def __init__(self, start: float = T0) -> None:
+        self.t = start
+
+    def now(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> float:
+        self.t += seconds
+        return self.t
+
+
+class FakeWall:
+    """A wall clock that moves a little on every reading (entries stay ordered)."""
+
+    def __init__(self) -> None:
+        self.t = 1_000_000.0
+
+    def __call__(self) -> float:
+        self.t += 0.25
+        return self.t
+
+
+@dataclass(frozen=True)
+class FakeReport:
+    """The part of a pytest TestReport the recorder reads."""
+
+    nodeid: str
+    when: str
+    outcome: str
+    duration: float = 0.5
+    longreprtext: str = ""
+
+
+def switch(before: str, after: str, method: str = "switch", took: float = 3.2
+           ) -> SwitchoverResult:
+    return SwitchoverResult("switchover", after, before, after, took, 0.4, "", method)
+
+
+def op(name: str, target: str, before: str | None, after: str | None, took: float
+       ) -> OperationResult:
+    return OperationResult(name, target, before, after, took, 0.1)
+
+
+def run_op(rec: Recorder, clock: FakeClock, router: str, result: OperationResult) -> None:
+    """Move the router clock by the operation's duration, then report it as a router would."""
+    clock.advance(result.duration)
+    rec.listener(router)(result)
+
+
+def log_lines(clock: FakeClock, re: str, *bodies: str) -> list[LogEntry]:
+    """Return parsed mastership-log entries stamped at the clock's time (emulator format)."""
+    from datetime import UTC, datetime
+
+    stamp = datetime.fromtimestamp(clock.now(), UTC).strftime("%b %e %H:%M:%S")
+    text = "\n".join(f"{stamp} {body}" for body in bodies)
+    return parse_log(text, year=2024, re=re)
+
+
+def build_simple() -> Recorder:
+    """One router: re0 master, switch to re1, halt re0, power re0 on again."""
+    clock, rec = FakeClock(), Recorder("emulated", wall=FakeWall())
+    rec.add_router("r1", platform="MX960", re_names=("re0", "re1"), clock=clock.now)
+    rec.start_test("suites/test_ha.py::test_cycle[r1]", ["r1"])
+    rec.observe_master("r1", "re0")
+    clock.advance(10)
+    run_op(rec, clock, "r1", switch("re0", "re1"))
+    clock.advance(20)
+    run_op(rec, clock, "r1", op("halt", "re0", "re1", "re1", 12.0))
+    clock.advance(30)
+    run_op(rec, clock, "r1", op("power_on", "re0", "re1", "re1", 95.0))
+    clock.advance(5)
+    rec.end_test("suites/test_ha.py::test_cycle[r1]", Outcome.PASSED, duration=1.5)
+    return rec
+
+
+def build_sample() -> Recorder:
+    """A realistic run on two routers: switchovers of each method, a failed release, halt,
+    power-on, reboot, a skip, and matched log events (also rendered to /tmp for a look)."""
+    wall, c1, c2 = FakeWall(), FakeClock(), FakeClock(T0 + 3600)
+    rec = Recorder("emulated-fleet", wall=wall)
+    rec.add_router("mx960-a", platform="MX960", clock=c1.now)
+    rec.add_router("m320-b", platform="M320", clock=c2.now)
+    for clock, name in ((c1, "mx960-a"), (c2, "m320-b")):
+        _sample_router(rec, clock, name)
+    rec.start_test("suites/test_basics.py::test_single_re_platform[mx960-a]", ["mx960-a"])
+    rec.end_test("suites/test_basics.py::test_single_re_platform[mx960-a]", "skipped")
+    return rec
+
+
+def _sample_router(rec: Recorder, clock: FakeClock, name: str) -> None:
+    nid = f"suites/test_switchover.py::test_%s[{name}]"
+    rec.start_test(nid % "initial_master", [name])
+    rec.observe_master(name, "re0")
+    clock.advance(2)
+    rec.end_test(nid % "initial_master", "passed", duration=0.2)
+    rec.start_test(nid % "switch", [name])
+    clock.advance(3)
+    rec.add_log_events(name, log_lines(clock, "re0", "event = E_CMD_S, state = master, "
+                                       "param = 0x0", "new state = giveup"))
+    run_op(rec, clock, name, switch("re0", "re1", "switch", 4.1))
+    rec.add_log_events(name, log_lines(clock, "re1", "event = E_ACK_G, state = claim, "
+                                       "param = 0x0", "new state = master"))
+    rec.end_test(nid % "switch", "passed", duration=0.6)
+    rec.start_test(nid % "acquire_after_hold_down", [name])
+    clock.advance(240)
+    run_op(rec, clock, name, switch("re1", "re0", "acquire", 3.4))
+    rec.end_test(nid % "acquire_after_hold_down", "passed", duration=0.4)
+    rec.start_test(nid % "release_with_backup_unreachable", [name])
+    clock.advance(250)
+    run_op(rec, clock, name, switch("re0", "re1", "release", 11.0))
+    clock.advance(4)
+    rec.end_test(nid % "release_with_backup_unreachable", "failed", duration=2.1,
+                 message="AssertionError: mastership log: missing #3 E_MAXTRY")
+    rec.start_test(nid % "halt_backup_is_survived", [name])
+    clock.advance(30)
+    run_op(rec, clock, name, op("halt", "re0", "re1", "re1", 14.0))
+    clock.advance(60)
+    run_op(rec, clock, name, op("power_on", "re0", "re1", "re1", 96.0))
+    rec.end_test(nid % "halt_backup_is_survived", "passed", duration=3.0)
+    rec.start_test(nid % "reboot_backup", [name])
+    clock.advance(20)
+    run_op(rec, clock, name, op("reboot", "re0", "re1", "re1", 182.0))
+    rec.end_test(nid % "reboot_backup", "passed", duration=2.0)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def parse(path: Path) -> ET.Element:
+    """Return the report read as XML (it is well-formed by design)."""
+    return ET.fromstring(path.read_text(encoding="utf-8"))
+
+
+def text_of(el: ET.Element) -> str:
+    return "".join(el.itertext()).strip()
+
+
+def role_sequence(root: ET.Element, re: str) -> list[str]:
+    return [r.get("data-role", "") for r in root.iter(f"{SVG}rect")
+            if "lane-seg" in r.get("class", "") and r.get("data-re") == re]
+
+
+def table_rows(root: ET.Element, css: str) -> list[list[str]]:
+    table = next(t for t in root.iter("table") if t.get("class") == css)
+    body = table.find("tbody")
+    assert body is not None
+    return [[text_of(td) for td in tr.findall("td")] for tr in body.findall("tr")]
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def test_html_draws_one_lane_per_re_coloured_by_role(tmp_path: Path) -> None:
+    root = parse(write_html(build_simple(), tmp_path / "report.html"))
+
+    assert role_sequence(root, "re0") == ["master", "changing", "backup", "changing",
+                                          "halted", "backup"]
+    assert role_sequence(root, "re1") == ["backup", "changing", "master"]
+    labels = [text_of(t) for t in root.iter(f"{SVG}text") if t.get("class") == "lane-label"]
+    assert labels[:3] == ["tests", "re0", "re1"]
+
+
+def test_html_marks_each_operation_with_its_duration(tmp_path: Path) -> None:
+    root = parse(write_html(build_simple(), tmp_path / "report.html"))
+
+    marks = [g for g in root.iter(f"{SVG}g") if g.get("data-operation")]
+    labels = [text_of(g.find(f"{SVG}text")) for g in marks]  # type: ignore[arg-type]
+    assert labels == ["switch → re1 · 3.20 s", "halt re0 · 12.0 s", "power-on re0 · 95.0 s"]
+    titles = [text_of(g.find(f"{SVG}title")) for g in marks]  # type: ignore[arg-type]
+    assert "master re0 → re1; 3.20 s router time, 0.40 s wall" in titles[0]
+
+
+def test_html_operations_table_lists_every_operation(tmp_path: Path) -> None:
+    root = parse(write_html(build_simple(), tmp_path / "report.html"))
+
+    rows = table_rows(root, "ops")
+    assert [row[3:] for row in rows] == [
+        ["switchover", "switch", "re1", "re0 → re1", "3.20 s", "0.40 s"],
+        ["halt", "-", "re0", "re1 → re1", "12.0 s", "0.10 s"],
+        ["power_on", "-", "re0", "re1 → re1", "95.0 s", "0.10 s"],
+    ]
+    assert rows[0][1] == "10:00:13.2"  # T0 + 10 s + 3.2 s, router time UTC
+    assert {row[2] for row in rows} == {"suites/test_ha.py::test_cycle[r1]"}
+
+
+def test_html_lists_matched_log_events_and_marks_them(tmp_path: Path) -> None:
+    root = parse(write_html(build_sample(), tmp_path / "report.html"))
+
+    section = next(s for s in root.iter("section") if s.get("id") == "router-mx960-a")
+    rows = table_rows(section, "log")
+    assert [(r[1], r[2], r[3]) for r in rows] == [
+        ("re0", "E_CMD_S", "master"), ("re0", "NewState", "giveup"),
+        ("re1", "E_ACK_G", "claim"), ("re1", "NewState", "master")]
+    assert rows[0][5].endswith("event = E_CMD_S, state = master, param = 0x0")
+    codes = [p.get("data-code") for p in section.iter(f"{SVG}polygon")]
+    assert codes == ["E_CMD_S", "NewState", "E_ACK_G", "NewState"]
+
+
+def test_html_header_gives_verdict_and_each_test_outcome(tmp_path: Path) -> None:
+    root = parse(write_html(build_sample(), tmp_path / "report.html"))
+
+    h1 = root.find(".//h1")
+    assert h1 is not None and text_of(h1).endswith("FAILED")
+    rows = table_rows(root, "tests")
+    outcomes = {row[0]: row[2] for row in rows}
+    assert outcomes["suites/test_switchover.py::test_switch[m320-b]"] == "passed"
+    assert outcomes["suites/test_switchover.py::test_release_with_backup_unreachable"
+                    "[mx960-a]"] == "failed"
+    assert outcomes["suites/test_basics.py::test_single_re_platform[mx960-a]"] == "skipped"
+    failed = next(r for r in rows if r[2] == "failed")
+    assert failed[4] == "AssertionError: mastership log: missing #3 E_MAXTRY"
+    assert "testbed emulated-fleet" in text_of(root.find(".//p[@class='meta']"))  # type: ignore
+
+
+def test_html_verdict_passes_when_no_test_failed(tmp_path: Path) -> None:
+    root = parse(write_html(build_simple(), tmp_path / "report.html"))
+
+    verdict = next(s for s in root.iter("span") if "verdict" in s.get("class", ""))
+    assert text_of(verdict) == "PASSED"
+
+
+class _Tags(HTMLParser):
+    """Collects what a browser's parser sees: tags with their attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_html_is_self_contained(tmp_path: Path) -> None:
+    page = write_html(build_sample(), tmp_path / "report.html").read_text(encoding="utf-8")
+    parser = _Tags()
+    parser.feed(page)
+
+    names = [tag for tag, _ in parser.tags]
+    assert "script" not in names and "link" not in names and "img" not in names
+    urls = [v for tag, attrs in parser.tags for k, v in attrs.items()
+            if k in ("src", "href") and v]
+    assert urls == []
+    assert page.count("http") == names.count("svg") == 2  # only the SVG namespace, per router
+    assert names.count("style") == 1
+
+
+def test_html_escapes_test_names(tmp_path: Path) -> None:
+    rec = Recorder("tb", wall=FakeWall())
+    rec.start_test("t.py::test_x[<a&b>]", ["r1"])
+    rec.record_operation("r1", switch("re0", "re1"), at=T0)
+    rec.end_test("t.py::test_x[<a&b>]", "passed")
+
+    root = parse(write_html(rec, tmp_path / "r.html"))
+    assert table_rows(root, "tests")[0][0] == "t.py::test_x[<a&b>]"
+    assert "<a&b>" not in render_html(rec)
+
+
+def test_html_without_router_time_estimates_it_from_wall_time(tmp_path: Path) -> None:
+    # A router without a clock: entries carry wall time only, and the report still draws
+    # them in order on one axis.
+    rec = Recorder("lab", wall=FakeWall())
+    rec.start_test("t.py::test_a", ["r9"])
+    rec.record_operation("r9", switch("re0", "re1", took=0.2))
+    rec.end_test("t.py::test_a", "passed")
+
+    assert all(e.router_time is None for e in rec.entries())
+    root = parse(write_html(rec, tmp_path / "r.html"))
+    assert role_sequence(root, "re1")[-1] == "master"
+    assert table_rows(root, "ops")[0][3] == "switchover"
+
+
+# --------------------------------------------------------------------------- recorder
+
+
+def test_operation_during_a_test_joins_its_router() -> None:
+    rec = Recorder("tb", wall=FakeWall())
+    rec.start_test("t.py::test_b")
+    entry = rec.record_operation("r2", switch("re1", "re0"), at=T0)
+
+    assert entry.nodeid == "t.py::test_b"
+    assert rec.tests()[0].routers == ("r2",)
+    kinds = [e.kind for e in rec.entries("r2")]
+    assert kinds == [EntryKind.TEST_START, EntryKind.OPERATION]
+
+
+def test_operation_outside_a_test_belongs_to_none() -> None:
+    rec = Recorder("tb", wall=FakeWall())
+    assert rec.record_operation("r1", op("reboot", "re1", "re0", "re0", 90), at=T0).nodeid == ""
+    assert rec.tests() == []
+
+
+def test_observe_master_records_changes_only() -> None:
+    rec = Recorder("tb", wall=FakeWall())
+    assert rec.observe_master("r1", "re0", T0) is not None
+    assert rec.observe_master("r1", "re0", T0 + 1) is None
+    rec.record_operation("r1", switch("re0", "re1"), at=T0 + 5)
+    assert rec.observe_master("r1", "re1", T0 + 6) is None
+    assert rec.observe_master("r1", None, T0 + 7) is not None
+
+
+def test_log_events_are_added_once() -> None:
+    clock = FakeClock()
+    rec = Recorder("tb", wall=FakeWall())
+    entries = log_lines(clock, "re0", "event = E_CMD_S, state = master, param = 0x0")
+
+    assert rec.add_log_events("r1", entries) == 1
+    assert rec.add_log_events("r1", entries) == 0
+    (entry,) = rec.entries("r1")
+    assert entry.router_time == T0
+    assert entry.detail == LogDetail("re0", "E_CMD_S", "master", 0, entries[0].raw)
+
+
+def test_clock_failure_leaves_router_time_unknown() -> None:
+    from harness.errors import HarnessError
+
+    def broken() -> float:
+        raise HarnessError("control session closed")
+
+    rec = Recorder("tb", wall=FakeWall())
+    rec.add_router("r1", clock=broken)
+    assert rec.record_operation("r1", switch("re0", "re1")).router_time is None
+
+
+def test_teardown_error_after_a_pass_wins() -> None:
+    rec = Recorder("tb", wall=FakeWall())
+    rec.start_test("t.py::test_c", ["r1"])
+    assert rec.record_report(FakeReport("t.py::test_c", "setup", "passed")) is None
+    assert rec.record_report(FakeReport("t.py::test_c", "call", "passed")) is Outcome.PASSED
+    rec.record_report(FakeReport("t.py::test_c", "teardown", "failed", 0.25,
+                                 "Traceback\n  ...\nRuntimeError: restore failed"))
+
+    (test,) = rec.tests()
+    assert (test.outcome, test.duration) == (Outcome.ERROR, 0.75)
+    assert test.message == "RuntimeError: restore failed"
+    ends = [e for e in rec.entries("r1") if e.kind is EntryKind.TEST_END]
+    assert [e.detail.outcome for e in ends] == [Outcome.ERROR]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("when", "outcome", "xfail", "expected"), [
+    ("call", "passed", False, Outcome.PASSED),
+    ("call", "failed", False, Outcome.FAILED),
+    ("call", "skipped", False, Outcome.SKIPPED),
+    ("call", "skipped", True, Outcome.XFAILED),
+    ("call", "passed", True, Outcome.XPASSED),
+    ("setup", "failed", False, Outcome.ERROR),
+    ("setup", "skipped", False, Outcome.SKIPPED),
+    ("setup", "passed", False, None),
+    ("teardown", "passed", False, None),
+])
+def test_outcome_of_follows_pytest_summary(when: str, outcome: str, xfail: bool,
+                                           expected: Outcome | None) -> None:
+    report = FakeReport("t.py::t", when, outcome)
+    if xfail:
+        report = _XfailReport("t.py::t", when, outcome)
+    assert outcome_of(report) is expected
+
+
+@dataclass(frozen=True)
+class _XfailReport(FakeReport):
+    wasxfail: str = "known bug"
+
+
+def test_recorder_is_safe_across_threads() -> None:
+    rec = Recorder("tb")
+
+    def work(n: int) -> None:
+        for k in range(200):
+            rec.record_operation(f"r{n}", switch("re0", "re1"), at=T0 + k)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(rec.entries()) == 800
+    assert sorted(r.name for r in rec.routers()) == ["r0", "r1", "r2", "r3"]
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def test_json_round_trip(tmp_path: Path) -> None:
+    rec = build_sample()
+    loaded = load_json(write_json(rec, tmp_path / "part.json"))
+
+    assert loaded.testbed == "emulated-fleet"
+    assert loaded.routers() == rec.routers()
+    assert loaded.tests() == rec.tests()
+    assert loaded.entries() == rec.entries()
+    assert isinstance(loaded.operations()[0].detail, OperationDetail)
+    assert render_html(loaded).split("generated")[1] == render_html(rec).split("generated")[1]
+
+
+def test_json_summary_is_machine_readable(tmp_path: Path) -> None:
+    data = json.loads(write_json(build_sample(), tmp_path / "r.json").read_text())
+
+    summary = data["summary"]
+    assert summary["verdict"] == "failed"
+    assert summary["tests"] == {"passed": 10, "failed": 2, "skipped": 1}
+    assert summary["switchovers"]["mx960-a"] == {"count": 3, "min": 3.4, "mean": 6.167,
+                                                 "max": 11.0}
+
+
+def test_load_json_names_the_file_and_entry(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    with pytest.raises(ReportError, match="bad.json: cannot read"):
+        load_json(bad)
+    bad.write_text(json.dumps({"format": "other"}))
+    with pytest.raises(ReportError, match="format: expected 're-harness-report'"):
+        load_json(bad)
+    data = to_dict(build_simple())
+    data["entries"][2]["kind"] = "teleport"
+    bad.write_text(json.dumps(data))
+    with pytest.raises(ReportError, match=r"bad.json: entries\[2\]: ValueError"):
+        load_json(bad)
+
+
+# --------------------------------------------------------------------------- xdist parts
+
+
+def test_merge_parts_combines_workers(tmp_path: Path) -> None:
+    wall, c1, c2 = FakeWall(), FakeClock(), FakeClock()
+    gw0, gw1 = Recorder("fleet", worker="gw0", wall=wall), Recorder("fleet", worker="gw1",
+                                                                    wall=wall)
+    gw0.add_router("r1", platform="M320", clock=c1.now)
+    gw1.add_router("r2", platform="T640", clock=c2.now)
+    for rec, clock, name in ((gw0, c1, "r1"), (gw1, c2, "r2")):
+        rec.start_test(f"t.py::test_switch[{name}]", [name])
+        run_op(rec, clock, name, switch("re0", "re1"))
+        rec.end_test(f"t.py::test_switch[{name}]", "passed")
+    write_json(gw0, tmp_path / "gw0.json")
+    write_json(gw1, tmp_path / "gw1.json")
+    (tmp_path / "notes.txt").write_text("not a part")
+
+    merged = merge_parts(tmp_path)
+    assert merged.testbed == "fleet"
+    assert [(r.name, r.platform) for r in merged.routers()] == [("r1", "M320"), ("r2", "T640")]
+    assert [t.nodeid for t in merged.tests()] == ["t.py::test_switch[r1]",
+                                                  "t.py::test_switch[r2]"]
+    assert len(merged.operations()) == 2
+    root = parse(write_html(merged, tmp_path / "report.html"))
+    assert [s.get("id") for s in root.iter("section")] == ["router-r1", "router-r2"]
+
+
+def test_merge_parts_of_nothing_is_empty(tmp_path: Path) -> None:
+    merged = merge_parts(tmp_path / "missing")
+    assert merged.entries() == [] and merged.tests() == []
+    root = parse(write_html(merged, tmp_path / "empty.html"))
+    assert root.find(".//p[@class='empty']") is not None
+
+
+def test_merge_parts_rejects_a_bad_part(tmp_path: Path) -> None:
+    (tmp_path / "gw0.json").write_text("[]")
+    with pytest.raises(ReportError, match="gw0.json"):
+        merge_parts(tmp_path)
+
+
+# --------------------------------------------------------------------------- JUnit
+
+
+def test_junit_properties_of_a_switchover() -> None:
+    props = junit_properties(switch("re0", "re1", "acquire", 2.5), router="r1")
+    assert props == [
+        ("router", "r1"), ("operation", "switchover"), ("target", "re1"), ("method", "acquire"),
+        ("master_before", "re0"), ("master_after", "re1"), ("duration_router_s", "2.500"),
+        ("duration_wall_s", "0.400"),
+    ]
+
+
+def test_junit_properties_of_a_halt_without_master() -> None:
+    props = dict(junit_properties(op("halt", "re0", "re0", None, 15.25)))
+    assert "method" not in props and "router" not in props
+    assert props["master_after"] == "none"
+    assert props["duration_router_s"] == "15.250"
+
+
+def test_timeline_entry_is_a_frozen_value() -> None:
+    entry = TimelineEntry("r1", EntryKind.LOG_EVENT, T0, 1.0, "", LogDetail(None, "E_NULL",
+                                                                            None, None, ""))
+    with pytest.raises(AttributeError):
+        entry.router = "r2"  # type: ignore[misc]
