@@ -1,0 +1,57 @@
+"""The pre-upgrade acceptance profile: ``pytest suites -m acceptance --testbed lab.yaml``.
+
+Chapter "Host Redundancy Overview": the readiness of "Avoiding Redundancy Problems" (same RE
+type and Junos version, synchronised configurations), "Determining Routing Engine Mastership"
+(two REs, one master), graceful-switchover readiness on the backup (``show system switchover``),
+clean mastership logs ("Determining Why Mastership Switched"), then "Manually Switching Routing
+Engine Mastership" there and back.  Each router gets an acceptance report (JSON + text, in
+``--report-dir`` or the run's temporary directory) to attach to the change ticket.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.procedures import (
+    AcceptanceReport,
+    CheckResult,
+    LogWatch,
+    check_two_res,
+    failed_checks,
+    readiness_checks,
+    roles,
+)
+from harness.router import DualRERouter
+
+pytestmark = pytest.mark.acceptance
+
+
+def test_ready_for_upgrade(router: DualRERouter, acceptance_report: AcceptanceReport) -> None:
+    """Every readiness check passes: two REs and one master, same RE model, same Junos
+    version, GRES ready when configured, configurations synchronised, logs clean."""
+    acceptance_report.checks = readiness_checks(router)
+    assert not failed_checks(acceptance_report.checks), acceptance_report.to_text()
+
+
+@pytest.mark.disruptive
+def test_switchover_and_switch_back(router: DualRERouter,
+                                    acceptance_report: AcceptanceReport) -> None:
+    """Switch mastership to the backup, wait out the hold-down, switch back: both moves
+    complete, the original master is master again, and both REs are back in their roles.
+    Durations and the mastership-log timeline go into the report."""
+    logs = LogWatch.start(router)
+    original = router.master
+    there = router.switchover("switch")
+    acceptance_report.add_operation(there)
+    router.wait_ready_for_switch()
+    back = router.switchover("switch")
+    acceptance_report.add_operation(back)
+    acceptance_report.add_timeline(logs.both())
+    after = check_two_res(router)
+    acceptance_report.checks.append(CheckResult("after-switch-back", after.passed,
+                                                after.detail))
+    assert there.master_after != original
+    assert back.master_after == original
+    assert after.passed, after.detail
+    backup = str(there.master_after)
+    assert roles(router, via=backup) == {original: "master", backup: "backup"}
