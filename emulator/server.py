@@ -19,19 +19,30 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import FrameType
 
 import paramiko
 
+from emulator.cli_glue import CliChannelRunner
+from emulator.console import ConsoleConnection
 from emulator.model.clock import VirtualClock
 from emulator.model.router import RouterModel, RouterParams
 from emulator.session_glue import NetconfChannelRunner
 from emulator.ssh import REServerInterface, User, make_host_key, serve_connection
+from emulator.state import StateDir, StateError
 
 #: Name of the emulator-only control listener of each router (control users only).
 CONTROL = "control"
 
-__all__ = ["Endpoint", "EmulatorServer", "RouterEntry", "TimeMode", "main"]
+#: Prefix of the console listeners' names in the selector (``console:re0``).
+CONSOLE = "console:"
+
+#: How often ``--state-dir`` saves the routers while serving (seconds of wall time).
+SAVE_EVERY = 30.0
+
+__all__ = ["CONSOLE", "SAVE_EVERY", "Endpoint", "EmulatorServer", "RouterEntry", "TimeMode",
+           "main"]
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +70,10 @@ class RouterEntry:
     users: list[User]
     listen: dict[str, tuple[str, int]]  # "re0"/"re1"/"master" -> (host, port)
     model: RouterModel | None = None
-    sessions: list[NetconfChannelRunner] = field(default_factory=list)
+    sessions: list[NetconfChannelRunner | CliChannelRunner] = field(default_factory=list)
+    #: Console ports: "re0"/"re1" -> (host, port) (a raw TCP terminal, as a terminal server).
+    consoles: dict[str, tuple[str, int]] = field(default_factory=dict)
+    console_clients: list[ConsoleConnection] = field(default_factory=list)
 
 
 class TimeMode:
@@ -72,19 +86,44 @@ class TimeMode:
 class EmulatorServer:
     """Serves routers over SSH on loopback (or any given address) until :meth:`stop`."""
 
-    def __init__(self, routers: Sequence[RouterEntry], *, time_mode: str = TimeMode.VIRTUAL
-                 ) -> None:
+    def __init__(self, routers: Sequence[RouterEntry], *, time_mode: str = TimeMode.VIRTUAL,
+                 state_dir: str | Path | None = None) -> None:
+        """Build every router's model; with ``state_dir``, from what was saved there.
+
+        Raises StateError for a saved state that cannot be read or applied.
+        """
         self.routers = list(routers)
         self.time_mode = time_mode
         self.host_key = make_host_key()
         self._selector = selectors.DefaultSelector()
         self._listeners: list[socket.socket] = []
         self.endpoints: list[Endpoint] = []
+        #: Console listeners (``re`` is the RE the console belongs to).
+        self.consoles: list[Endpoint] = []
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._session_ids = itertools.count(1000)
+        self.state = StateDir(state_dir) if state_dir is not None else None
         for entry in self.routers:
-            entry.model = RouterModel(entry.params, VirtualClock())
+            entry.model = self._build_model(entry)
+
+    def _build_model(self, entry: RouterEntry) -> RouterModel:
+        state = self.state
+        saved = state.load(entry.params.name) if state is not None else None
+        if state is None or saved is None:
+            return RouterModel(entry.params, VirtualClock())
+        model = RouterModel(entry.params, VirtualClock(saved.clock))
+        StateDir.restore(model, saved)
+        log.info("router %s restored from %s", entry.params.name, state.path)
+        return model
+
+    def save_state(self) -> None:
+        """Save every router to the state directory (no-op without one).  Raises OSError."""
+        if self.state is None:
+            return
+        for entry in self.routers:
+            if entry.model is not None:
+                self.state.save(entry.model)
 
     # ------------------------------------------------------------ lifecycle
     def start(self) -> list[Endpoint]:
@@ -95,13 +134,18 @@ class EmulatorServer:
         try:
             for entry in self.routers:
                 for re_name, (host, port) in entry.listen.items():
-                    self._listen(entry, re_name, host, port)
+                    self.endpoints.append(self._listen(entry, re_name, host, port))
+                for re_name, (host, port) in entry.consoles.items():
+                    ep = self._listen(entry, CONSOLE + re_name, host, port)
+                    self.consoles.append(Endpoint(ep.router, re_name, ep.host, ep.port))
         except OSError:
             self._close_listeners()
             raise
         self._spawn(self._accept_loop, "re-emulator-accept")
         if self.time_mode == TimeMode.REAL:
             self._spawn(self._pace_clocks, "re-emulator-clock")
+        if self.state is not None:
+            self._spawn(self._save_periodically, "re-emulator-state")
         return list(self.endpoints)
 
     def stop(self) -> None:
@@ -111,8 +155,14 @@ class EmulatorServer:
         for entry in self.routers:
             for runner in list(entry.sessions):
                 runner.close()
+            for client in list(entry.console_clients):
+                client.close()
         for t in self._threads:
             t.join(timeout=5)
+        try:
+            self.save_state()
+        except OSError as exc:
+            log.error("could not save the routers' state: %s", exc)
 
     def __enter__(self) -> EmulatorServer:
         self.start()
@@ -133,7 +183,7 @@ class EmulatorServer:
         t.start()
         self._threads.append(t)
 
-    def _listen(self, entry: RouterEntry, re_name: str, host: str, port: int) -> None:
+    def _listen(self, entry: RouterEntry, re_name: str, host: str, port: int) -> Endpoint:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -142,7 +192,7 @@ class EmulatorServer:
         sock.setblocking(False)
         self._listeners.append(sock)
         self._selector.register(sock, selectors.EVENT_READ, (entry, re_name))
-        self.endpoints.append(Endpoint(entry.params.name, re_name, host, sock.getsockname()[1]))
+        return Endpoint(entry.params.name, re_name, host, sock.getsockname()[1])
 
     def _close_listeners(self) -> None:
         for sock in self._listeners:
@@ -170,9 +220,24 @@ class EmulatorServer:
                 self._spawn_connection(entry, re_name, conn)
 
     def _spawn_connection(self, entry: RouterEntry, re_name: str, conn: socket.socket) -> None:
-        t = threading.Thread(target=self._handle_connection, args=(entry, re_name, conn),
+        target = self._handle_console if re_name.startswith(CONSOLE) else self._handle_connection
+        t = threading.Thread(target=target, args=(entry, re_name, conn),
                              name=f"re-ssh-{entry.params.name}-{re_name}", daemon=True)
         t.start()
+
+    def _handle_console(self, entry: RouterEntry, re_name: str, conn: socket.socket) -> None:
+        """A client on an RE's console port: login, CLI, or "press any key to reboot"."""
+        model = entry.model
+        assert model is not None
+        users = {u.name: u.password for u in entry.users if not u.control}
+        client = ConsoleConnection(conn, model, int(re_name.removeprefix(CONSOLE)[2:]), users,
+                                   next(self._session_ids))
+        entry.console_clients.append(client)
+        try:
+            client.run()
+        finally:
+            entry.console_clients.remove(client)
+            self._reap(entry)
 
     def _resolve_slot(self, entry: RouterEntry, re_name: str) -> int | None:
         """Return the RE slot a new connection reaches, or None when nothing answers there."""
@@ -209,7 +274,18 @@ class EmulatorServer:
                 if runner in entry.sessions:
                     entry.sessions.remove(runner)
 
-        interface = REServerInterface(users, on_netconf)
+        def on_shell(channel: paramiko.Channel, username: str) -> None:
+            runner = CliChannelRunner(channel, model, slot, username, next(self._session_ids),
+                                      on_change=lambda: self._reap(entry))
+            entry.sessions.append(runner)
+            try:
+                runner.run()
+            finally:
+                if runner in entry.sessions:
+                    entry.sessions.remove(runner)
+
+        # The control listener carries control RPCs only: no interactive shell there.
+        interface = REServerInterface(users, on_netconf, None if control_only else on_shell)
         transport = serve_connection(conn, self.host_key, interface)
         if transport is None:
             conn.close()
@@ -219,6 +295,14 @@ class EmulatorServer:
         for runner in list(entry.sessions):
             if not runner.re_still_up():
                 runner.close()
+
+    def _save_periodically(self) -> None:
+        """``--state-dir``: save every :data:`SAVE_EVERY` seconds, so a crash loses little."""
+        while not self._stop.wait(SAVE_EVERY):
+            try:
+                self.save_state()
+            except OSError as exc:
+                log.error("could not save the routers' state: %s", exc)
 
     # ------------------------------------------------------------------ time
     def _pace_clocks(self) -> None:
@@ -265,13 +349,33 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     serve.add_argument("--time", choices=[TimeMode.REAL, TimeMode.VIRTUAL], default=TimeMode.REAL,
                        help="real: the router clock follows the wall clock (default); "
                             "virtual: it moves only by control RPC")
+    serve.add_argument("--state-dir", metavar="DIR",
+                       help="keep committed configurations and mastership logs in DIR across "
+                            "restarts (saved on shutdown and every 30 s, loaded on start)")
     serve.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
     return parser.parse_args(argv)
 
 
 def _banner(server: EmulatorServer) -> Iterator[str]:
+    """Yield the banner: ``<router> <re> <host>:<port>`` lines first (scripts parse them),
+    then ``#`` lines for humans: consoles, credentials, how to connect, time, state."""
     for ep in server.endpoints:
         yield ep.line()
+    yield f"# time: {server.time_mode}"
+    if server.state is not None:
+        yield f"# state directory: {server.state.path}"
+    for ep in server.consoles:
+        yield f"# {ep.router} console {ep.re} {ep.line().split()[-1]} (raw TCP: telnet or nc)"
+    for entry in server.routers:
+        for user in entry.users:
+            role = "control" if user.control else "user"
+            yield f"# {entry.params.name} {role} {user.name} / {user.password}"
+    first = next((ep for ep in server.endpoints if ep.re != CONTROL), None)
+    if first is not None:
+        login = next((u for u in server.routers[0].users if not u.control), None)
+        name = login.name if login else "user"
+        yield f"# CLI:     ssh -p {first.port} {name}@{first.host}"
+        yield f"# NETCONF: ssh -p {first.port} {name}@{first.host} -s netconf"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,7 +393,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TestbedError as exc:
         sys.stderr.write(f"re-emulator: {exc}\n")
         return 2
-    server = EmulatorServer(entries, time_mode=args.time)
+    try:
+        server = EmulatorServer(entries, time_mode=args.time, state_dir=args.state_dir)
+    except StateError as exc:
+        sys.stderr.write(f"re-emulator: {exc}\n")
+        return 2
     try:
         server.start()
     except OSError as exc:
@@ -304,10 +412,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGINT, stop)
     for line in _banner(server):
         sys.stdout.write(line + "\n")
-    for entry in entries:
-        for user in entry.users:
-            role = "control" if user.control else "user"
-            sys.stdout.write(f"# {entry.params.name} {role} {user.name} / {user.password}\n")
     sys.stdout.flush()
     done.wait()
     server.stop()

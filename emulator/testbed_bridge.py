@@ -39,4 +39,5 @@ def router_entry(spec: Any) -> RouterEntry:
         listen["master"] = (spec.master_only.host, spec.master_only.port)
     first = next(iter(spec.endpoints.values()))
     listen[CONTROL] = (first.host, 0)
-    return RouterEntry(params=params, users=users, listen=listen)
+    consoles = {name: (ep.host, ep.port) for name, ep in (spec.console or {}).items()}
+    return RouterEntry(params=params, users=users, listen=listen, consoles=consoles)
