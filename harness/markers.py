@@ -1,13 +1,22 @@
 """Markers, router selection, xdist grouping, skips and the mastership-restoring context.
 
-Markers:
-  ``disruptive``            the test switches, halts or reboots: needs ``allow_disruptive``.
+Markers (see :class:`Mark`):
+  ``disruptive``            the test switches, halts or reboots: the router's testbed entry must
+                            say ``allow_disruptive: true``, and on a lab router the run needs
+                            ``--allow-disruptive`` too.
   ``platform(*names)``      run only on routers of these platforms.
-  ``dual_re``               the router must have two REs (every ``router`` test is, unless
+  ``requires_gres``         graceful Routing Engine switchover must be configured on the router.
+  ``dual_re``               the router must have two REs (every ``router`` test does, unless
                             marked ``single_re_ok``).
   ``single_re_ok``          the test also makes sense on single-RE platforms.
   ``emulated_only``         needs the emulator's control RPCs beyond time and faults.
-  ``acceptance``            part of the pre-upgrade acceptance profile.
+  ``acceptance``            part of the pre-upgrade acceptance profile (select with
+                            ``-m acceptance``; no skip).
+
+Skips come in two kinds.  :func:`skip_reason` reads only the testbed and the options, so the
+plugin adds it as a ``skip`` mark at collection (:func:`mark_skips`): pytest skips the test
+before any fixture runs, so no connection is attempted.  :func:`gres_skip_reason` has to ask
+the router.
 """
 
 from __future__ import annotations
@@ -15,109 +24,225 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator
+from enum import Enum
 
 import pytest
+from lxml import etree
 
 from harness.router import DualRERouter
-from harness.testbed import Testbed
+from harness.testbed import RouterSpec, Testbed
 
 __all__ = [
+    "GRES_CONFIG_FILTER",
+    "MARKER_HELP",
+    "ROUTER_PARAM",
     "TESTBED_KEY",
+    "Mark",
+    "check_marker_use",
+    "gres_configured",
+    "gres_skip_reason",
     "group_by_router",
+    "mark_skips",
     "register",
     "restoring",
+    "router_of",
     "selected_routers",
-    "skip_unless_qualified",
+    "wants_router",
+    "skip_reason",
 ]
 
 log = logging.getLogger(__name__)
 
 TESTBED_KEY = pytest.StashKey[Testbed]()
 
-MARKERS = {
-    "disruptive": "disruptive: switches, halts or reboots an RE (needs allow_disruptive)",
-    "platform": "platform(*names): run only on routers of these platforms",
-    "dual_re": "dual_re: needs two Routing Engines (the default for router tests)",
-    "single_re_ok": "single_re_ok: also runs on single-RE platforms",
-    "emulated_only": "emulated_only: needs the emulator (control RPCs)",
-    "acceptance": "acceptance: part of the pre-upgrade acceptance profile",
+#: The parameter the plugin parametrizes ``router`` tests over.
+ROUTER_PARAM = "router_name"
+
+
+class Mark(Enum):
+    """The markers of the plugin, by name."""
+
+    DISRUPTIVE = "disruptive"
+    PLATFORM = "platform"
+    REQUIRES_GRES = "requires_gres"
+    DUAL_RE = "dual_re"
+    SINGLE_RE_OK = "single_re_ok"
+    EMULATED_ONLY = "emulated_only"
+    ACCEPTANCE = "acceptance"
+
+
+MARKER_HELP = {
+    Mark.DISRUPTIVE: "disruptive: switches, halts or reboots an RE (the testbed entry must "
+                     "allow it; lab routers also need --allow-disruptive)",
+    Mark.PLATFORM: "platform(*names): run only on routers of these platforms",
+    Mark.REQUIRES_GRES: "requires_gres: needs graceful Routing Engine switchover configured",
+    Mark.DUAL_RE: "dual_re: needs two Routing Engines (the default for router tests)",
+    Mark.SINGLE_RE_OK: "single_re_ok: also runs on single-RE platforms",
+    Mark.EMULATED_ONLY: "emulated_only: needs the emulator (control RPCs)",
+    Mark.ACCEPTANCE: "acceptance: part of the pre-upgrade acceptance profile",
 }
 
 SINGLE_RE_REASON = ("{name} ({platform}) has one Routing Engine: the chapter says M5, M10, M7i "
                     "and M40 routers do not support Routing Engine redundancy")
 
+#: ``get-configuration`` of the committed ``chassis redundancy`` stanza.
+GRES_CONFIG_FILTER = ("<get-configuration database=\"committed\"><configuration><chassis>"
+                      "<redundancy/></chassis></configuration></get-configuration>")
+
 
 def register(config: pytest.Config) -> None:
     """Register the markers (so ``--strict-markers`` accepts them)."""
-    for text in MARKERS.values():
+    for text in MARKER_HELP.values():
         config.addinivalue_line("markers", text)
 
 
+def _has(node: pytest.Item, mark: Mark) -> bool:
+    return node.get_closest_marker(mark.value) is not None
+
+
+# ------------------------------------------------------------------ selection and grouping
 def selected_routers(config: pytest.Config) -> list[str]:
     """Return the routers to run against: ``--router`` choices, else all of the testbed.
 
     Raises pytest.UsageError for a router name the testbed does not have.
     """
     testbed = config.stash[TESTBED_KEY]
-    chosen = config.getoption("--router") or list(testbed.routers)
+    chosen = list(dict.fromkeys(config.getoption("--router"))) or list(testbed.routers)
     unknown = [n for n in chosen if n not in testbed.routers]
     if unknown:
-        raise pytest.UsageError(f"--router: unknown router(s) {unknown}; testbed "
-                                f"{testbed.name!r} has {list(testbed.routers)}")
+        raise pytest.UsageError(f"--router: expected a router of testbed {testbed.name!r} "
+                                f"({', '.join(testbed.routers)}), got {', '.join(unknown)}")
     return chosen
+
+
+def wants_router(metafunc: pytest.Metafunc) -> bool:
+    """Return True when the test uses the ``router`` fixture (directly or through another
+    fixture), so the plugin parametrizes it over the routers; False when the test itself
+    parametrizes an argument called ``router``."""
+    if "router" not in metafunc.fixturenames:
+        return False
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", ())
+        if isinstance(names, str):
+            names = [n.strip() for n in names.split(",")]
+        if "router" in names:
+            return False
+    return True
+
+
+def router_of(item: pytest.Item) -> str | None:
+    """Return the router a collected test runs against, or None for a test without ``router``."""
+    callspec = getattr(item, "callspec", None)
+    name = callspec.params.get(ROUTER_PARAM) if callspec is not None else None
+    return str(name) if name is not None else None
 
 
 def group_by_router(items: list[pytest.Item]) -> None:
     """Put every test of one router in one xdist group, so under ``-n N --dist loadgroup``
     no router is used by two workers at once."""
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        name = callspec.params.get("router_name") if callspec else None
+        name = router_of(item)
         if name is not None:
             item.add_marker(pytest.mark.xdist_group(name=f"router-{name}"))
 
 
-def skip_unless_qualified(request: pytest.FixtureRequest, dut: DualRERouter) -> None:
-    """Skip (with a reason that says what to change) when the router does not qualify."""
-    node = request.node
-    spec = dut.spec
-    platform = node.get_closest_marker("platform")
-    if platform and spec.platform.upper() not in {str(p).upper() for p in platform.args}:
-        pytest.skip(f"{spec.name} is a {spec.platform}; test is for {list(platform.args)}")
-    if len(spec.endpoints) < 2 and node.get_closest_marker("single_re_ok") is None:
-        pytest.skip(SINGLE_RE_REASON.format(name=spec.name, platform=spec.platform))
-    if node.get_closest_marker("emulated_only") and not dut.emulated:
-        pytest.skip(f"{spec.name} is a lab router; test needs the emulator")
-    if node.get_closest_marker("disruptive"):
-        _require_disruptive(request, dut)
+def check_marker_use(items: list[pytest.Item]) -> None:
+    """Check how tests use the markers.
 
-
-def _require_disruptive(request: pytest.FixtureRequest, dut: DualRERouter) -> None:
-    spec = dut.spec
-    if not spec.allow_disruptive:
-        pytest.skip(f"disruptive test: router {spec.name} does not allow disruptive operations; "
-                    f"set 'allow_disruptive: true' on it in the testbed and run with "
-                    f"--allow-disruptive")
-    if not spec.emulated and not request.config.getoption("--allow-disruptive"):
-        pytest.skip(f"disruptive test on lab router {spec.name}: run with --allow-disruptive "
-                    f"to allow it")
-
-
-@contextlib.contextmanager
-def restoring(request: pytest.FixtureRequest, dut: DualRERouter) -> Iterator[None]:
-    """Give the test a router in its initial state and leave it as found.
-
-    Emulated routers are reset to their testbed state (one control RPC).  On a lab router,
-    after a disruptive test, mastership is switched back to the RE that held it before.
+    Raises pytest.UsageError for ``platform()`` without platform names (or with non-strings),
+    and for ``dual_re`` together with ``single_re_ok``.
     """
-    if dut.emulated:
-        dut.reset()
-        yield
-        return
-    before = dut.master if request.node.get_closest_marker("disruptive") else None
-    yield
-    if before is not None and dut.master != before:
-        # A failure here errors the test's teardown: the router is not as the test found it.
-        log.warning("%s: restoring mastership to %s", dut.name, before)
+    for item in items:
+        platform = item.get_closest_marker(Mark.PLATFORM.value)
+        if platform is not None and (not platform.args or
+                                     not all(isinstance(a, str) for a in platform.args)):
+            raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.platform: expected platform "
+                                    f"names such as 'MX480', got {platform.args!r}")
+        if _has(item, Mark.DUAL_RE) and _has(item, Mark.SINGLE_RE_OK):
+            raise pytest.UsageError(f"{item.nodeid}: expected at most one of the markers "
+                                    f"dual_re and single_re_ok, got both")
+
+
+# --------------------------------------------------------------------------------- skips
+def mark_skips(items: list[pytest.Item], testbed: Testbed, allow_disruptive: bool) -> None:
+    """Add a ``skip`` mark (with :func:`skip_reason`) to each router test whose router does not
+    qualify; pytest then skips it before its fixtures run, reported at the test's location."""
+    for item in items:
+        name = router_of(item)
+        if name is None:
+            continue
+        reason = skip_reason(item, testbed.router(name), allow_disruptive)
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def skip_reason(node: pytest.Item, spec: RouterSpec, allow_disruptive: bool) -> str | None:
+    """Return why the test ``node`` cannot run on the router ``spec`` (which says what to
+    change), or None when it qualifies.  Reads only the testbed and the options: no I/O."""
+    platform = node.get_closest_marker(Mark.PLATFORM.value)
+    if platform is not None and spec.platform.upper() not in {str(p).upper()
+                                                              for p in platform.args}:
+        return (f"{spec.name} is a {spec.platform}; the test is for "
+                f"{', '.join(map(str, platform.args))}")
+    if len(spec.endpoints) < 2 and not _has(node, Mark.SINGLE_RE_OK):
+        return SINGLE_RE_REASON.format(name=spec.name, platform=spec.platform)
+    if _has(node, Mark.EMULATED_ONLY) and not spec.emulated:
+        return (f"{spec.name} is a lab router; the test needs the emulator's control RPCs "
+                f"(run it with an emulated testbed, e.g. --testbed emulated)")
+    if _has(node, Mark.DISRUPTIVE):
+        return _disruptive_reason(spec, allow_disruptive)
+    return None
+
+
+def _disruptive_reason(spec: RouterSpec, allow_disruptive: bool) -> str | None:
+    if not spec.allow_disruptive:
+        extra = "" if spec.emulated else " and run with --allow-disruptive"
+        return (f"disruptive test: router {spec.name} does not allow disruptive operations; "
+                f"to allow them set 'allow_disruptive: true' on it in the testbed{extra}")
+    if not spec.emulated and not allow_disruptive:
+        return (f"disruptive test on lab router {spec.name}: its testbed entry allows it; "
+                f"run with --allow-disruptive to allow it")
+    return None
+
+
+def gres_configured(dut: DualRERouter) -> bool:
+    """Return True when the master's committed configuration has ``chassis redundancy
+    graceful-switchover`` (the master's configuration is the one in effect).
+
+    Raises the router's errors (NoMasterError, SessionError, ConnectError).
+    """
+    reply = dut.rpc(dut.master, GRES_CONFIG_FILTER)
+    return any(etree.QName(el).localname == "graceful-switchover"
+               for el in reply.iter() if isinstance(el.tag, str))
+
+
+def gres_skip_reason(node: pytest.Item, dut: DualRERouter) -> str | None:
+    """Return why a ``requires_gres`` test cannot run on ``dut`` (with how to enable GRES), or
+    None when it is not marked or GRES is configured.  Asks the router.
+
+    Raises the router's errors when it cannot be asked.
+    """
+    if not _has(node, Mark.REQUIRES_GRES) or gres_configured(dut):
+        return None
+    how = ("add it to emulator.config in the testbed" if dut.spec.emulated
+           else "then commit synchronize")
+    return (f"{dut.name}: graceful Routing Engine switchover is not configured; enable it with "
+            f"'set chassis redundancy graceful-switchover' ({how})")
+
+
+# ----------------------------------------------------------------------------- restoring
+@contextlib.contextmanager
+def restoring(dut: DualRERouter) -> Iterator[str]:
+    """Remember the master RE, yield it, and afterwards switch mastership back to it if it
+    moved (waiting out the 240 s hold-down first, on the router's clock).
+
+    Raises the router's errors; a failure on the way out errors the test's teardown, because
+    the router is not as the test found it.
+    """
+    before = dut.master
+    yield before
+    now = dut.master
+    if now != before:
+        log.warning("%s: restoring mastership to %s (now %s)", dut.name, before, now)
         dut.wait_ready_for_switch()
         dut.switchover("switch")

@@ -1,56 +1,103 @@
-"""The pytest plugin (entry point ``pytest11``): options, markers and fixtures, nothing more.
+"""The pytest plugin (entry point ``pytest11``): options, markers, hooks and fixtures, nothing more.
 
-Options are in one group with one prefix-free set of names under "re-harness"; the logic lives
-in :mod:`harness.pool`, :mod:`harness.router` and :mod:`harness.markers`.
+The logic lives in :mod:`harness.options` (the ``re-harness`` option group), :mod:`harness.markers`
+(skips, grouping, restoring mastership), :mod:`harness.pool` (routers, emulators, locks) and
+:mod:`harness.reporting` (JUnit properties, the HTML report).
+
+pytest-xdist: every test of one router carries ``xdist_group("router-<name>")``, and ``-n N``
+without ``--dist`` runs as ``--dist loadgroup``, so each worker gets routers of its own.  An
+explicit ``--dist`` is respected; disruptive tests on lab routers still hold a per-router file
+lock then (and across separate runs sharing the lab).
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from harness import markers
-from harness.mastership import explain_comparison
+from harness import markers, options
 from harness.errors import TestbedError
-from harness.pool import RouterPool
+from harness.mastership import explain_comparison
+from harness.pool import LockSettings, RouterPool
+from harness.reporting import REPORT_KEY, RunReport, junit_recording
 from harness.router import DualRERouter
 from harness.testbed import Testbed, default_testbed_path, load_testbed
 
-__all__ = ["pytest_addoption", "pytest_assertrepr_compare", "pytest_configure"]
+__all__ = [
+    "pytest_addoption",
+    "pytest_assertrepr_compare",
+    "pytest_cmdline_main",
+    "pytest_collection_modifyitems",
+    "pytest_configure",
+    "pytest_configure_node",
+    "pytest_generate_tests",
+    "pytest_xdist_make_scheduler",
+    "restore_mastership",
+    "router",
+    "router_name",
+    "router_pool",
+    "testbed",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("re-harness", "dual Routing Engine redundancy harness")
-    group.addoption("--testbed", default=None, metavar="FILE",
-                    help="testbed YAML (default: the packaged emulated.yaml)")
-    group.addoption("--allow-disruptive", action="store_true", default=False,
-                    help="allow switchover/halt/reboot on lab routers whose testbed entry "
-                         "also allows them (emulated routers always allow)")
-    group.addoption("--router", action="append", default=[], metavar="NAME",
-                    help="run only against these routers of the testbed (repeatable)")
-    group.addoption("--report-dir", default=None, metavar="DIR",
-                    help="write the HTML timeline report and JSON results here")
+    options.add_options(parser)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    # Before xdist's own hook, which would turn "-n N" alone into "--dist load".
+    options.choose_distribution(config.option)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    # xdist controller, per worker: pass on the --dist mode chosen above.
+    node.workerinput[options.WORKER_DIST] = node.config.getoption("dist")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    # xdist controller: under loadgroup, one group per router (see harness.scheduling).
+    from harness.scheduling import make_scheduler
+
+    return make_scheduler(config, log, markers.selected_routers(config))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     markers.register(config)
+    options.follow_distribution(config)
     path = config.getoption("--testbed")
     try:
-        testbed = load_testbed(path) if path else load_testbed(default_testbed_path())
+        bed = load_testbed(path) if path else load_testbed(default_testbed_path())
     except TestbedError as exc:
         raise pytest.UsageError(f"--testbed: {exc}") from exc
-    config.stash[markers.TESTBED_KEY] = testbed
+    config.stash[markers.TESTBED_KEY] = bed
+    markers.selected_routers(config)  # an unknown --router is a usage error, not a collection one
+    directory = config.getoption("--report-dir")
+    if directory:
+        run = RunReport(config, Path(directory), bed.name)
+        config.stash[REPORT_KEY] = run
+        config.pluginmanager.register(run, "re-harness-report")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "router" in metafunc.fixturenames:
+    if markers.wants_router(metafunc):
         names = markers.selected_routers(metafunc.config)
-        metafunc.parametrize("router_name", names, ids=names, scope="session")
+        metafunc.parametrize(markers.ROUTER_PARAM, names, ids=names, scope="session")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker hook, which reads xdist_group marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    markers.check_marker_use(items)
     markers.group_by_router(items)
+    # Skips the testbed alone decides are marks: no fixture runs, no connection is attempted.
+    markers.mark_skips(items, config.stash[markers.TESTBED_KEY],
+                       config.getoption("--allow-disruptive"))
 
 
 def pytest_assertrepr_compare(config: pytest.Config, op: str, left: object, right: object
@@ -65,9 +112,11 @@ def testbed(pytestconfig: pytest.Config) -> Testbed:
 
 
 @pytest.fixture(scope="session")
-def router_pool(testbed: Testbed) -> Iterator[RouterPool]:
+def router_pool(pytestconfig: pytest.Config, testbed: Testbed) -> Iterator[RouterPool]:
     """Every router of the testbed (emulators started on first use); closed at session end."""
-    pool = RouterPool(testbed)
+    lock_dir = pytestconfig.getoption("--lock-dir") or options.default_lock_dir()
+    locks = LockSettings(Path(lock_dir), pytestconfig.getoption("--lock-timeout"))
+    pool = RouterPool(testbed, locks)
     yield pool
     pool.close()
 
@@ -81,9 +130,37 @@ def router_name() -> str:
 @pytest.fixture
 def router(request: pytest.FixtureRequest, router_pool: RouterPool, router_name: str
            ) -> Iterator[DualRERouter]:
-    """The router under test, reset to a known state; skips when markers do not qualify it,
-    and after a disruptive test restores the mastership it found."""
-    dut = router_pool.get(router_name)
-    markers.skip_unless_qualified(request, dut)
-    with markers.restoring(request, dut):
-        yield dut
+    """The router under test: reset to its testbed state on the emulator, locked for a
+    disruptive test on a lab router, recorded for JUnit and the report.  Skips a
+    ``requires_gres`` test on a router without graceful switchover."""
+    node = request.node
+    disruptive = node.get_closest_marker(markers.Mark.DISRUPTIVE.value) is not None
+    with router_pool.exclusive(router_name, disruptive):
+        dut = router_pool.get(router_name)
+        if dut.emulated:
+            dut.reset()
+        reason = markers.gres_skip_reason(node, dut)
+        if reason:
+            pytest.skip(reason)
+        run = request.config.stash.get(REPORT_KEY, None)
+        observed = run.observing(node, dut) if run else contextlib.nullcontext()
+        with junit_recording(node, dut), observed:
+            yield dut
+
+
+@pytest.fixture(autouse=True)
+def restore_mastership(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """After a disruptive test on a lab router, switch mastership back to the RE that held it
+    before; yields that RE (None when there is nothing to restore: not a ``router`` test, not
+    disruptive, or an emulated router, which is reset before each test anyway)."""
+    node = request.node
+    if ("router" not in request.fixturenames
+            or node.get_closest_marker(markers.Mark.DISRUPTIVE.value) is None):
+        yield None
+        return
+    dut: DualRERouter = request.getfixturevalue("router")
+    if dut.emulated:
+        yield None
+        return
+    with markers.restoring(dut) as before:
+        yield before

@@ -1,30 +1,86 @@
-"""The routers of a test session: started (emulated) or reached (lab), one object per router.
+"""The routers of a test session: started (emulated) or reached (lab), one object per router,
+and the per-router locks that keep two runs (or two xdist workers) off one lab router.
 
 Emulated routers of the testbed are served by an in-process emulator started on first use, on
 free loopback ports; their endpoints are then written back into the testbed records.  This is the
 only harness module that imports ``emulator``: the harness talks to the result over SSH.
+
+Locks: a disruptive test on a lab router holds a file lock named after the router's address (not
+its testbed name, so two testbed files naming one router alike or not still share the lock).
+Emulated routers need none: every process serves its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+import filelock
+
+from harness.errors import HarnessError
 from harness.router import DualRERouter
 from harness.testbed import Endpoint, RouterSpec, Testbed
 
-__all__ = ["RouterPool"]
+__all__ = ["LockSettings", "RouterBusyError", "RouterPool", "lock_path", "router_lock"]
 
 log = logging.getLogger(__name__)
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+class RouterBusyError(HarnessError):
+    """A lab router's lock stayed held (by another run or worker) past the lock timeout.
+
+    At fault: nobody, the lab is busy; run later, raise ``--lock-timeout`` or free the holder.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class LockSettings:
+    """Where the per-router lock files live and how long to wait for one (seconds)."""
+
+    directory: Path
+    timeout: float
+
+
+def lock_path(spec: RouterSpec, directory: Path) -> Path:
+    """Return the lock file of router ``spec``: named after its first RE's address."""
+    first = next(iter(spec.endpoints.values()))
+    return directory / (_UNSAFE.sub("_", f"router-{first.host}-{first.port}") + ".lock")
+
+
+@contextlib.contextmanager
+def router_lock(spec: RouterSpec, settings: LockSettings) -> Iterator[Path]:
+    """Hold the lock of router ``spec`` for the ``with`` block; yield the lock file's path.
+
+    Raises RouterBusyError when it stays held by someone else for ``settings.timeout`` seconds.
+    """
+    settings.directory.mkdir(parents=True, exist_ok=True)
+    path = lock_path(spec, settings.directory)
+    lock = filelock.FileLock(str(path), timeout=settings.timeout)
+    log.info("%s: taking lock %s", spec.name, path)
+    try:
+        lock.acquire()
+    except filelock.Timeout as exc:
+        raise RouterBusyError(f"{spec.name}: lock {path} still held after "
+                              f"{settings.timeout:g} s by another run or worker; raise "
+                              f"--lock-timeout or wait for it") from exc
+    try:
+        yield path
+    finally:
+        lock.release()
 
 
 class RouterPool:
     """Lazily built :class:`DualRERouter` objects for the routers of one testbed."""
 
-    def __init__(self, testbed: Testbed) -> None:
+    def __init__(self, testbed: Testbed, locks: LockSettings | None = None) -> None:
         self.testbed = testbed
+        self.locks = locks
         self._routers: dict[str, DualRERouter] = {}
         self._servers: list[Any] = []
 
@@ -37,7 +93,11 @@ class RouterPool:
         return self.testbed.router(name)
 
     def get(self, name: str) -> DualRERouter:
-        """Return the router ``name``, starting its emulator first if it is emulated."""
+        """Return the router ``name``, starting its emulator first if it is emulated (a lab
+        router is not contacted: its sessions open on first use).
+
+        Raises TestbedError for an unknown name.
+        """
         if name not in self._routers:
             spec = self.spec(name)
             control = None
@@ -57,6 +117,21 @@ class RouterPool:
         res = {name: endpoints[name] for name in spec.endpoints}
         spec = replace(spec, endpoints=res, master_only=endpoints.get("master"))
         return spec, endpoints[CONTROL]
+
+    @contextlib.contextmanager
+    def exclusive(self, name: str, disruptive: bool) -> Iterator[Path | None]:
+        """Hold router ``name``'s lock for the block when it is a lab router and the test is
+        disruptive (and the pool has lock settings); yield the lock file, or None when no lock
+        is taken.
+
+        Raises RouterBusyError (see :func:`router_lock`) and TestbedError for an unknown name.
+        """
+        spec = self.spec(name)
+        if spec.emulated or not disruptive or self.locks is None:
+            yield None
+            return
+        with router_lock(spec, self.locks) as path:
+            yield path
 
     def started(self) -> Iterator[DualRERouter]:
         """Yield the routers built so far."""
