@@ -1,9 +1,10 @@
 """Wall time on lab routers, virtual time on the emulator: one interface for suites.
 
 A suite that must wait out a 300 s keepalive-time calls ``router.clock.sleep(300)``.  On a lab
-router that sleeps (showing live progress on the terminal); on the emulator it is one control RPC
-that advances the router's virtual clock, so the wait costs milliseconds.  ``wait_until`` polls a
-predicate on the same clock and raises :class:`WaitTimeoutError` naming what it waited for.
+router that sleeps, showing live progress (what, elapsed, limit) on the terminal; on the
+emulator it is one control RPC that advances the router's virtual clock, so the wait costs
+milliseconds (DESIGN.md "Time and faults").  ``wait_until`` polls a predicate on the same clock
+and raises :class:`WaitTimeoutError` naming what it waited for.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Protocol, TextIO, TypeVar
 
 from lxml import etree
 
-from harness.errors import HarnessError
+from harness.errors import WaitTimeoutError
 
 __all__ = [
     "CONTROL_NS",
@@ -32,17 +33,6 @@ CONTROL_NS = "urn:re-emulator:control:1"
 T = TypeVar("T")
 
 
-class WaitTimeoutError(HarnessError):
-    """A condition was not met within its timeout.  At fault: the router (or the limit)."""
-
-    def __init__(self, what: str, timeout: float, last: object = None) -> None:
-        super().__init__(f"timed out after {timeout:.0f}s waiting for {what}"
-                         + (f" (last seen: {last})" if last is not None else ""))
-        self.what = what
-        self.timeout = timeout
-        self.last = last
-
-
 class RouterClock(Protocol):
     """Time as a router experiences it."""
 
@@ -56,62 +46,128 @@ class RouterClock(Protocol):
                    poll: float = 1.0) -> T:
         """Return the first truthy value of ``predicate()`` within ``timeout`` router seconds.
 
-        Raises WaitTimeoutError.
+        Raises WaitTimeoutError, and whatever ``predicate`` raises.
         """
 
 
 class _PollingClock:
+    """``wait_until`` on top of ``now`` and ``sleep``; subclasses may show progress."""
+
     def now(self) -> float:
         raise NotImplementedError
 
     def sleep(self, seconds: float, what: str = "") -> None:
         raise NotImplementedError
+
+    def _poll_sleep(self, seconds: float, what: str) -> None:
+        self.sleep(seconds, what)
+
+    def _progress(self, what: str, elapsed: float, limit: float) -> None:
+        """Report a poll of a wait (no-op here)."""
+
+    def _progress_done(self) -> None:
+        """The wait ended (no-op here)."""
 
     def wait_until(self, predicate: Callable[[], T], timeout: float, what: str,
                    poll: float = 1.0) -> T:
+        """Return the first truthy value of ``predicate()`` within ``timeout`` router seconds;
+        the predicate runs once more at the limit.
+
+        Raises WaitTimeoutError (with the last falsy value seen), and whatever ``predicate``
+        or the clock raises.
+        """
         start = self.now()
-        last: object = None
-        while True:
-            value = predicate()
-            if value:
-                return value
-            last = value
-            elapsed = self.now() - start
-            if elapsed >= timeout:
-                raise WaitTimeoutError(what, timeout, last)
-            self.sleep(min(poll, timeout - elapsed), what)
+        try:
+            while True:
+                value = predicate()
+                if value:
+                    return value
+                elapsed = self.now() - start
+                self._progress(what, elapsed, timeout)
+                if elapsed >= timeout:
+                    raise WaitTimeoutError(what, timeout, value)
+                self._poll_sleep(max(0.0, min(poll, timeout - elapsed)), what)
+        finally:
+            self._progress_done()
+
+
+class _ProgressLine:
+    """One live terminal line ``[re-harness] waiting for X: 12s / 300s``, rewritten in place."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._shown = False
+
+    def show(self, what: str, elapsed: float, limit: float) -> None:
+        self._stream.write(f"\r[re-harness] waiting for {what or 'time to pass'}: "
+                           f"{_secs(elapsed)} / {_secs(limit)}")
+        self._stream.flush()
+        self._shown = True
+
+    def end(self) -> None:
+        if self._shown:
+            self._stream.write("\n")
+            self._stream.flush()
+        self._shown = False
+
+
+def _secs(value: float) -> str:
+    return f"{value:.1f}s" if value < 10 else f"{value:.0f}s"
 
 
 class LabClock(_PollingClock):
-    """Wall-clock time.  Long sleeps print live progress (what, elapsed, limit) to ``stream``."""
+    """Wall-clock time.  A sleep or a wait of at least ``progress_after`` seconds shows live
+    progress (what, elapsed, limit) on ``stream`` (default: ``sys.stderr`` at call time)."""
 
     def __init__(self, stream: TextIO | None = None, progress_after: float = 5.0) -> None:
-        self._stream = stream if stream is not None else sys.stderr
+        self._stream = stream
         self._progress_after = progress_after
+        self._line: _ProgressLine | None = None
+
+    def _out(self) -> _ProgressLine:
+        if self._line is None:
+            self._line = _ProgressLine(self._stream if self._stream is not None else sys.stderr)
+        return self._line
 
     def now(self) -> float:
+        """Return the wall-clock time (POSIX seconds)."""
         return time.time()
 
     def sleep(self, seconds: float, what: str = "") -> None:
+        """Sleep ``seconds``; from ``progress_after`` on, rewrite a progress line meanwhile."""
         if seconds < self._progress_after:
             time.sleep(max(0.0, seconds))
             return
-        end = time.monotonic() + seconds
+        tick = max(0.01, min(1.0, self._progress_after))
         start = time.monotonic()
-        while (left := end - time.monotonic()) > 0:
-            elapsed = time.monotonic() - start
-            self._stream.write(f"\r[re-harness] waiting for {what or 'time to pass'}: "
-                               f"{elapsed:5.0f}s / {seconds:.0f}s")
-            self._stream.flush()
-            time.sleep(min(1.0, left))
-        self._stream.write("\n")
+        line = self._out()
+        try:
+            while (elapsed := time.monotonic() - start) < seconds:
+                line.show(what, elapsed, seconds)
+                time.sleep(min(tick, seconds - elapsed))
+            line.show(what, seconds, seconds)
+        finally:
+            line.end()
+
+    def _poll_sleep(self, seconds: float, what: str) -> None:
+        # The wait's own progress line covers the polls; no nested line per poll sleep.
+        time.sleep(seconds)
+
+    def _progress(self, what: str, elapsed: float, limit: float) -> None:
+        if limit >= self._progress_after:
+            self._out().show(what, elapsed, limit)
+
+    def _progress_done(self) -> None:
+        if self._line is not None:
+            self._line.end()
 
 
 class EmulatedClock(_PollingClock):
     """The emulator's virtual clock, driven by control RPCs over the control session.
 
     ``rpc`` sends one control element and returns the reply (a callable so the clock does not
-    own a session and works across reconnects).
+    own a session and works across reconnects).  Its errors (the harness's session errors)
+    propagate from ``now``, ``sleep`` and ``wait_until``.
     """
 
     def __init__(self, rpc: Callable[[etree._Element], etree._Element]) -> None:
@@ -125,10 +181,12 @@ class EmulatedClock(_PollingClock):
         return el
 
     def now(self) -> float:
+        """Return the router's virtual time (one ``get-clock`` control RPC)."""
         reply = self._rpc(self._el("get-clock"))
         return float(reply.findtext(".//now") or 0)
 
     def sleep(self, seconds: float, what: str = "") -> None:
+        """Advance the virtual clock by ``seconds`` (one ``advance-clock`` control RPC)."""
         if seconds > 0:
             log.debug("advancing virtual clock %.1fs (%s)", seconds, what)
             self._rpc(self._el("advance-clock", seconds=f"{seconds:.3f}"))

@@ -6,6 +6,17 @@ subclass really is a special case of another) and document who is at fault in ea
 
 - :class:`HarnessError` -- base of every error the harness raises.
 - :class:`TestbedError` -- the user's testbed file (or a lookup in it) is wrong.
+- :class:`SessionError` -- a NETCONF session failed (network or router); subclasses say how:
+  :class:`ConnectError`, :class:`SessionClosedError`, :class:`RpcTimeoutError`,
+  :class:`RpcFailedError` (the router answered ``<rpc-error>``).
+- :class:`OperationTimeoutError` -- an operation's whole time budget ran out on the network.
+- :class:`WaitTimeoutError` -- the router did not reach a state within the limit.
+- :class:`NoMasterError` -- no RE is master; :class:`RouterUnreachableError` -- no RE answers.
+- :class:`DisruptiveNotAllowedError` -- the testbed entry does not allow a disruptive operation.
+- :class:`SwitchoverFailedError` -- a switchover ended without moving mastership;
+  :class:`SwitchoverRefusedError` -- the router refused it (hold-down, no backup, ...).
+- :class:`ConfigError` -- the router rejected a configuration load or commit.
+- :class:`FaultError` -- making a fault failed; :class:`FaultUnavailableError` -- no way to.
 """
 
 from __future__ import annotations
@@ -13,8 +24,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "ConfigError",
+    "ConnectError",
+    "DisruptiveNotAllowedError",
+    "FaultError",
+    "FaultUnavailableError",
     "HarnessError",
+    "NoMasterError",
+    "OperationTimeoutError",
+    "RouterUnreachableError",
+    "RpcFailedError",
+    "RpcTimeoutError",
+    "SessionClosedError",
+    "SessionError",
+    "SwitchoverFailedError",
+    "SwitchoverRefusedError",
     "TestbedError",
+    "WaitTimeoutError",
 ]
 
 
@@ -51,3 +77,116 @@ def _render(lines: tuple[str, ...]) -> str:
     if len(lines) == 1:
         return lines[0]
     return f"{len(lines)} problems in the testbed:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+class SessionError(HarnessError):
+    """A NETCONF session failed.  At fault: the network or the router."""
+
+
+class ConnectError(SessionError):
+    """Could not open a session (refused, timed out, authentication or hello failed)."""
+
+
+class SessionClosedError(SessionError):
+    """The session ended under us (the RE went down, rebooted or dropped us)."""
+
+
+class RpcTimeoutError(SessionError):
+    """No reply within the RPC timeout (the peer is alive at TCP level but silent)."""
+
+
+class RpcFailedError(SessionError):
+    """The router answered ``<rpc-error>``; ``errors`` holds (severity, message) pairs.
+
+    At fault: the request (or the router's state, e.g. a switch within the hold-down).
+    """
+
+    def __init__(self, message: str, errors: Sequence[tuple[str, str]] = (),
+                 reply: str = "") -> None:
+        """Record the message, the (severity, message) pairs and the reply XML text."""
+        super().__init__(message)
+        self.errors = list(errors)
+        self.reply = reply
+
+
+class OperationTimeoutError(HarnessError):
+    """An operation's time budget ran out while it waited on the network.
+
+    At fault: the network or a router that accepts connections but does not answer.  Not a
+    :class:`SessionError`, so a poll that tolerates a dropped session still stops on it.
+    """
+
+    def __init__(self, what: str, limit: float) -> None:
+        """Record what ran out of time and its budget in seconds."""
+        super().__init__(f"{what}: no result within its {limit:.1f}s budget")
+        self.what = what
+        self.limit = limit
+
+
+class WaitTimeoutError(HarnessError):
+    """A condition was not met within its timeout.  At fault: the router (or the limit)."""
+
+    def __init__(self, what: str, timeout: float, last: object = None) -> None:
+        """Record what was waited for, the limit (router seconds) and the last value seen."""
+        super().__init__(f"timed out after {timeout:.1f}s waiting for {what}"
+                         + (f" (last seen: {last})" if last is not None else ""))
+        self.what = what
+        self.timeout = timeout
+        self.last = last
+
+
+class NoMasterError(HarnessError):
+    """No RE reports itself master.  At fault: the router."""
+
+
+class RouterUnreachableError(NoMasterError):
+    """No RE of the router answers at all (refused, silent or down).  At fault: the network or
+    the router; ``problems`` has one line per RE tried."""
+
+    def __init__(self, router: str, problems: Sequence[str]) -> None:
+        """Record the router name and one problem line per RE tried."""
+        self.problems = tuple(problems)
+        super().__init__(f"{router}: no Routing Engine answers: " + "; ".join(self.problems))
+
+
+class DisruptiveNotAllowedError(HarnessError):
+    """A disruptive operation on a router whose testbed entry does not allow it.
+
+    At fault: the suite (or the testbed, if the router is meant to allow it).
+    """
+
+
+class SwitchoverFailedError(HarnessError):
+    """A switchover ended without moving mastership (e.g. release with an unreachable backup:
+    E_TMOUT retries, E_MAXTRY, the RE stays master -- chapter "Determining Why Mastership
+    Switched").  At fault: the router."""
+
+    def __init__(self, message: str, *, method: str = "", target: str = "") -> None:
+        """Record the message, the switchover method and the RE that should have become master."""
+        super().__init__(message)
+        self.method = method
+        self.target = target
+
+
+class SwitchoverRefusedError(SwitchoverFailedError):
+    """The router refused the switchover request (the 240 s hold-down, no backup running, a
+    disabled RE, ...).  ``retry_after`` is the hold-down left, when the router said so."""
+
+    def __init__(self, message: str, *, method: str = "", target: str = "",
+                 retry_after: int | None = None) -> None:
+        """Record the refusal and, for the hold-down, the seconds to wait."""
+        super().__init__(message, method=method, target=target)
+        self.retry_after = retry_after
+
+
+class FaultError(HarnessError):
+    """Making a fault failed (its command exited non-zero, its RPC was refused)."""
+
+
+class FaultUnavailableError(FaultError):
+    """The router has no way to make this fault (a lab testbed that does not declare it)."""
+
+
+class ConfigError(RpcFailedError):
+    """The router rejected a configuration load, commit or rollback; ``errors`` holds its
+    (severity, message) pairs.  At fault: the configuration the suite sent."""

@@ -1,10 +1,11 @@
 """One fault interface, two implementations: the emulator's control RPCs and the lab's own means.
 
-Suites call ``router.faults.sever_link()`` and the like, never ``if emulated:``.  On the emulator
-each fault is one control RPC.  On a lab router a fault exists only if the testbed declares how
-to make it (``faults:`` in the router's entry: an RPC sent to the router, or a local command such
-as a PDU or console script); otherwise :class:`FaultUnavailableError` is raised, which the plugin
-turns into a skip with the reason.
+Suites call ``router.faults.sever_link()`` (or ``router.faults.make("sever_link")``) and the
+like, never ``if emulated:``.  On the emulator each fault is one control RPC (DESIGN.md "Time
+and faults").  On a lab router a fault exists only if the testbed declares how to make it
+(``faults:`` in the router's entry: an RPC sent to the router, or a local command such as a PDU
+or console script); otherwise :class:`FaultUnavailableError` is raised, which the plugin turns
+into a skip with the reason.
 """
 
 from __future__ import annotations
@@ -12,15 +13,22 @@ from __future__ import annotations
 import logging
 import shlex
 import subprocess
+from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import Protocol
 
 from lxml import etree
 
-from harness.errors import HarnessError
+from harness.errors import FaultError, FaultUnavailableError, RpcFailedError
 from harness.testbed import FaultAction, RouterSpec
 
-__all__ = ["EmulatorFaults", "FaultError", "FaultUnavailableError", "Faults", "LabFaults"]
+__all__ = [
+    "FAULTS",
+    "EmulatorFaults",
+    "FaultError",
+    "FaultUnavailableError",
+    "Faults",
+    "LabFaults",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,29 +46,82 @@ FAULTS: dict[str, str] = {
     "truncate_next_reply": "truncate-next-reply",
 }
 
-
-class FaultError(HarnessError):
-    """Making a fault failed (its command exited non-zero, its RPC was refused)."""
-
-
-class FaultUnavailableError(FaultError):
-    """The router has no way to make this fault (a lab testbed that does not declare it)."""
+#: Called after each fault is made (the router forgets which RE it believed master).
+AfterFault = Callable[[str], None]
 
 
-class Faults(Protocol):
-    """What a suite can break, and mend."""
+class Faults(ABC):
+    """What a suite can break, and mend: ``make(fault, re, **args)`` plus named shortcuts for
+    the faults of :data:`FAULTS`, all through ``make``."""
 
+    @abstractmethod
     def make(self, fault: str, re: str | None = None, **args: str) -> None:
-        """Make ``fault`` (a key of FAULTS) on RE ``re``.  Raises FaultError."""
+        """Make ``fault`` on RE ``re``.  Raises FaultError (FaultUnavailableError when there
+        is no way to make it here)."""
+
+    @abstractmethod
+    def available(self, fault: str) -> bool:
+        """Return True when ``fault`` can be made on this router."""
+
+    def sever_link(self) -> None:
+        """Cut the internal keepalive link between the REs."""
+        self.make("sever_link")
+
+    def restore_link(self) -> None:
+        """Mend the internal link."""
+        self.make("restore_link")
+
+    def kill_process(self, re: str, name: str) -> None:
+        """Kill process ``name`` on ``re`` (a failover if configured to)."""
+        self.make("kill_process", re, name=name)
+
+    def pull_re(self, re: str) -> None:
+        """Hot-swap ``re`` out."""
+        self.make("pull_re", re)
+
+    def insert_re(self, re: str) -> None:
+        """Insert ``re`` again (it boots)."""
+        self.make("insert_re", re)
+
+    def crash_re(self, re: str) -> None:
+        """Panic the kernel of ``re`` (it reboots)."""
+        self.make("crash_re", re)
+
+    def halt_re(self, re: str) -> None:
+        """Halt ``re`` from outside (it stays down until powered on)."""
+        self.make("halt_re", re)
+
+    def power_on_re(self, re: str) -> None:
+        """Power on a halted ``re``."""
+        self.make("power_on_re", re)
+
+    def drop_sessions(self, re: str) -> None:
+        """Drop every management session to ``re``."""
+        self.make("drop_sessions", re)
+
+    def truncate_next_reply(self, re: str) -> None:
+        """Cut the next reply of ``re`` short and close its session (a reboot's reply)."""
+        self.make("truncate_next_reply", re)
 
 
-class EmulatorFaults:
+class EmulatorFaults(Faults):
     """Faults as control RPCs (``control(tag, **children)`` sends one)."""
 
-    def __init__(self, control: Callable[..., etree._Element]) -> None:
+    def __init__(self, control: Callable[..., etree._Element],
+                 after: AfterFault | None = None) -> None:
         self._control = control
+        self._after = after
+
+    def available(self, fault: str) -> bool:
+        """Return True for every fault of :data:`FAULTS`."""
+        return fault in FAULTS
 
     def make(self, fault: str, re: str | None = None, **args: str) -> None:
+        """Send the control RPC of ``fault``.
+
+        Raises FaultUnavailableError for an unknown fault, FaultError when the emulator
+        refuses it, and the session errors when the emulator does not answer.
+        """
         tag = FAULTS.get(fault)
         if tag is None:
             raise FaultUnavailableError(f"unknown fault {fault!r}: expected one of "
@@ -68,29 +129,49 @@ class EmulatorFaults:
         children = dict(args)
         if re is not None:
             children["re"] = re
-        self._control(tag, **children)
+        try:
+            self._control(tag, **children)
+        except RpcFailedError as exc:
+            raise FaultError(f"emulator refused fault {fault} on {re}: {exc}") from exc
+        finally:
+            if self._after is not None:
+                self._after(fault)
 
 
-class LabFaults:
+class LabFaults(Faults):
     """Faults as the lab testbed declares them; ``rpc(re, element)`` sends an RPC to an RE."""
 
     def __init__(self, spec: RouterSpec, rpc: Callable[[str, etree._Element], object],
-                 timeout: float = 120.0) -> None:
+                 timeout: float = 120.0, after: AfterFault | None = None) -> None:
         self._spec = spec
         self._rpc = rpc
         self._timeout = timeout
+        self._after = after
+
+    def available(self, fault: str) -> bool:
+        """Return True when the testbed entry declares ``fault``."""
+        return fault in self._spec.faults
 
     def make(self, fault: str, re: str | None = None, **args: str) -> None:
+        """Make ``fault`` as the testbed declares it, on ``re`` (default: the first RE).
+
+        Raises FaultUnavailableError when it is not declared, FaultError when its command
+        fails or exits non-zero, and the session errors for an RPC fault.
+        """
         action = self._spec.faults.get(fault)
         if action is None:
             raise FaultUnavailableError(
                 f"router {self._spec.name} declares no way to make fault {fault!r}: add "
                 f"'faults: {{{fault}: {{command: ...}}}}' (or an rpc) to its testbed entry")
         target = re or next(iter(self._spec.endpoints))
-        if action.rpc is not None:
-            self._send_rpc(action, target, args)
-        else:
-            self._run(action, target)
+        try:
+            if action.rpc is not None:
+                self._send_rpc(action, target, args)
+            else:
+                self._run(action, target)
+        finally:
+            if self._after is not None:
+                self._after(fault)
 
     def _send_rpc(self, action: FaultAction, target: str, args: dict[str, str]) -> None:
         el = etree.Element(str(action.rpc))

@@ -15,6 +15,11 @@ from lxml import etree
 
 __all__ = [
     "NOT_MASTER_TEXT",
+    "CommitReport",
+    "CommitStep",
+    "load_errors",
+    "parse_commit",
+    "reply_warnings",
     "RouteEngineStatus",
     "SoftwareVersion",
     "SwitchoverInfo",
@@ -125,8 +130,8 @@ class SoftwareVersion:
 def parse_software(reply: etree._Element) -> list[SoftwareVersion]:
     """Return per-RE versions from a ``get-software-information`` or multi-RE reply."""
     tree = _tree(reply)
-    items = list(_items(tree, "multi-routing-engine-item")) or [{"software-information": s}
-                                                                for s in _items(tree, "software-information")]
+    items = list(_items(tree, "multi-routing-engine-item")) or [
+        {"software-information": s} for s in _items(tree, "software-information")]
     out = []
     for item in items:
         sw = item.get("software-information", {})
@@ -173,3 +178,73 @@ def parse_switchover(reply: etree._Element) -> SwitchoverInfo:
 def reply_text(reply: etree._Element) -> str:
     """Return the joined text of every ``<output>`` in a reply (Junos's text answers)."""
     return "\n".join((o.text or "").strip() for o in reply.iter("output"))
+
+
+@dataclass(frozen=True, slots=True)
+class CommitStep:
+    """One ``<routing-engine>`` of ``<commit-results>``: which RE, and check or commit."""
+
+    re_name: str
+    step: str  # "check" (commit-check-success) or "commit" (commit-success)
+
+
+@dataclass(frozen=True, slots=True)
+class CommitReport:
+    """What a ``commit-configuration`` did: per-RE steps in the router's order, and warnings
+    (e.g. commit synchronize with the other RE unreachable: a local commit and a warning)."""
+
+    re_name: str
+    steps: tuple[CommitStep, ...]
+    warnings: tuple[str, ...]
+    check_only: bool = False
+
+    @property
+    def committed_on(self) -> tuple[str, ...]:
+        """Return the REs that reported ``commit-success``, in order."""
+        return tuple(s.re_name for s in self.steps if s.step == "commit")
+
+    @property
+    def checked_on(self) -> tuple[str, ...]:
+        """Return the REs that reported ``commit-check-success``, in order."""
+        return tuple(s.re_name for s in self.steps if s.step == "check")
+
+
+def parse_commit(reply: etree._Element, re_name: str, check_only: bool = False) -> CommitReport:
+    """Return the :class:`CommitReport` of a ``commit-configuration`` reply (NOTES.md 3.6).
+
+    A single-RE commit may answer ``<ok/>`` alone; it then counts as one step on ``re_name``.
+    """
+    steps = []
+    for entry in reply.iter("routing-engine"):
+        name = (entry.findtext("name") or re_name).strip()
+        if entry.find("commit-check-success") is not None:
+            steps.append(CommitStep(name, "check"))
+        if entry.find("commit-success") is not None:
+            steps.append(CommitStep(name, "commit"))
+    if not steps and reply.find(".//ok") is not None:
+        steps.append(CommitStep(re_name, "check" if check_only else "commit"))
+    return CommitReport(re_name, tuple(steps), reply_warnings(reply), check_only)
+
+
+def reply_warnings(reply: etree._Element) -> tuple[str, ...]:
+    """Return the messages of every ``<rpc-error>`` of severity warning (and ``<xnm:warning>``)
+    in a reply, stripped."""
+    out = []
+    for err in reply.iter("rpc-error", "warning"):
+        severity = (err.findtext("error-severity") or "warning").strip()
+        message = (err.findtext("error-message") or err.findtext("message") or "").strip()
+        if severity == "warning" and message:
+            out.append(message)
+    return tuple(out)
+
+
+def load_errors(reply: etree._Element) -> list[tuple[str, str]]:
+    """Return (severity, message) of each ``<rpc-error>`` inside ``<load-configuration-results>``
+    (Junos reports load errors there, not as a failed RPC: sample
+    ``load-configuration.error.pyez.xml``)."""
+    out = []
+    for results in reply.iter("load-configuration-results"):
+        for err in results.iter("rpc-error"):
+            out.append(((err.findtext("error-severity") or "error").strip(),
+                        (err.findtext("error-message") or "").strip()))
+    return out

@@ -9,9 +9,28 @@ other ncclient users in the same process see stock behaviour):
   timeout (``ncclient.transport.session.TICK``), so every RPC waits up to 100 ms on loopback.
 * The TCP socket is created here with ``TCP_NODELAY`` (stock ncclient leaves Nagle on).
 
-Every network wait has a deadline: connecting (TCP, SSH banner and keys, authentication, hello) is
-bounded by a watchdog that closes the socket, and each RPC by its own timeout; a dead peer raises
-a named :mod:`harness.errors` exception instead of hanging (ncclient issue #612).
+Every network wait has a deadline, so a dead or silent peer raises a named
+:mod:`harness.errors` exception instead of hanging (ncclient issue #612).  The waits, audited
+against ncclient 0.7.0 and paramiko (which has its own, longer defaults):
+
+* TCP connect: ``socket.create_connection`` with the connect budget.
+* SSH banner (paramiko ``banner_timeout`` 15 s), key exchange (``handshake_timeout`` 15 s),
+  authentication (``auth_timeout`` 30 s), ``open_session`` (``channel_timeout`` 3600 s),
+  ``invoke_subsystem`` (no timeout at all) and the NETCONF hello (``init_event.wait(timeout)``):
+  ncclient builds the paramiko Transport itself, so these cannot be set; instead one watchdog
+  timer shuts the socket when the connect budget is spent.  Every one of these waits checks
+  ``transport.active`` or is woken by the transport thread closing its channels on EOF, so all
+  end within ~0.1 s of the shutdown (paramiko polls at 0.1 s).
+* Each RPC: ncclient's ``RPC._event.wait(timeout)`` with the (clipped) RPC timeout; a session
+  that drops meanwhile wakes it through ncclient's ``RPCReplyListener.errback``.
+* Sending: from the caller's thread, with the channel timeout set to the RPC timeout (a peer
+  that stops reading cannot block ``sendall`` forever).
+* ``close()``: ``<close-session/>`` with a short timeout (:data:`CLOSE_TIMEOUT`), then the
+  transport is closed; ncclient's join loop ends because its thread sees the channel close.
+
+:class:`Deadline` carries an operation's whole budget through nested calls: every connect and
+RPC timeout is clipped to what is left of it, and :class:`OperationTimeoutError` is raised
+when nothing is left.
 """
 
 from __future__ import annotations
@@ -21,7 +40,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import paramiko
@@ -32,48 +51,78 @@ from ncclient import transport as nc_transport
 from ncclient.devices import junos as nc_junos  # noqa: F401  (device handler module)
 from ncclient.transport.session import NetconfBase
 
-from harness.errors import HarnessError
+from harness.errors import (
+    ConnectError,
+    OperationTimeoutError,
+    RpcFailedError,
+    RpcTimeoutError,
+    SessionClosedError,
+    SessionError,
+)
 
 __all__ = [
+    "CLOSE_TIMEOUT",
     "ConnectError",
     "ConnectParams",
+    "Deadline",
+    "OperationTimeoutError",
     "PromptSSHSession",
     "RESession",
     "RpcFailedError",
     "RpcTimeoutError",
     "SessionClosedError",
     "SessionError",
+    "open_manager",
+    "strip_namespaces",
 ]
 
 log = logging.getLogger(__name__)
 
 MSG_DELIM = b"]]>]]>"
 END_DELIM = b"\n##\n"
+#: Seconds a polite ``<close-session/>`` may take before the transport is simply closed.
+CLOSE_TIMEOUT = 1.0
 
 
-class SessionError(HarnessError):
-    """A NETCONF session failed.  At fault: the network or the router."""
+@dataclass(slots=True)
+class Deadline:
+    """The rest of an operation's time budget, on the monotonic wall clock."""
 
+    what: str
+    limit: float
+    at: float = field(default=0.0)
 
-class ConnectError(SessionError):
-    """Could not open a session (refused, timed out, authentication or hello failed)."""
+    def __post_init__(self) -> None:
+        """Start the budget now, unless ``at`` was given."""
+        if not self.at:
+            self.at = time.monotonic() + self.limit
 
+    @classmethod
+    def after(cls, seconds: float, what: str) -> Deadline:
+        """Return a deadline ``seconds`` from now."""
+        return cls(what, seconds, time.monotonic() + seconds)
 
-class SessionClosedError(SessionError):
-    """The session ended under us (the RE went down, rebooted or dropped us)."""
+    def remaining(self) -> float:
+        """Return the seconds left (0 when spent)."""
+        return max(0.0, self.at - time.monotonic())
 
+    def expired(self) -> bool:
+        """Return True when nothing is left."""
+        return self.remaining() <= 0.0
 
-class RpcTimeoutError(SessionError):
-    """No reply within the RPC timeout."""
+    def clip(self, seconds: float) -> float:
+        """Return ``seconds`` cut down to what is left.
 
+        Raises OperationTimeoutError when nothing is left.
+        """
+        left = self.remaining()
+        if left <= 0.0:
+            raise OperationTimeoutError(self.what, self.limit)
+        return min(seconds, left)
 
-class RpcFailedError(SessionError):
-    """The router answered with ``<rpc-error>``; ``errors`` holds (severity, message) pairs."""
-
-    def __init__(self, message: str, errors: list[tuple[str, str]], reply: str = "") -> None:
-        super().__init__(message)
-        self.errors = errors
-        self.reply = reply
+    def earliest(self, other: Deadline | None) -> Deadline:
+        """Return whichever of self and ``other`` ends first."""
+        return self if other is None or self.at <= other.at else other
 
 
 class PromptSSHSession(nc_transport.SSHSession):  # type: ignore[misc]
@@ -86,11 +135,14 @@ class PromptSSHSession(nc_transport.SSHSession):  # type: ignore[misc]
     def __init__(self, device_handler: Any) -> None:
         super().__init__(device_handler)
         self._send_lock = threading.Lock()
+        #: Seconds a send may block on a peer that stops reading (set per RPC).
+        self.send_timeout: float = 30.0
 
     def send(self, message: str) -> None:
         """Frame ``message`` for the negotiated base (RFC 6242) and write it now.
 
-        Raises ncclient's TransportError when not connected or the channel is closed.
+        Raises ncclient's TransportError when not connected, the channel is closed, or the
+        peer does not take the bytes within ``send_timeout``.
         """
         if not self.connected:
             raise nc_transport.TransportError("Not connected to NETCONF server")
@@ -99,11 +151,15 @@ class PromptSSHSession(nc_transport.SSHSession):  # type: ignore[misc]
             data = b"\n#%d\n%s%s" % (len(data), data, END_DELIM)
         else:
             data = data + MSG_DELIM
-        with self._send_lock:
-            try:
-                self._channel.sendall(data)
-            except (OSError, EOFError, paramiko.SSHException) as exc:
-                raise nc_transport.TransportError(f"send failed: {exc}") from exc
+        if not self._send_lock.acquire(timeout=self.send_timeout):
+            raise nc_transport.TransportError("send: another send is stuck")
+        try:
+            self._channel.settimeout(self.send_timeout)
+            self._channel.sendall(data)
+        except (OSError, EOFError, paramiko.SSHException) as exc:
+            raise nc_transport.TransportError(f"send failed: {exc}") from exc
+        finally:
+            self._send_lock.release()
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +183,10 @@ class ConnectParams:
                 f"password={'***' if self.password else None})")
 
 
-def _connect_socket(params: ConnectParams) -> socket.socket:
+def _connect_socket(params: ConnectParams, budget: Deadline) -> socket.socket:
     try:
-        sock = socket.create_connection((params.host, params.port), params.connect_timeout)
+        sock = socket.create_connection((params.host, params.port),
+                                        budget.clip(params.connect_timeout))
     except OSError as exc:
         raise ConnectError(f"{params.label}: cannot connect to "
                            f"{params.host}:{params.port}: {exc}") from exc
@@ -137,37 +194,55 @@ def _connect_socket(params: ConnectParams) -> socket.socket:
     return sock
 
 
-def open_manager(params: ConnectParams) -> nc_manager.Manager:
+def open_manager(params: ConnectParams, timeout: float | None = None) -> nc_manager.Manager:
     """Open an ncclient Manager (Junos handler) on a :class:`PromptSSHSession`.
 
-    Raises ConnectError when anything fails or the whole set-up exceeds ``connect_timeout``.
+    The whole set-up (TCP, SSH, authentication, hello) takes at most ``timeout`` seconds
+    (default: ``params.connect_timeout``).
+    Raises ConnectError when anything fails or the budget is spent.
     """
-    sock = _connect_socket(params)
-    device_handler = nc_manager.make_device_handler({"name": "junos"})
-    session = PromptSSHSession(device_handler)
-    watchdog = threading.Timer(params.connect_timeout, _shut, args=(sock,))
+    limit = params.connect_timeout if timeout is None else min(timeout, params.connect_timeout)
+    budget = Deadline.after(limit, f"{params.label}: connect")
+    try:
+        sock = _connect_socket(params, budget)
+    except OperationTimeoutError as exc:
+        raise ConnectError(f"{params.label}: no time left to connect") from exc
+    session = PromptSSHSession(nc_manager.make_device_handler({"name": "junos"}))
+    session.send_timeout = params.rpc_timeout
+    # The watchdog: shutting the socket ends every paramiko/ncclient wait (module docstring).
+    watchdog = threading.Timer(budget.remaining(), _shut, args=(sock,))
     watchdog.daemon = True
     watchdog.start()
-    started = time.monotonic()
     try:
-        session.connect(
-            params.host, params.port, timeout=params.connect_timeout,
-            username=params.username, password=params.password,
-            key_filename=params.key_file, allow_agent=params.allow_agent,
-            look_for_keys=bool(params.key_file), hostkey_verify=params.hostkey_verify,
-            ssh_config=None, sock=sock,
-            **({} if params.known_hosts is None else {}),
-        )
+        _ssh_connect(session, params, sock, max(budget.remaining(), 0.001))
     except Exception as exc:  # ncclient raises many unrelated types here; all mean "no session"
         _shut(sock)
-        elapsed = time.monotonic() - started
-        why = "timed out" if elapsed >= params.connect_timeout else f"{type(exc).__name__}: {exc}"
-        raise ConnectError(f"{params.label}: NETCONF session to {params.host}:{params.port} "
-                           f"failed after {elapsed:.1f}s: {why}") from exc
+        raise _connect_failure(params, budget, exc) from exc
     finally:
         watchdog.cancel()
     sock.settimeout(None)
-    return nc_manager.Manager(session, device_handler, timeout=params.rpc_timeout)
+    return nc_manager.Manager(session, session._device_handler,  # noqa: SLF001
+                              timeout=params.rpc_timeout)
+
+
+def _ssh_connect(session: PromptSSHSession, params: ConnectParams, sock: socket.socket,
+                 timeout: float) -> None:
+    session.connect(
+        params.host, params.port, timeout=timeout,
+        username=params.username, password=params.password,
+        key_filename=params.key_file, allow_agent=params.allow_agent,
+        look_for_keys=bool(params.key_file), hostkey_verify=params.hostkey_verify,
+        ssh_config=None, sock=sock,
+    )
+
+
+def _connect_failure(params: ConnectParams, budget: Deadline, exc: BaseException
+                     ) -> ConnectError:
+    elapsed = budget.limit - budget.remaining()
+    why = ("timed out (no SSH banner, authentication or hello)" if budget.expired()
+           else f"{type(exc).__name__}: {exc}")
+    return ConnectError(f"{params.label}: NETCONF session to {params.host}:{params.port} "
+                        f"failed after {elapsed:.1f}s: {why}")
 
 
 def _shut(sock: socket.socket) -> None:
@@ -191,10 +266,11 @@ class RESession:
         state = "open" if self.connected else "closed"
         return f"<RESession {self.params.label} {state}>"
 
-    def open(self) -> RESession:
-        """Open the session (no-op when open); return self.  Raises ConnectError."""
+    def open(self, timeout: float | None = None) -> RESession:
+        """Open the session (no-op when open) within ``timeout`` (default: the connect
+        timeout); return self.  Raises ConnectError."""
         if not self.connected:
-            self._manager = open_manager(self.params)
+            self._manager = open_manager(self.params, timeout)
         return self
 
     @property
@@ -207,34 +283,39 @@ class RESession:
         """Return the NETCONF session-id the server gave, or None when closed."""
         return self._manager.session_id if self._manager is not None else None
 
-    def close(self) -> None:
-        """Close politely (``<close-session/>``) if possible, and forget the session."""
+    def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
+        """Close politely (``<close-session/>`` within ``timeout``) if possible, and forget the
+        session.  Never raises: a session that cannot be closed politely is closed anyway."""
         mgr, self._manager = self._manager, None
         if mgr is None:
             return
         try:
             if mgr.connected:
+                mgr.timeout = timeout
                 mgr.close_session()
         except Exception as exc:  # closing a dead session may fail in many ways; it is closed
             log.debug("%s: close: %s", self.params.label, exc)
         finally:
-            try:
-                mgr._session.close()  # noqa: SLF001 (ncclient has no public close of transport)
-            except Exception as exc:  # same: already closed
-                log.debug("%s: transport close: %s", self.params.label, exc)
+            _close_transport(mgr, self.params.label)
 
     def rpc(self, request: etree._Element | str, timeout: float | None = None,
             ignore_warnings: bool = True) -> etree._Element:
         """Send ``request`` (an element or XML text) and return the reply element.
 
-        Raises SessionClosedError, RpcTimeoutError, or RpcFailedError (``<rpc-error>`` of
-        severity error; warnings only fail when ``ignore_warnings`` is False).
+        Raises SessionClosedError, RpcTimeoutError (also when another RPC on this session
+        holds it past ``timeout``), or RpcFailedError (``<rpc-error>`` of severity error;
+        warnings only fail when ``ignore_warnings`` is False).
         """
         if isinstance(request, str):
             request = etree.fromstring(request)
+        limit = timeout or self.params.rpc_timeout
         mgr = self._require()
-        with self._lock:
-            return self._call(mgr, lambda: mgr.rpc(request), timeout, ignore_warnings)
+        if not self._lock.acquire(timeout=limit):
+            raise RpcTimeoutError(f"{self.params.label}: session busy for {limit:.1f}s")
+        try:
+            return self._call(mgr, lambda: mgr.rpc(request), limit, ignore_warnings)
+        finally:
+            self._lock.release()
 
     def command(self, cli: str, fmt: str = "text", timeout: float | None = None) -> Any:
         """Run a CLI command; return the text of ``<output>`` (text) or the reply element (xml).
@@ -256,14 +337,14 @@ class RESession:
             raise SessionClosedError(f"{self.params.label}: session is not open")
         return self._manager
 
-    def _call(self, mgr: nc_manager.Manager, call: Callable[[], Any], timeout: float | None,
+    def _call(self, mgr: nc_manager.Manager, call: Callable[[], Any], limit: float,
               ignore_warnings: bool) -> etree._Element:
-        mgr.timeout = timeout or self.params.rpc_timeout
+        mgr.timeout = limit
+        mgr._session.send_timeout = limit  # noqa: SLF001 (our own PromptSSHSession)
         try:
             reply = call()
         except nc_ops.TimeoutExpiredError as exc:
-            raise RpcTimeoutError(f"{self.params.label}: no reply within {mgr.timeout:.1f}s"
-                                  ) from exc
+            raise RpcTimeoutError(f"{self.params.label}: no reply within {limit:.1f}s") from exc
         except nc_ops.RPCError as exc:
             return self._rpc_error(exc, ignore_warnings)
         except (nc_transport.TransportError, nc_transport.SessionCloseError,
@@ -272,31 +353,39 @@ class RESession:
         return _reply_element(reply)
 
     def _rpc_error(self, exc: Any, ignore_warnings: bool) -> etree._Element:
+        # ncclient 0.7.0: one error is the exception itself; several are in ``errlist``.
         errors = [(e.severity or "error", (e.message or "").strip()) for e in
-                  (exc.errors or [exc])]
+                  (getattr(exc, "errlist", None) or [exc])]
         reply_xml = getattr(exc, "xml", None)
         if ignore_warnings and all(sev == "warning" for sev, _ in errors):
             root = reply_xml.getroottree().getroot() if reply_xml is not None else None
             if root is not None:
-                return _strip(root)
+                return strip_namespaces(root)
         message = "; ".join(m for _, m in errors) or str(exc)
         raise RpcFailedError(f"{self.params.label}: {message}", errors,
                              etree.tostring(reply_xml).decode() if reply_xml is not None else "")
 
 
+def _close_transport(mgr: nc_manager.Manager, label: str) -> None:
+    try:
+        mgr._session.close()  # noqa: SLF001 (ncclient has no public close of transport)
+    except Exception as exc:  # already closed in one of many ways: nothing left to do
+        log.debug("%s: transport close: %s", label, exc)
+
+
 def _reply_element(reply: Any) -> etree._Element:
     """Return the lxml element of an ncclient reply (Junos handler: NCElement or GetReply)."""
     if isinstance(reply, etree._Element):
-        return _strip(reply)
+        return strip_namespaces(reply)
     for attr in ("_NCElement__doc", "_root"):
         doc = getattr(reply, attr, None)
         if doc is not None:
             root = doc.getroot() if hasattr(doc, "getroot") else doc
-            return _strip(root)
-    return _strip(etree.fromstring(str(reply).encode()))
+            return strip_namespaces(root)
+    return strip_namespaces(etree.fromstring(str(reply).encode()))
 
 
-def _strip(el: etree._Element) -> etree._Element:
+def strip_namespaces(el: etree._Element) -> etree._Element:
     """Return a copy of ``el`` with every namespace removed from tags and attributes."""
     el = etree.fromstring(etree.tostring(el))
     for node in el.iter():

@@ -1,0 +1,76 @@
+"""LabClock / EmulatedClock: sleep, wait_until and the live progress line (fake stream)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from lxml import etree
+
+from harness.clock import CONTROL_NS, EmulatedClock, LabClock, WaitTimeoutError
+
+
+class FakeEmulator:
+    """Answers get-clock and advance-clock like the emulator's control RPCs."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.calls: list[str] = []
+
+    def __call__(self, el: etree._Element) -> etree._Element:
+        tag = etree.QName(el).localname
+        self.calls.append(tag)
+        if tag == "advance-clock":
+            self.now += float(el.findtext(f"{{{CONTROL_NS}}}seconds") or 0)
+        return etree.fromstring(f"<rpc-reply><clock><now>{self.now}</now></clock></rpc-reply>")
+
+
+def test_lab_sleep_shows_what_elapsed_and_limit() -> None:
+    stream = io.StringIO()
+    LabClock(stream, progress_after=0.01).sleep(0.05, "the keepalive-time")
+    out = stream.getvalue()
+    assert "\r[re-harness] waiting for the keepalive-time: " in out
+    assert "0.1s / 0.1s" in out or "0.0s / 0.1s" in out
+    assert out.endswith("\n")
+
+
+def test_lab_short_sleep_is_silent() -> None:
+    stream = io.StringIO()
+    LabClock(stream, progress_after=5).sleep(0.01, "short")
+    assert stream.getvalue() == ""
+
+
+def test_lab_wait_until_shows_progress_of_the_whole_wait() -> None:
+    stream = io.StringIO()
+    clock = LabClock(stream, progress_after=0.01)
+    calls = iter([0, 0, 0, 7])
+    assert clock.wait_until(lambda: next(calls), 5.0, "RE1 to boot", poll=0.01) == 7
+    lines = stream.getvalue()
+    assert lines.count("waiting for RE1 to boot:") == 3
+    assert "/ 5.0s" in lines and lines.endswith("\n")
+
+
+def test_lab_wait_until_times_out_with_the_last_value() -> None:
+    clock = LabClock(io.StringIO(), progress_after=100)
+    with pytest.raises(WaitTimeoutError, match="RE0 to answer") as info:
+        clock.wait_until(lambda: [], 0.05, "RE0 to answer", poll=0.01)
+    assert info.value.last == [] and info.value.timeout == 0.05
+
+
+def test_emulated_sleep_is_one_advance_clock_rpc() -> None:
+    emu = FakeEmulator()
+    clock = EmulatedClock(emu)
+    clock.sleep(300, "keepalive-time")
+    assert emu.calls == ["advance-clock"] and clock.now() == 1300.0
+    clock.sleep(0)
+    assert emu.calls == ["advance-clock", "get-clock"]
+
+
+def test_emulated_wait_until_advances_by_poll() -> None:
+    emu = FakeEmulator()
+    clock = EmulatedClock(emu)
+    assert clock.wait_until(lambda: emu.now >= 1030, 100, "30 s", poll=10) is True
+    assert emu.now == 1030.0
+    with pytest.raises(WaitTimeoutError):
+        clock.wait_until(lambda: False, 25, "never", poll=10)
+    assert emu.now == 1055.0  # 10 + 10 + 5: the last poll is cut to the limit
