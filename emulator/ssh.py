@@ -111,7 +111,11 @@ class REServerInterface(paramiko.ServerInterface):
             except (OSError, EOFError, paramiko.SSHException) as exc:
                 log.info("%s channel for %s ended: %s", what, user, exc)
             finally:
-                channel.close()
+                try:
+                    channel.close()
+                except (OSError, EOFError, paramiko.SSHException) as exc:
+                    # The client may already be gone; the channel is closed either way.
+                    log.debug("%s channel close: %s", what, exc)
 
         threading.Thread(target=run, name=f"re-{what}-{user}", daemon=True).start()
 
