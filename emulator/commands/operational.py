@@ -7,7 +7,7 @@ and for the interactive CLI the confirmation prompt and the lines printed before
 from __future__ import annotations
 
 from emulator.commands import chassis_cmds as cc
-from emulator.commands import files
+from emulator.commands import files, pyez
 from emulator.commands import mastership as ms
 from emulator.commands.table import Arg, ArgKind, Command, CommandContext, Table
 from emulator.model.chassis import SwitchMethod
@@ -96,6 +96,26 @@ COMMANDS = [
             help="Copy files (local or remote)"),
     Command(("show", "configuration"), "get-configuration", files.show_configuration,
             help="Show current configuration"),
+    # The RPCs PyEZ sends for its facts (NOTES.md 3.12), each with its CLI words.
+    Command(("show", "interfaces"), "get-interface-information", pyez.interface_information,
+            (Arg("interface-name", P, "Name of physical or logical interface"),
+             Arg("terse", F, "Display terse output"),
+             Arg("routing-instance", V, "Name of routing instance")),
+            help="Show interface information"),
+    Command(("show", "chassis", "cluster", "status"), "get-chassis-cluster-status",
+            pyez.chassis_cluster_status, help="Show chassis cluster status"),
+    Command(("show", "virtual-chassis"), "get-virtual-chassis-information",
+            pyez.virtual_chassis_information, help="Show Virtual Chassis information"),
+    Command(("show", "ethernet-switching", "table"), "get-ethernet-switching-table-information",
+            pyez.ethernet_switching_table, (Arg("summary", F, "Display summary output"),),
+            help="Show Ethernet switching table"),
+    Command(("show", "bridge", "mac-table"), "get-bridge-mac-table", pyez.bridge_mac_table,
+            (Arg("count", F, "Number of MAC addresses learned"),),
+            help="Show bridge domain MAC table"),
+    Command(("request", "shell", "execute"), "request-shell-execute", pyez.shell_execute,
+            (Arg("command", V, "Shell command to run"),
+             Arg("routing-engine", V, "Routing Engine to run it on", pyez.RE_TARGETS)),
+            help="Execute a shell command (hidden)"),
 ]
 
 TABLE = Table(COMMANDS)
