@@ -67,7 +67,12 @@ class NetconfChannelRunner:
         """Close the channel (the peer sees the session end, as when an RE goes away) and
         release the configuration lock the session held, if any."""
         self._closed.set()
-        self.channel.close()
+        try:
+            self.channel.close()
+        except (EOFError, OSError, paramiko.SSHException) as exc:
+            # The client went away first (it hung up without <close-session/>): nothing to
+            # tell it, and the session's resources are released below all the same.
+            log.debug("session %s: channel already gone: %r", self.session_id, exc)
         with self.model.lock:
             for db in self.model.configs.values():
                 db.release_session(self.session_id)

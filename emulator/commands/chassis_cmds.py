@@ -194,6 +194,9 @@ def switchover_information(ctx: CommandContext, args: Args) -> Result:
             graceful_switchover=True,
             configuration_db=v.DatabaseState.READY if synced else v.DatabaseState.SYNCHRONIZING,
             kernel_db=v.DatabaseState.READY if linked else v.DatabaseState.SYNCHRONIZING,
+            # Older releases' "Peer state: Steady State" (NOTES.md 3.8); "Not Ready" is our
+            # word when the master cannot be reached over the internal link (choice).
+            peer_state="Steady State" if linked else "Not Ready",
             switchover_status=v.SwitchoverStatus.READY if ready else v.SwitchoverStatus.NOT_READY,
         )
     return Result(rc.switchover_reply_xml(view, junos_version=_version(ctx)),

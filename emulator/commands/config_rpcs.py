@@ -234,9 +234,7 @@ def _commit(model: RouterModel, ctx: CommandContext, op: etree._Element) -> Conf
         raise RpcError("protocol", "operation-failed", "error",
                        "\n".join([*exc.messages, cfg.CHECKOUT_FAILED])) from exc
     if _flag(op, "confirmed") and not check:
-        minutes = float(op.findtext("{*}confirm-timeout") or op.findtext("confirm-timeout")
-                        or 10)
-        model.confirm_commit_within(ctx.slot, math.ceil(minutes) * 60)
+        model.confirm_commit_within(ctx.slot, _confirm_seconds(op))
     results = etree.Element("commit-results")
     for re_name, step in outcome.steps:
         entry = etree.SubElement(results, "routing-engine")
@@ -247,6 +245,21 @@ def _commit(model: RouterModel, ctx: CommandContext, op: etree._Element) -> Conf
     warnings = [RpcError("protocol", "operation-failed", "warning", w) for w in outcome.warnings]
     # With warnings, <ok/> tells ncclient/PyEZ the commit itself succeeded (NOTES.md 3.6).
     return ConfigReply([results], warnings, ok=bool(warnings))
+
+
+def _confirm_seconds(op: etree._Element) -> float:
+    """Return the confirmed-commit timeout in seconds: Junos ``commit-configuration`` counts
+    ``confirm-timeout`` in minutes (default 10, NOTES.md 3.6); RFC 6241 8.4.5 ``<commit>``
+    counts seconds (default 600).  Raises RpcError for a value that is not a number."""
+    raw = op.findtext("{*}confirm-timeout") or op.findtext("confirm-timeout")
+    try:
+        value = float(raw) if raw else None
+    except ValueError as exc:
+        raise RpcError("protocol", "invalid-value", "error",
+                       f"invalid confirm-timeout: {raw}") from exc
+    if _local(op) == "commit":
+        return value if value is not None else 600.0
+    return math.ceil(value if value is not None else 10) * 60.0
 
 
 def _version(model: RouterModel, ctx: CommandContext) -> str:

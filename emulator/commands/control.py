@@ -59,7 +59,8 @@ def _seconds(args: Mapping[str, str]) -> float:
     try:
         value = float(args.get("seconds", ""))
     except ValueError:
-        raise UnknownTargetError(f"seconds: expected a number, got {args.get('seconds')!r}")
+        raise UnknownTargetError(
+            f"seconds: expected a number, got {args.get('seconds')!r}") from None
     if not 0 <= value <= MAX_ADVANCE:
         raise UnknownTargetError(f"seconds: expected 0..{MAX_ADVANCE:.0f}, got {value}")
     return value
@@ -91,31 +92,51 @@ def _drop(model: RouterModel, slot: int) -> ControlResult:
     return ControlResult([], drop={slot})
 
 
+def _done(effect: Callable[[], object]) -> ControlResult:
+    """Run ``effect`` (a model change) and return the empty reply (``<ok/>``)."""
+    effect()
+    return ControlResult([])
+
+
+def _advance(model: RouterModel, args: Mapping[str, str]) -> ControlResult:
+    model.clock.advance(_seconds(args))
+    return ControlResult([_clock(model)])
+
+
+def _actions(model: RouterModel, args: Mapping[str, str]
+             ) -> dict[str, Callable[[], ControlResult]]:
+    """Return the control RPCs by name; each runs only when called."""
+    ch = model.chassis
+
+    def slot() -> int:
+        return _slot(model, args)
+
+    return {
+        "advance-clock": lambda: _advance(model, args),
+        "get-clock": lambda: ControlResult([_clock(model)]),
+        "get-state": lambda: ControlResult([_state(model)]),
+        "sever-link": lambda: _done(ch.sever_link),
+        "restore-link": lambda: _done(ch.restore_link),
+        "kill-process": lambda: _done(lambda: ch.kill_process(slot(), args.get("name", ""))),
+        "pull-re": lambda: _done(lambda: ch.pull(slot())),
+        "insert-re": lambda: _done(lambda: ch.insert(slot())),
+        "crash-re": lambda: _done(lambda: ch.crash(slot())),
+        "halt-re": lambda: _done(lambda: ch.halt(slot(), Scope.LOCAL)),
+        "power-on-re": lambda: _done(lambda: ch.power_on(slot())),
+        "truncate-next-reply": lambda: _done(lambda: model.truncate_next.add(slot())),
+        "drop-sessions": lambda: _drop(model, slot()),
+        "reset-router": lambda: _done(model.reset),
+    }
+
+
 def run_control(model: RouterModel, name: str, args: Mapping[str, str]) -> ControlResult:
     """Run control RPC ``name``; return its reply.  Caller holds ``model.lock``.
 
-    Raises UnknownTargetError for an unknown RPC or a bad argument, and the model's errors.
+    Raises UnknownTargetError for an unknown RPC or a bad argument, and the model's errors
+    (e.g. CommandRefusedError for ``halt-re`` of an RE that is not running); a refused
+    control RPC changes nothing.
     """
-    ch = model.chassis
-    actions: dict[str, Callable[[], ControlResult]] = {
-        "advance-clock": lambda: (model.clock.advance(_seconds(args)),
-                                  ControlResult([_clock(model)]))[1],
-        "get-clock": lambda: ControlResult([_clock(model)]),
-        "get-state": lambda: ControlResult([_state(model)]),
-        "sever-link": lambda: (ch.sever_link(), ControlResult([]))[1],
-        "restore-link": lambda: (ch.restore_link(), ControlResult([]))[1],
-        "kill-process": lambda: (ch.kill_process(_slot(model, args), args.get("name", "")),
-                                 ControlResult([]))[1],
-        "pull-re": lambda: (ch.pull(_slot(model, args)), ControlResult([]))[1],
-        "insert-re": lambda: (ch.insert(_slot(model, args)), ControlResult([]))[1],
-        "crash-re": lambda: (ch.crash(_slot(model, args)), ControlResult([]))[1],
-        "halt-re": lambda: (ch.halt(_slot(model, args), Scope.LOCAL), ControlResult([]))[1],
-        "power-on-re": lambda: (ch.power_on(_slot(model, args)), ControlResult([]))[1],
-        "truncate-next-reply": lambda: (model.truncate_next.add(_slot(model, args)),
-                                        ControlResult([]))[1],
-        "drop-sessions": lambda: _drop(model, _slot(model, args)),
-        "reset-router": lambda: (model.reset(), ControlResult([]))[1],
-    }
+    actions = _actions(model, args)
     action = actions.get(name)
     if action is None:
         raise UnknownTargetError(f"unknown control RPC {name!r}: expected one of "

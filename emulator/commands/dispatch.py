@@ -16,7 +16,7 @@ from lxml import etree
 from emulator.commands import config_rpcs
 from emulator.commands.control import CONTROL_NS, run_control
 from emulator.commands.operational import TABLE
-from emulator.commands.table import CommandContext, Result, output_element
+from emulator.commands.table import Command, CommandContext, Result, output_element
 from emulator.commands.xmlutil import xnm_message
 from emulator.model.errors import ModelError
 from emulator.model.router import RouterModel
@@ -59,6 +59,8 @@ class Dispatcher:
                 return self._control(op, qname.localname, control)
             if qname.localname == "command":
                 return self._command(ctx, op)
+            if qname.localname == "get":
+                op = _get_as_get_config(op)
             handled = config_rpcs.handle(self.model, ctx, op)
             if handled is not None:
                 return DispatchResult(handled.body, handled.errors, ok=handled.ok)
@@ -83,7 +85,9 @@ class Dispatcher:
                            info={"bad-element": name})
         args = dict(cmd.implied)
         args.update(TABLE.rpc_args(op))
-        return _as_xml(cmd.handler(ctx, args))
+        result = cmd.handler(ctx, args)
+        # Junos XML API: any operational RPC takes format="text" (PyEZ {'format': 'text'}).
+        return _as_text(cmd, result) if op.get("format") == "text" else _as_xml(result)
 
     def _command(self, ctx: CommandContext, op: etree._Element) -> DispatchResult:
         """``<command format="text|xml">show ...| display xml rpc</command>`` (NOTES 3.13)."""
@@ -100,12 +104,40 @@ class Dispatcher:
                     child.text = str(value)
             return DispatchResult([rpc])
         result = cmd.handler(ctx, args)
-        if fmt == "text":
-            text = "\n".join([f"warning: {w}" for w in result.warnings]
-                             + [f"error: {e}" for e in result.errors])
-            text = f"{text}\n{result.text}" if text else result.text
-            return DispatchResult([output_element(text)])
-        return _as_xml(result)
+        return _as_text(cmd, result) if fmt == "text" else _as_xml(result)
+
+
+def _as_text(cmd: Command, result: Result) -> DispatchResult:
+    """The text reply: warnings and errors as the CLI prints them, then the command's text."""
+    text = "\n".join([f"warning: {w}" for w in result.warnings]
+                     + [f"error: {e}" for e in result.errors])
+    text = f"{text}\n{result.text}" if text else result.text
+    return DispatchResult([_text_element(cmd.rpc, text)])
+
+
+#: ``<command format="text">`` replies that are not ``<output>`` (sample
+#: command.text.show-configuration.pyez.xml).
+_TEXT_SHAPES = {"get-configuration": ("configuration-information", "configuration-output")}
+
+
+def _text_element(rpc: str, text: str) -> etree._Element:
+    shape = _TEXT_SHAPES.get(rpc)
+    if shape is None:
+        return output_element(text)
+    outer = etree.Element(shape[0])
+    etree.SubElement(outer, shape[1]).text = text
+    return outer
+
+
+def _get_as_get_config(op: etree._Element) -> etree._Element:
+    """RFC 6241 7.7 ``<get>``: Junos answers with the running configuration in ``<data>``;
+    no state data is modelled, so it is ``<get-config>`` of ``running`` (netconf-console2
+    ``--get``)."""
+    nc = etree.QName(op).namespace
+    q = (lambda tag: f"{{{nc}}}{tag}") if nc else (lambda tag: tag)
+    get_config = etree.Element(q("get-config"))
+    etree.SubElement(etree.SubElement(get_config, q("source")), q("running"))
+    return get_config
 
 
 def _as_xml(result: Result) -> DispatchResult:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
+from emulator.commands import config_rpcs
 from emulator.commands.table import CommandContext, Result, output_element
 from emulator.commands.xmlutil import junos_ns
 from emulator.model import config as cfg
@@ -143,9 +144,9 @@ def file_copy(ctx: CommandContext, args: Args) -> Result:
 
 
 def show_configuration(ctx: CommandContext, args: Args) -> Result:
-    """``show configuration`` (operational mode): the committed configuration as text, in the
-    ``configuration-information/configuration-output`` shape of
-    command.text.show-configuration.pyez.xml."""
+    """``show configuration`` (operational mode): the committed configuration; XML as the
+    get-configuration RPC returns it, text as in command.text.show-configuration.pyez.xml
+    (the NETCONF face wraps it in ``configuration-information/configuration-output``)."""
     model = _model(ctx)
     db = model.configs[ctx.slot]
     record = next(iter(db.history), None)
@@ -154,6 +155,6 @@ def show_configuration(ctx: CommandContext, args: Args) -> Result:
         stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(record.time))
         head = f"## Last commit: {stamp} by {record.user}\n"
     text = head + cfg.render_text(db.committed)
-    info = etree.Element("configuration-information")
-    etree.SubElement(info, "configuration-output").text = text
-    return Result([info], text)
+    reply = config_rpcs.handle(model, ctx, etree.Element("get-configuration",
+                                                         database="committed"))
+    return Result(list(reply.body) if reply is not None else [], text)

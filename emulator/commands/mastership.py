@@ -8,15 +8,22 @@ Shutdown Process on a Backup Routing Engine") and the real transcripts in
 
 from __future__ import annotations
 
+import calendar
+import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from lxml import etree
 
 from emulator.commands.table import CommandContext, Result, output_element
 from emulator.commands.xmlutil import junos_ns, sub
 from emulator.model.chassis import Scope, SwitchMethod, SwitchOutcome
-from emulator.model.errors import CommandRefusedError, UnknownTargetError
+from emulator.model.errors import (
+    CommandRefusedError,
+    ModelError,
+    UnknownTargetError,
+    UnreachableError,
+)
 from emulator.model.router import RouterModel
 
 __all__ = [
@@ -32,6 +39,8 @@ __all__ = [
 ]
 
 Args = Mapping[str, str | bool]
+
+log = logging.getLogger(__name__)
 
 PFE_WARNING = "Traffic will be interrupted while the PFE is re-initialized"
 HALT_WARNING = ("This command will not halt the other routing-engine.\n"
@@ -113,38 +122,134 @@ def _scope(args: Args) -> Scope:
     return Scope.LOCAL
 
 
-def _shutdown_result(ctx: CommandContext, verb: str, warning: str | None) -> Result:
+def _delay(ctx: CommandContext, args: Args) -> float:
+    """Return the seconds until the shutdown ``in`` (minutes) or ``at`` asks for (D9: ``at``
+    is ``now``, ``+minutes``, ``yymmddhhmm`` or ``hh:mm``, in UTC here).  PyEZ ``SW.reboot``
+    always sends ``<in>0</in>``.  Raises UnknownTargetError for a value Junos would refuse."""
+    now = _model(ctx).clock.now()
+    when = str(args.get("at") or "")
+    try:
+        if args.get("in") not in (None, True):
+            return max(0.0, float(str(args["in"])) * 60)
+        if when in ("", "now"):
+            return 0.0
+        if when.startswith("+"):
+            return float(when[1:]) * 60
+        fmt = "%H:%M" if ":" in when else "%y%m%d%H%M"
+        parsed = time.strptime(when, fmt)
+    except ValueError as exc:
+        raise UnknownTargetError(f"invalid time: {args.get('in') or when}") from exc
+    if fmt == "%H:%M":
+        day = time.gmtime(now)
+        parsed = time.struct_time((*day[:3], parsed.tm_hour, parsed.tm_min, 0, *day[6:]))
+    return max(0.0, calendar.timegm(parsed) - now)
+
+
+def _status_text(model: RouterModel, delay: float, pid: int) -> str:
+    """``Shutdown NOW!`` or ``Shutdown at Wed Jul  9 18:15:00 2014`` (request-reboot.at)."""
+    if delay <= 0:
+        return f"Shutdown NOW!\n[pid {pid}]"
+    at = time.strftime("%a %b %e %H:%M:%S %Y", time.gmtime(model.clock.now() + delay))
+    return f"Shutdown at {at}\n[pid {pid}]"
+
+
+def _shutdown_result(ctx: CommandContext, targets: list[int], scope: Scope,
+                     warning: str | None, delay: float = 0.0) -> Result:
+    """The reply of request-halt / request-reboot.
+
+    Local RE: ``request-reboot-results`` (the samples).  Other or both REs (no sample, NOTES.md
+    section 4): a ``multi-routing-engine-results`` item per RE addressed, other RE first, as
+    Junos reports commands run on several REs (``invoke-on``); choice in docs/emulator-model.md.
+    """
     model = _model(ctx)
     pid = 8000 + int(model.clock.now()) % 1000
-    results = etree.Element("request-reboot-results")
-    sub(results, "request-reboot-status", f"Shutdown NOW!\n[pid {pid}]",
-        **{"reboot-time": str(int(model.clock.now()))})
     host = model.hostname(ctx.slot)
-    text = (f"\n*** FINAL System shutdown message from {ctx.user}@{host} ***\n"
-            f"System going down IMMEDIATELY\n\nshutdown: [pid {pid}]\nShutdown NOW!")
-    return Result([results], text, [warning] if warning else [])
+    stamp = str(int(model.clock.now() + delay))
+    warnings = [warning] if warning else []
+    if scope is Scope.LOCAL:
+        status = _status_text(model, delay, pid)
+        results = etree.Element("request-reboot-results")
+        sub(results, "request-reboot-status", status, **{"reboot-time": stamp})
+        banner = (f"\n*** FINAL System shutdown message from {ctx.user}@{host} ***\n"
+                  f"System going down IMMEDIATELY\n\nshutdown: [pid {pid}]\nShutdown NOW!"
+                  if delay <= 0 else status)
+        return Result([results], banner, warnings)
+    multi = etree.Element("multi-routing-engine-results")
+    texts = []
+    for i, slot in enumerate(targets):
+        status = _status_text(model, delay, pid + i)
+        item = sub(multi, "multi-routing-engine-item")
+        sub(item, "re-name", f"re{slot}")
+        results = sub(item, "request-reboot-results")
+        sub(results, "request-reboot-status", status, **{"reboot-time": stamp})
+        texts.append(f"re{slot}:\n{'-' * 76}\n{status}")
+    return Result([multi], "\n\n".join(texts), warnings)
+
+
+def _targets(model: RouterModel, slot: int, scope: Scope) -> list[int]:
+    """Return the slots ``scope`` addresses from ``slot`` (other RE first, as the model acts).
+
+    Raises CommandRefusedError on a single-RE platform for other/both.
+    """
+    if scope is Scope.LOCAL:
+        return [slot]
+    peer = model.chassis.other(slot)
+    if peer is None:
+        raise CommandRefusedError("There is no other routing engine on this platform")
+    return [peer.slot] if scope is Scope.OTHER else [peer.slot, slot]
+
+
+def _run_or_schedule(model: RouterModel, delay: float, action: Callable[[], object],
+                     name: str) -> None:
+    """Run ``action`` now, or after ``delay`` seconds on the virtual clock (``in`` / ``at``).
+
+    A delayed shutdown that can no longer happen (the RE went down meanwhile) is dropped, as
+    a pending shutdown dies with its RE; it is logged, not raised, since no client waits.
+    """
+    if delay <= 0:
+        action()
+        return
+
+    def fire() -> None:
+        try:
+            action()
+        except ModelError as exc:
+            log.info("%s: scheduled %s dropped: %s", model.name, name, exc)
+
+    model.clock.call_later(delay, fire, name)
+
+
+def _shutdown(ctx: CommandContext, args: Args, halt: bool) -> Result:
+    model = _model(ctx)
+    scope = _scope(args)
+    delay = _delay(ctx, args)
+    targets = _targets(model, ctx.slot, scope)
+    for t in targets:  # refuse now, with nothing changed, what the model would refuse later
+        if t != ctx.slot and not model.chassis.reachable(ctx.slot, t):
+            raise UnreachableError(f"Could not connect to re{t} : No route to host")
+    warn = HALT_WARNING if halt and scope is Scope.LOCAL and model.chassis.dual else None
+    result = _shutdown_result(ctx, targets, scope, warn, delay)
+    act = model.chassis.halt if halt else model.chassis.reboot
+    slot = ctx.slot
+    _run_or_schedule(model, delay, lambda: act(slot, scope), "halt" if halt else "reboot")
+    return result
 
 
 def request_halt(ctx: CommandContext, args: Args) -> Result:
-    """``request system halt [both-routing-engines | other-routing-engine]``.
+    """``request system halt [both-routing-engines | other-routing-engine] [in N | at T]``.
 
-    Chapter: it "only shuts down the Routing Engine you are logged in to" and warns so.
+    Chapter "Use the Proper Shutdown Process on a Backup Routing Engine": it "only shuts down
+    the Routing Engine you are logged in to" and warns so (reply as request-halt.pyez.xml).
+    Raises the model's errors (other RE unreachable, no other RE) with nothing changed.
     """
-    model = _model(ctx)
-    scope = _scope(args)
-    warn = HALT_WARNING if scope is Scope.LOCAL and model.chassis.dual else None
-    result = _shutdown_result(ctx, "halt", warn)
-    model.chassis.halt(ctx.slot, scope)
-    return result
+    return _shutdown(ctx, args, halt=True)
 
 
 def request_reboot(ctx: CommandContext, args: Args) -> Result:
-    """``request system reboot [both-routing-engines | other-routing-engine]``."""
-    model = _model(ctx)
-    scope = _scope(args)
-    result = _shutdown_result(ctx, "reboot", None)
-    model.chassis.reboot(ctx.slot, scope)
-    return result
+    """``request system reboot [both-routing-engines | other-routing-engine] [in N | at T]``:
+    the REs addressed are back after the boot time with a new start time and
+    last-reboot-reason.  Raises as :func:`request_halt`."""
+    return _shutdown(ctx, args, halt=False)
 
 
 def power_on(ctx: CommandContext, args: Args) -> Result:

@@ -25,10 +25,17 @@ from emulator.model.errors import (
     UnreachableError,
 )
 from emulator.model.mlog import EventCode
-from emulator.model.routing_engine import REHardware, REState, Role, RoutingEngine
+from emulator.model.routing_engine import (
+    ALIVE_STATES,
+    REHardware,
+    REState,
+    Role,
+    RoutingEngine,
+)
 
 __all__ = [
     "HOLD_DOWN",
+    "PROCESS_NAMES",
     "TRANSITIONS",
     "Chassis",
     "ChassisParams",
@@ -49,6 +56,11 @@ KEEPALIVE_LOG_PERIOD = 20
 GRES_KEEPALIVE_TIME = 2
 #: Seconds the PFE takes to come back after a switchover without graceful-switchover.
 PFE_REINIT_TIME = 45.0
+#: Daemon name -> ``[edit system processes]`` name, so a fault may name either.
+PROCESS_NAMES = {
+    "rpd": "routing", "dcd": "interface-control", "chassisd": "chassis-control",
+    "mgd": "management", "snmpd": "snmp", "ppmd": "ppm", "mib2d": "mib-process",
+}
 
 S = REState
 
@@ -65,6 +77,9 @@ class Trigger(Enum):
     POWER = 7
     PROCESS = 8
 
+
+_CFG_EVENT = {Role.MASTER: EventCode.E_CFG_M, Role.BACKUP: EventCode.E_CFG_B,
+              Role.DISABLED: EventCode.E_CFG_D}
 
 #: Allowed (state, next state) pairs.  Anything else is a bug in the model, not a user error.
 TRANSITIONS: frozenset[tuple[REState, REState]] = frozenset(
@@ -153,6 +168,12 @@ class _LossWatch:
 SettingsSource = Callable[[int], RedundancySettings]
 
 
+def _bind(retry: Callable[[int, int, Trigger], None], slot: int, attempt: int, why: Trigger
+          ) -> Callable[[], None]:
+    """Return a timer callback running ``retry(slot, attempt, why)``."""
+    return lambda: retry(slot, attempt, why)
+
+
 class Chassis:
     """A router with one or two Routing Engines and the internal link between them."""
 
@@ -171,6 +192,10 @@ class Chassis:
         self.fpc_online_at: dict[int, float] = {}
         self._loss: dict[int, _LossWatch] = {}
         self._pending: dict[int, list[TimerHandle]] = {}
+        #: Virtual time each RE last became master (split-brain resolution keeps the latest).
+        self.master_since: dict[int, float] = {}
+        #: Set while replaying the initial boot, so its log lines carry the boot time.
+        self._at: float | None = None
         booted = clock.now() - params.uptime
         self.res: dict[int, RoutingEngine] = {
             slot: RoutingEngine(slot, hw, S.BOOTING, booted, up_since=booted)
@@ -180,7 +205,9 @@ class Chassis:
             self.fpc_online_at[slot] = booted
         for slot in params.boot_order:
             if slot in self.res:
-                self._boot_complete(slot, at=booted + 60 + slot)
+                self._at = booted + 60 + slot
+                self._boot_complete(slot)
+        self._at = None
 
     # ----------------------------------------------------------------- queries
     @property
@@ -231,19 +258,27 @@ class Chassis:
         return self.clock.now() - r.start_time if r.alive else 0.0
 
     # ---------------------------------------------------------------- logging
+    def _now(self) -> float:
+        """Return the time log lines carry (the boot time while replaying the initial boot)."""
+        return self.clock.now() if self._at is None else self._at
+
     def _log_event(self, slot: int, code: EventCode, param: int = 0) -> None:
         r = self.res[slot]
-        r.log.event(self.clock.now(), code, r.state.value, param)
+        r.log.event(self._now(), code, r.state.value, param)
 
     def _log(self, slot: int, text: str) -> None:
-        self.res[slot].log.write(self.clock.now(), text)
+        self.res[slot].log.write(self._now(), text)
 
     def _set_state(self, slot: int, new: REState, why: Trigger, log: bool = True) -> None:
+        """Move RE ``slot`` to ``new``, logging the chapter's Currentstate/NextState block
+        for every change between running states.  Raises IllegalTransitionError (a model bug)."""
         r = self.res[slot]
         if (r.state, new) not in TRANSITIONS:
             raise IllegalTransitionError(f"{r.name}: {r.state.value} -> {new.value}")
-        if log and r.alive | (new in (S.MASTER, S.BACKUP, S.CLAIM, S.GIVEUP, S.DISABLED)):
-            r.log.transition(self.clock.now(), r.state.value, new.value, why.value)
+        if log and (r.alive or new in ALIVE_STATES):
+            r.log.transition(self._now(), r.state.value, new.value, why.value)
+        if new is S.MASTER and r.state is not S.MASTER:
+            self.master_since[slot] = self._now()
         r.state = new
 
     # ------------------------------------------------------- mastership moves
@@ -310,7 +345,7 @@ class Chassis:
         if self.reachable(slot, peer):
             self._peer_takes_over(peer, slot)
             return True
-        self._schedule_retries(slot, EventCode.E_TMOUT, self._retry_giveup)
+        self._schedule_retries(slot, why, self._retry_giveup)
         return False
 
     def _peer_takes_over(self, new: int, old: int) -> None:
@@ -326,7 +361,7 @@ class Chassis:
         self._set_state(slot, S.CLAIM, why)
         if not self.reachable(slot, peer):
             self._log(slot, "Failed to send RE mastership cmd. err = 65")
-            self._schedule_retries(slot, EventCode.E_TMOUT, self._retry_claim)
+            self._schedule_retries(slot, why, self._retry_claim)
             return False
         self._log_event(peer, EventCode.E_REQ_C)
         if self.res[peer].state is S.MASTER and why is not Trigger.COMMAND:
@@ -374,29 +409,32 @@ class Chassis:
             self.fpc_online_at[slot] = back
 
     def _schedule_retries(
-        self, slot: int, code: EventCode, retry: Callable[[int, int], None]
+        self, slot: int, why: Trigger, retry: Callable[[int, int, Trigger], None]
     ) -> None:
+        """Schedule the chapter's retry times; each retry logs with the original reason_code
+        (the chapter's sample keeps ``reason_code: 1`` from E_CMD_R to E_MAXTRY)."""
         self._cancel_pending(slot)
         at = self.clock.now()
         handles = []
         for attempt, gap in enumerate(RETRY_SCHEDULE):
             at += gap
-            handles.append(
-                self.clock.call_at(at, lambda a=attempt: retry(slot, a), f"retry-{slot}-{attempt}")
-            )
+            handles.append(self.clock.call_at(
+                at, _bind(retry, slot, attempt, why), f"retry-{slot}-{attempt}"))
         self._pending[slot] = handles
 
     def _cancel_pending(self, slot: int) -> None:
         for handle in self._pending.pop(slot, []):
             handle.cancel()
 
-    def _retry_giveup(self, slot: int, attempt: int) -> None:
+    def _retry_giveup(self, slot: int, attempt: int, why: Trigger) -> None:
         peer = self._require_peer(slot).slot
         if self.res[slot].state is not S.GIVEUP:
             return
         if attempt == len(RETRY_SCHEDULE) - 1:
+            # Chapter: "... until the Routing Engine reaches the maximum number of attempts
+            # permitted (E_MAXTRY). The output then shows ... giveup back to master."
             self._log_event(slot, EventCode.E_MAXTRY)
-            self._set_state(slot, S.MASTER, Trigger.TIMEOUT)
+            self._set_state(slot, S.MASTER, why)
             self._pending.pop(slot, None)
             return
         self._log_event(slot, EventCode.E_TMOUT)
@@ -405,9 +443,9 @@ class Chassis:
             self._peer_takes_over(peer, slot)
             return
         self._log(slot, "Failed to send RE mastership cmd. err = 65")
-        self._set_state(slot, S.GIVEUP, Trigger.TIMEOUT)
+        self._set_state(slot, S.GIVEUP, why)
 
-    def _retry_claim(self, slot: int, attempt: int) -> None:
+    def _retry_claim(self, slot: int, attempt: int, why: Trigger) -> None:
         peer = self._require_peer(slot).slot
         if self.res[slot].state is not S.CLAIM:
             return
@@ -415,34 +453,38 @@ class Chassis:
             # Nobody refused the claim: the chapter's "If the connection is broken, you can
             # switch mastership by entering the switchover command".
             self._log_event(slot, EventCode.E_MAXTRY)
-            self._set_state(slot, S.MASTER, Trigger.TIMEOUT)
+            self._set_state(slot, S.MASTER, why)
             self._pending.pop(slot, None)
             self._mastership_moved(slot, peer)
             return
         self._log_event(slot, EventCode.E_TMOUT)
         if self.reachable(slot, peer):
-            self._claim_resolved(slot, peer)
+            self._claim_resolved(slot, peer, why)
             return
-        self._set_state(slot, S.CLAIM, Trigger.TIMEOUT)
+        self._log(slot, "Failed to send RE mastership cmd. err = 65")
+        self._set_state(slot, S.CLAIM, why)
 
-    def _claim_resolved(self, slot: int, peer: int) -> None:
+    def _claim_resolved(self, slot: int, peer: int, why: Trigger) -> None:
         self._log_event(peer, EventCode.E_REQ_C)
+        if self.res[peer].state is S.MASTER and why is not Trigger.COMMAND:
+            self._log_event(slot, EventCode.E_NAK_C)
+            self._set_state(slot, S.BACKUP, why)
+            self._pending.pop(slot, None)
+            return
         if self.res[peer].state is S.MASTER:
             self._set_state(peer, S.BACKUP, Trigger.PEER_REQUEST)
         self._log_event(slot, EventCode.E_ACK_C)
-        self._set_state(slot, S.MASTER, Trigger.PEER_REQUEST)
+        self._set_state(slot, S.MASTER, why)
+        self._pending.pop(slot, None)
         self._mastership_moved(slot, peer)
 
     # --------------------------------------------------------------- election
-    def _boot_complete(self, slot: int, at: float | None = None) -> None:
+    def _boot_complete(self, slot: int) -> None:
         """RE ``slot`` finished booting: it reads its own configuration and joins the election."""
         r = self.res[slot]
-        now = self.clock.now() if at is None else at
-        r.up_since = now
+        r.up_since = self._now()
         role = self.settings(slot).role_of(slot)
-        cfg = {Role.MASTER: EventCode.E_CFG_M, Role.BACKUP: EventCode.E_CFG_B,
-               Role.DISABLED: EventCode.E_CFG_D}[role]
-        r.log.event(now, cfg, r.state.value)
+        self._log_event(slot, _CFG_EVENT[role])
         peer = self.other(slot)
         if role is Role.DISABLED:
             self._set_state(slot, S.DISABLED, Trigger.ELECTION)
@@ -476,9 +518,7 @@ class Chassis:
         if new.role_of(slot) is old.role_of(slot):
             self._refresh_keepalives()
             return
-        code = {Role.MASTER: EventCode.E_CFG_M, Role.BACKUP: EventCode.E_CFG_B,
-                Role.DISABLED: EventCode.E_CFG_D}[new.role_of(slot)]
-        self._log_event(slot, code)
+        self._log_event(slot, _CFG_EVENT[new.role_of(slot)])
         r = self.res[slot]
         peer = self.other(slot)
         if new.role_of(slot) is Role.DISABLED and r.state is S.BACKUP:
@@ -534,37 +574,34 @@ class Chassis:
 
     def _keepalive_expired(self, slot: int) -> None:
         """Chapter: "After keepalive-time passes, the backup Routing Engine attempts to claim
-        mastership"; with nobody to answer it becomes master at once."""
+        mastership".  The connection is declared lost (E_NO_IPC), the RE goes to claim, and with
+        nobody on the other end to refuse the claim it becomes master at once."""
         r = self.res[slot]
         if r.state is not S.BACKUP:
             return
         self._log_event(slot, EventCode.E_NO_IPC)
+        self._set_state(slot, S.CLAIM, Trigger.PEER_LOST)
         self._set_state(slot, S.MASTER, Trigger.PEER_LOST)
         self.last_switch = self.clock.now()
         if not self.settings(slot).graceful_switchover:
             self._reinit_pfe()
 
     def _resolve_split_brain(self) -> None:
-        """Both REs master when the link comes back: the one that claimed last keeps mastership
-        (chapter: it "continues to be master even after the other ... has resumed")."""
+        """Both REs master when the link comes back: the one that became master last keeps
+        mastership (chapter: the RE that claimed "continues to be master even after the other
+        Routing Engine configured as master has successfully resumed operation").  The returning
+        master asks for confirmation of its mastership (E_REQ_Y on the keeper), is not
+        acknowledged (E_NAK_Y) and steps down to backup.  Ties go to the higher slot."""
         masters = [s for s, r in self.res.items() if r.state is S.MASTER]
         if len(masters) < 2:
             return
-        keeper = max(masters, key=lambda s: (self.res[s].up_since <= (self.last_switch or 0), s))
-        if self.last_switch is not None:
-            keeper = max(masters, key=lambda s: self._became_master_at(s))
+        keeper = max(masters, key=lambda s: (self.master_since.get(s, 0.0), s))
         loser = next(s for s in masters if s != keeper)
         self._log_event(keeper, EventCode.E_REQ_Y)
         self._log_event(loser, EventCode.E_NAK_Y)
         self._set_state(loser, S.BACKUP, Trigger.PEER_REQUEST)
         self._log_event(keeper, EventCode.E_ORE_B)
         self._log_event(loser, EventCode.E_ORE_M)
-
-    def _became_master_at(self, slot: int) -> float:
-        for line in reversed(self.res[slot].log.lines()):
-            if line.text == "new state = master":
-                return line.at
-        return self.res[slot].up_since
 
     # ------------------------------------------------------------ power, faults
     def _targets(self, slot: int, scope: Scope) -> list[int]:
@@ -577,36 +614,45 @@ class Chassis:
             return [peer.slot]
         return [peer.slot, slot]
 
-    def _require_alive_other(self, slot: int, target: int) -> None:
+    def _require_reachable(self, slot: int, target: int) -> None:
+        """Raise when ``target`` cannot be acted on from ``slot``: a local RE that is not
+        running (a control RPC on a halted RE), or another RE that cannot be reached (Junos:
+        "Could not connect to re1 : No route to host", as in the invoke-on samples)."""
+        if target == slot and not self.res[slot].alive:
+            state = self.res[slot].state.value
+            raise CommandRefusedError(f"re{slot} is not running (state {state})")
         if target != slot and not self.reachable(slot, target):
             raise UnreachableError(f"Could not connect to re{target} : No route to host")
 
     def halt(self, slot: int, scope: Scope = Scope.LOCAL) -> list[int]:
         """``request system halt`` on RE ``slot``; return the slots halted.
 
-        Raises UnreachableError when another RE is addressed and cannot be reached.
+        Raises CommandRefusedError (no other RE on the platform, local RE not running) and
+        UnreachableError (another RE addressed that cannot be reached); nothing changes then.
         """
         targets = self._targets(slot, scope)
         for t in targets:
-            self._require_alive_other(slot, t)
+            self._require_reachable(slot, t)
         for t in targets:
-            self._go_down(t, S.HALTED, "halt")
+            self._go_down(t, S.HALTED)
         return targets
 
     def reboot(self, slot: int, scope: Scope = Scope.LOCAL) -> list[int]:
-        """``request system reboot`` on RE ``slot``; return the slots rebooting."""
+        """``request system reboot`` on RE ``slot``; return the slots rebooting.
+
+        Raises as :meth:`halt`.
+        """
         targets = self._targets(slot, scope)
         for t in targets:
-            self._require_alive_other(slot, t)
+            self._require_reachable(slot, t)
         for t in targets:
-            self._go_down(t, S.BOOTING, "reboot")
+            self._go_down(t, S.BOOTING)
             self._schedule_boot(t, "Router rebooted after a normal shutdown.")
         return targets
 
     def power_on(self, slot: int) -> None:
-        """Power on (or press a key on the console of) a halted RE ``slot``.
-
-        Raises CommandRefusedError when it is not halted.
+        """Power on (or press a key on the console of) a halted RE ``slot``; it boots and is
+        back after the boot time.  Raises CommandRefusedError when it is not halted.
         """
         r = self.re(slot)
         if r.state is not S.HALTED:
@@ -614,22 +660,17 @@ class Chassis:
         self._set_state(slot, S.BOOTING, Trigger.POWER, log=False)
         self._schedule_boot(slot, "Router rebooted after a normal shutdown.")
 
-    def _go_down(self, slot: int, state: REState, how: str) -> None:
+    def _go_down(self, slot: int, state: REState) -> None:
+        """RE ``slot`` shuts down (halt or reboot).  A master with a reachable backup first
+        hands mastership over with the give-up exchange, as chassisd does on shutdown (the
+        issue: failover "when the master is ... halted"); the other RE then loses its peer."""
         r = self.res[slot]
-        was_master = r.state is S.MASTER
         peer = self.other(slot)
-        if was_master and peer is not None and self.reachable(slot, peer.slot) \
-                and peer.state is S.BACKUP:
-            # A halting or rebooting master hands over first, as chassisd does on shutdown.
-            self._log(slot, f"{how}: giving up mastership")
+        if r.state is S.MASTER and peer is not None and peer.state is S.BACKUP \
+                and self.reachable(slot, peer.slot):
             self._log(slot, 'send "you are the master" request')
             self._set_state(slot, S.GIVEUP, Trigger.POWER)
-            self._log_event(peer.slot, EventCode.E_REQ_G)
-            self._set_state(peer.slot, S.MASTER, Trigger.PEER_REQUEST)
-            self._log_event(slot, EventCode.E_ACK_G)
-            self.last_switch = self.clock.now()
-            if not self.settings(peer.slot).graceful_switchover:
-                self._reinit_pfe()
+            self._peer_takes_over(peer.slot, slot)
         self._cancel_pending(slot)
         self._set_state(slot, state, Trigger.POWER, log=False)
         if peer is not None and peer.alive and self.link_up:
@@ -659,8 +700,11 @@ class Chassis:
 
     def pull(self, slot: int) -> None:
         """Fault: RE ``slot`` is hot-swapped out.  The other RE sees E_NO_ORE and, if backup,
-        takes over at once (chapter: "the backup takes over control of the system")."""
+        takes over at once (chapter: "If the master Routing Engine is hot-swapped out of the
+        system, the backup takes over").  Raises CommandRefusedError if the slot is empty."""
         r = self.re(slot)
+        if r.state is S.ABSENT:
+            raise CommandRefusedError(f"re{slot} is not present")
         was_master = r.state is S.MASTER
         self._cancel_pending(slot)
         self._set_state(slot, S.ABSENT, Trigger.POWER, log=False)
@@ -672,37 +716,51 @@ class Chassis:
         self._refresh_keepalives()
 
     def insert(self, slot: int) -> None:
-        """Fault cleared: RE ``slot`` is inserted again and boots."""
+        """Fault cleared: RE ``slot`` is inserted again and boots.
+
+        Raises CommandRefusedError if an RE is already in the slot."""
         if self.re(slot).state is not S.ABSENT:
             raise CommandRefusedError(f"re{slot} is present")
         self._set_state(slot, S.BOOTING, Trigger.POWER, log=False)
         self._schedule_boot(slot, "0x1:power cycle/failure")
 
     def crash(self, slot: int) -> None:
-        """Fault: the kernel of RE ``slot`` panics; it reboots, the other RE sees the internal
-        connection drop (E_NO_IPC) and, if backup, takes over."""
+        """Fault: the kernel of RE ``slot`` panics and it reboots (chapter, "Determining Why
+        Mastership Switched": "a Routing Engine kernel crash").  The other RE sees the internal
+        connection drop (E_NO_IPC) and, if backup, takes over.  With the link already cut the
+        other RE notices nothing more (its keepalive watch is already running).
+
+        Raises CommandRefusedError when the RE is not running.
+        """
         r = self.re(slot)
         if not r.alive:
-            raise CommandRefusedError(f"re{slot} is not running")
+            raise CommandRefusedError(f"re{slot} is not running (state {r.state.value})")
         was_master = r.state is S.MASTER
         self._cancel_pending(slot)
         self._set_state(slot, S.BOOTING, Trigger.POWER, log=False)
         self._schedule_boot(slot, "0x2:watchdog")
         peer = self.other(slot)
-        if peer is not None and self.reachable(peer.slot, peer.slot) and self.link_up:
+        if peer is not None and peer.alive and self.link_up:
             self._log_event(peer.slot, EventCode.E_NO_IPC)
             if was_master and peer.state is S.BACKUP:
                 self._take_over(peer.slot, Trigger.PEER_LOST)
         self._refresh_keepalives()
 
     def kill_process(self, slot: int, name: str) -> bool:
-        """Fault: process ``name`` dies on RE ``slot``; return True if it caused a failover
-        (``system processes <name> failover other-routing-engine`` on a master)."""
+        """Fault: process ``name`` (daemon name ``rpd`` or configuration name ``routing``) dies
+        on RE ``slot``; return True if it caused a failover (chapter: ``system processes <name>
+        failover other-routing-engine`` on the master).  Otherwise the process is restarted.
+
+        Raises CommandRefusedError when the RE is not running or ``name`` is empty.
+        """
         r = self.re(slot)
         if not r.alive:
-            raise CommandRefusedError(f"re{slot} is not running")
+            raise CommandRefusedError(f"re{slot} is not running (state {r.state.value})")
+        if not name:
+            raise CommandRefusedError("a process name is required")
+        names = {name, PROCESS_NAMES.get(name, name)}
         peer = self.other(slot)
-        if r.state is not S.MASTER or name not in self.settings(slot).process_failover \
+        if r.state is not S.MASTER or not names & self.settings(slot).process_failover \
                 or peer is None or not peer.alive:
             self._log(slot, f"process {name} exited abnormally, restarted")
             return False

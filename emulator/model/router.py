@@ -7,16 +7,18 @@ This is the object a face (NETCONF session, CLI) works on.  It is built from pla
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from emulator.model import config as cfg
 from emulator.model.chassis import Chassis, ChassisParams, RedundancySettings
 from emulator.model.clock import VirtualClock
 from emulator.model.errors import ModelError, UnreachableError
-from emulator.model.platforms import PlatformSpec, get_platform
+from emulator.model.platforms import PlatformSpec, builtin_catalogue, get_platform
 from emulator.model.routing_engine import REHardware, Role, RoutingEngine
 
-__all__ = ["CommitOutcome", "RouterModel", "RouterParams"]
+__all__ = ["CommitOutcome", "RouterModel", "RouterParams", "resolve_platform"]
 
 
 #: /etc/hosts.junos as on a dual-RE Junos router (sample file-show.etc-hosts.junos.dual).
@@ -46,6 +48,22 @@ class RouterParams:
     serials: dict[int, str] = field(default_factory=dict)
     config: str = ""
     boot_time: float = 180.0
+    #: Catalogue entries added or overridden for this router only, in the format of
+    #: :func:`emulator.model.platforms.extend_catalogue` (DESIGN.md: "A platform catalogue is
+    #: data, extensible from the testbed").  E.g. ``{"MX480": {"re_model": "RE-S-2X00x6"}}`` or
+    #: ``{"MX480-lab": {"base": "MX480", "fpc_slots": 2}}`` with ``platform="MX480-lab"``.
+    platform_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def resolve_platform(params: RouterParams) -> PlatformSpec:
+    """Return the platform ``params`` names, with its own catalogue overrides applied.
+
+    Without overrides the active catalogue is used (it may have been extended globally).
+    Raises UnknownPlatformError and PlatformSpecError (naming the key path).
+    """
+    if not params.platform_overrides:
+        return get_platform(params.platform)
+    return builtin_catalogue().extended(params.platform_overrides).get(params.platform)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +93,7 @@ class RouterModel:
     def _build(self, params: RouterParams, clock: VirtualClock) -> None:
         self.params = params
         self.name = params.name
-        self.platform: PlatformSpec = get_platform(params.platform)
+        self.platform: PlatformSpec = resolve_platform(params)
         self.clock = clock
         host = params.hostname or params.name
         self.configs: dict[int, cfg.ConfigDatabase] = {}
