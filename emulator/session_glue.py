@@ -68,6 +68,9 @@ class NetconfChannelRunner:
         release the configuration lock the session held, if any."""
         self._closed.set()
         try:
+            if not self.channel.closed:
+                # As sshd does when a subsystem ends: OpenSSH's client exits 0, not 255.
+                self.channel.send_exit_status(0)
             self.channel.close()
         except (EOFError, OSError, paramiko.SSHException) as exc:
             # The client went away first (it hung up without <close-session/>): nothing to

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator.model.router import RouterParams
+from emulator.model.platforms import PlatformError
+from emulator.model.router import RouterParams, resolve_platform
 from emulator.server import CONTROL, RouterEntry
 from emulator.ssh import User
 
@@ -16,6 +17,19 @@ __all__ = ["CONTROL", "router_entry"]
 
 def _slot_map(mapping: Any) -> dict[int, str]:
     return {int(name[2:]): str(value) for name, value in (mapping or {}).items()}
+
+
+def _check_platform(spec: Any, params: RouterParams) -> None:
+    """Raise TestbedError (file, key path, expectation, value) for a platform the catalogue
+    does not know or an override it rejects, before any listener is opened."""
+    from harness.errors import TestbedError  # the testbed's own error type
+
+    try:
+        resolve_platform(params)
+    except PlatformError as exc:
+        source = str(getattr(spec.credentials, "origin", "")).partition(": ")[0] or "<testbed>"
+        key = "emulator.platform" if params.platform_overrides else "platform"
+        raise TestbedError(f"{source}: routers.{spec.name}.{key}: {exc}") from exc
 
 
 def router_entry(spec: Any) -> RouterEntry:
@@ -30,7 +44,10 @@ def router_entry(spec: Any) -> RouterEntry:
         serials=_slot_map(emu.serials if emu else {}),
         config=(emu.config if emu else ""),
         boot_time=(emu.boot_time if emu else 180.0),
+        platform_overrides=({spec.platform: dict(emu.platform)}
+                            if emu is not None and emu.platform else {}),
     )
+    _check_platform(spec, params)
     users = [User(spec.credentials.username, spec.credentials.password() or "")]
     if spec.control is not None:
         users.append(User(spec.control.username, spec.control.password() or "", control=True))

@@ -89,7 +89,9 @@ _CREDENTIAL_KEYS = ("username", "password", "password_env", "key_file", "allow_a
 _PASSWORD_SOURCES = ("password", "password_env")
 _HOST_KEY_KEYS = ("policy", "known_hosts")
 _FAULT_KEYS = ("rpc", "command", "args")
-_EMULATOR_KEYS = ("time", "versions", "re_models", "serials", "hostname", "config", "boot_time")
+_EMULATOR_KEYS = (
+    "time", "versions", "re_models", "serials", "hostname", "config", "boot_time", "platform",
+)
 
 _T = TypeVar("_T")
 _E = TypeVar("_E", bound=Enum)
@@ -262,6 +264,10 @@ class EmulatorSettings:
     config: str = ""
     #: Seconds of (virtual) time a reboot takes.
     boot_time: float = 180.0
+    #: Platform catalogue fields overriding (or, with ``base:``, defining) this router's
+    #: platform, e.g. ``{re_model: RE-S-2X00x6, fpc_slots: [0, 1, 2]}``; the emulator checks
+    #: the fields when it builds the router.
+    platform: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -904,7 +910,14 @@ def _emulator(
         hostname=_opt(entries, "hostname", _hostname, name, problems),
         config=_opt(entries, "config", _any_text, "", problems),
         boot_time=_opt(entries, "boot_time", _seconds, 180.0, problems),
+        platform=_opt(entries, "platform", _plain_mapping, {}, problems),
     )
+
+
+def _plain_mapping(f: _Field, problems: _Problems) -> dict[str, Any]:
+    """Return a mapping with string keys as plain data (its fields are checked elsewhere)."""
+    entries = _mapping(f, None, problems)
+    return {key: entry.value for key, entry in (entries or {}).items()}
 
 
 def _hostname(f: _Field, problems: _Problems) -> str:

@@ -66,6 +66,13 @@ def resolve_platform(params: RouterParams) -> PlatformSpec:
     return builtin_catalogue().extended(params.platform_overrides).get(params.platform)
 
 
+def _populated_fpcs(platform: PlatformSpec) -> tuple[int, ...]:
+    """Return the FPC slots the platform's inventory shows populated (FPC 0 and 1 if none)."""
+    found = sorted(int(m.name.split()[1]) for m in platform.modules
+                   if m.name.startswith("FPC ") and m.name.split()[1].isdigit())
+    return tuple(s for s in found if s < max(platform.fpc_slots, 1)) or (0, 1)
+
+
 @dataclass(frozen=True, slots=True)
 class CommitOutcome:
     """Per-RE results of a commit, in the order Junos reports them."""
@@ -106,7 +113,8 @@ class RouterModel:
             self.configs[slot] = db
         hardware = {slot: self._hardware(slot) for slot in range(self.platform.re_slots)}
         self.chassis = Chassis(
-            ChassisParams(hostname=host, hardware=hardware, boot_time=params.boot_time),
+            ChassisParams(hostname=host, hardware=hardware, boot_time=params.boot_time,
+                          fpc_slots=_populated_fpcs(self.platform)),
             self.clock,
             self.settings,
             self.lock,

@@ -186,8 +186,6 @@ def test_chunked_framing_after_a_base_1_1_hello(client: OpenSshNetconf) -> None:
     client.wait()
 
 
-@pytest.mark.xfail(strict=True, reason="session_glue closes the netconf channel without an "
-                   "exit-status, so ssh exits 255 (reported to the owner of session_glue.py)")
 def test_ssh_exits_0_after_close_session(client: OpenSshNetconf) -> None:
     client.receive()
     client.send(_hello("1.0"))
