@@ -53,6 +53,7 @@ from harness.junos import (
     parse_commit,
     parse_route_engines,
     reply_text,
+    reply_warnings,
 )
 from harness.session import ConnectParams, Deadline, RESession
 from harness.testbed import Endpoint, HostKeyPolicy, RouterSpec
@@ -540,7 +541,7 @@ class DualRERouter:
         body = f"<{scope}/>" if scope else ""
         text, cut = "", False
         try:
-            text = reply_text(self.rpc(re_name, f"<{rpc}>{body}</{rpc}>", retries=0))
+            text = _shutdown_text(self.rpc(re_name, f"<{rpc}>{body}</{rpc}>", retries=0))
         except SessionClosedError as exc:
             # A reply cut short by the shutdown it caused: success is judged by the end state.
             log.info("%s: %s reply cut short (%s); checking the end state", self.name, verb, exc)
@@ -744,3 +745,11 @@ class DualRERouter:
             el.set("inherit", "inherit")
         reply = self.rpc(re_name, el)
         return reply.findtext(".//configuration-text") or ""
+
+
+def _shutdown_text(reply: etree._Element) -> str:
+    """Return what a halt/reboot reply says: its warnings (the chapter's "This command will not
+    halt the other routing-engine."), the per-RE shutdown status and any ``<output>``."""
+    status = [" ".join((el.text or "").split()) for el in reply.iter("request-reboot-status")]
+    parts = [*reply_warnings(reply), *status, reply_text(reply)]
+    return "\n".join(p for p in parts if p)

@@ -42,8 +42,6 @@ def test_halt_backup_and_bring_it_back(router: DualRERouter, logs: LogWatch) -> 
     assert router.hold_down_remaining() == 0
 
 
-@pytest.mark.xfail(strict=False, reason="needs OperationResult.text to include the reply's "
-                   "<warning> messages, from harness/router.py")
 def test_halt_warns_it_halts_only_the_local_re(router: DualRERouter) -> None:
     """The halt's answer carries the chapter's warning that the other RE keeps running."""
     backup = router.backup
