@@ -110,7 +110,8 @@ class RouterPool:
         from emulator.server import CONTROL, EmulatorServer
         from emulator.testbed_bridge import router_entry
 
-        server = EmulatorServer([router_entry(spec)])
+        mode = spec.emulator.time.value if spec.emulator is not None else "virtual"
+        server = EmulatorServer([router_entry(spec)], time_mode=mode)
         endpoints = {ep.re: Endpoint(ep.host, ep.port) for ep in server.start()}
         self._servers.append(server)
         log.info("emulated router %s listening on %s", spec.name, endpoints)

@@ -56,7 +56,7 @@ from harness.junos import (
     reply_warnings,
 )
 from harness.session import ConnectParams, Deadline, RESession
-from harness.testbed import Endpoint, HostKeyPolicy, RouterSpec
+from harness.testbed import Endpoint, HostKeyPolicy, RouterSpec, TimeMode
 
 __all__ = [
     "BACKOFF",
@@ -146,8 +146,11 @@ class DualRERouter:
         self._control: RESession | None = None
         self._deadline: Deadline | None = None
         self._master_hint: str | None = None
+        # An emulator running in real time is waited for like hardware: only a virtual clock
+        # is advanced by control RPC.
+        realtime = spec.emulator is not None and spec.emulator.time is TimeMode.REAL
         self.clock: RouterClock = (
-            EmulatedClock(self.control_rpc) if control is not None
+            EmulatedClock(self.control_rpc) if control is not None and not realtime
             else (lab_clock or LabClock())
         )
         self.faults: Faults = (
