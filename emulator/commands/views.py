@@ -18,7 +18,7 @@ the chassis still reads from its ID EEPROM.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from emulator.model.platforms import ModuleSpec, PlatformSpec
@@ -126,18 +126,9 @@ class RouteEngineInformationView:
 
 
 # --------------------------------------------------------------------------- inventory
-@dataclass(frozen=True, slots=True)
-class ModuleView:
-    """A ``chassis-module`` (depth 0), ``chassis-sub-module`` (1), ``-sub-sub-`` (2) ..."""
-
-    name: str
-    version: str | None = None
-    part_number: str | None = None
-    serial_number: str | None = None
-    description: str | None = None
-    clei_code: str | None = None
-    model_number: str | None = None
-    children: tuple[ModuleView, ...] = ()
+#: A ``chassis-module`` (depth 0), ``chassis-sub-module`` (1), ``-sub-sub-`` (2) ...: the
+#: catalogue's inventory row is already the view (same fields), so it is used as is.
+ModuleView = ModuleSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,15 +149,6 @@ class REBoard:
     serial_number: str
 
 
-def _module_view(spec: ModuleSpec) -> ModuleView:
-    return ModuleView(
-        name=spec.name, version=spec.version, part_number=spec.part_number,
-        serial_number=spec.serial_number, description=spec.description,
-        clei_code=spec.clei_code, model_number=spec.model_number,
-        children=tuple(_module_view(child) for child in spec.children),
-    )
-
-
 def _re_slot(name: str) -> int | None:
     prefix = "Routing Engine "
     tail = name[len(prefix):]
@@ -183,13 +165,12 @@ def inventory_view(platform: PlatformSpec, boards: Mapping[int, REBoard],
     modules: list[ModuleView] = []
     for spec in platform.modules:
         slot = _re_slot(spec.name)
-        view = _module_view(spec)
+        view = spec
         if slot is not None:
             board = boards.get(slot)
             if board is None:
                 continue
-            view = ModuleView(view.name, view.version, view.part_number, board.serial_number,
-                              board.model, view.clei_code, view.model_number, view.children)
+            view = replace(spec, serial_number=board.serial_number, description=board.model)
         modules.append(view)
     serial = chassis_serial if chassis_serial is not None else platform.chassis_serial
     return InventoryView("Chassis", serial, platform.description, tuple(modules))

@@ -13,6 +13,8 @@ import pytest
 
 from emulator.server import EmulatorServer
 from emulator.testbed_bridge import router_entry
+from harness.pool import RouterPool
+from harness.router import DualRERouter
 from harness.testbed import default_testbed_path, load_testbed
 
 
@@ -67,3 +69,20 @@ def serve_process() -> Iterator[Served]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[RouterPool]:
+    """The default testbed's routers through the harness (emulator started once a module)."""
+    p = RouterPool(load_testbed(default_testbed_path()))
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def dut(pool: RouterPool) -> DualRERouter:
+    """Router r1, reset to its testbed state (RE0 master, fresh logs and configuration)."""
+    router = pool.get("r1")
+    router.reset()
+    router.listeners.clear()
+    return router

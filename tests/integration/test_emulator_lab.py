@@ -24,6 +24,7 @@ from lxml import etree
 from emulator.model.router import RouterParams
 from emulator.server import CONTROL, EmulatorServer, RouterEntry
 from emulator.ssh import User
+from harness.session import strip_namespaces
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 CONTROL_NS = "urn:re-emulator:control:1"
@@ -53,16 +54,8 @@ def switch_rpc(method: str, *flags: str) -> str:
 
 
 def strip(el: etree._Element) -> etree._Element:
-    """Return a copy of ``el`` with namespaces removed from tags and attributes."""
-    el = etree.fromstring(etree.tostring(el))
-    for node in el.iter():
-        if isinstance(node.tag, str):
-            node.tag = etree.QName(node).localname
-        for key in list(node.attrib):
-            if key.startswith("{"):
-                node.attrib[etree.QName(key).localname] = node.attrib.pop(key)
-    etree.cleanup_namespaces(el)
-    return el
+    """Return a copy of ``el`` with namespaces removed (as ncclient's Junos handler does)."""
+    return strip_namespaces(el)
 
 
 def rpc_errors(reply: etree._Element) -> list[tuple[str, str]]:

@@ -15,20 +15,6 @@ from harness.router import DualRERouter
 from harness.testbed import default_testbed_path, load_testbed
 
 
-@pytest.fixture(scope="module")
-def pool() -> Iterator[RouterPool]:
-    p = RouterPool(load_testbed(default_testbed_path()))
-    yield p
-    p.close()
-
-
-@pytest.fixture
-def dut(pool: RouterPool) -> DualRERouter:
-    r = pool.get("r1")
-    r.reset()
-    return r
-
-
 def _mismatched(tmp_path: Path, old: str, new: str) -> Iterator[DualRERouter]:
     text = default_testbed_path().read_text()
     assert old in text

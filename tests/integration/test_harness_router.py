@@ -3,8 +3,6 @@ mastership changes, HA operations with post-conditions, configuration helpers, f
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from harness.errors import (
@@ -17,24 +15,6 @@ from harness.junos import NOT_MASTER_TEXT, reply_text
 from harness.mastership import EventCode
 from harness.pool import RouterPool
 from harness.router import DualRERouter, OperationResult, ShutdownResult, SwitchoverResult
-from harness.testbed import default_testbed_path, load_testbed
-
-
-@pytest.fixture(scope="module")
-def pool() -> Iterator[RouterPool]:
-    """The default testbed's emulator, started once for the module."""
-    p = RouterPool(load_testbed(default_testbed_path()))
-    yield p
-    p.close()
-
-
-@pytest.fixture
-def dut(pool: RouterPool) -> DualRERouter:
-    """Router r1, reset to its testbed state (RE0 master, fresh logs and configuration)."""
-    dut = pool.get("r1")
-    dut.reset()
-    dut.listeners.clear()
-    return dut
 
 
 # ------------------------------------------------------------------------------- sessions
