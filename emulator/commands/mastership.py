@@ -28,6 +28,7 @@ from emulator.model.router import RouterModel
 
 __all__ = [
     "HALT_WARNING",
+    "halt_preamble",
     "PFE_WARNING",
     "fpc_information",
     "get_log",
@@ -219,6 +220,17 @@ def _run_or_schedule(model: RouterModel, delay: float, action: Callable[[], obje
     model.clock.call_later(delay, fire, name)
 
 
+def _halt_warning(model: RouterModel, args: Args) -> str | None:
+    """Chapter: a local halt on a dual-RE router warns that the other RE keeps running."""
+    return HALT_WARNING if _scope(args) is Scope.LOCAL and model.chassis.dual else None
+
+
+def halt_preamble(ctx: CommandContext, args: Args) -> list[str]:
+    """Return the lines the CLI prints before ``Halt the system ?`` (the chapter's warning)."""
+    warning = _halt_warning(_model(ctx), args)
+    return [f"warning: {warning}"] if warning else []
+
+
 def _shutdown(ctx: CommandContext, args: Args, halt: bool) -> Result:
     model = _model(ctx)
     scope = _scope(args)
@@ -227,7 +239,7 @@ def _shutdown(ctx: CommandContext, args: Args, halt: bool) -> Result:
     for t in targets:  # refuse now, with nothing changed, what the model would refuse later
         if t != ctx.slot and not model.chassis.reachable(ctx.slot, t):
             raise UnreachableError(f"Could not connect to re{t} : No route to host")
-    warn = HALT_WARNING if halt and scope is Scope.LOCAL and model.chassis.dual else None
+    warn = _halt_warning(model, args) if halt else None
     result = _shutdown_result(ctx, targets, scope, warn, delay)
     act = model.chassis.halt if halt else model.chassis.reboot
     slot = ctx.slot

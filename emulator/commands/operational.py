@@ -24,16 +24,6 @@ def _pre(method: SwitchMethod):  # type: ignore[no-untyped-def]
     return preamble
 
 
-def _halt_pre(ctx: CommandContext, args: object) -> list[str]:
-    scoped = isinstance(args, dict) and (args.get("both-routing-engines")
-                                         or args.get("other-routing-engine"))
-    model = ctx.chassis
-    dual = getattr(getattr(model, "chassis", None), "dual", False)
-    if scoped or not dual:
-        return []
-    return ["warning: " + ms.HALT_WARNING.replace("\n", "\n")]
-
-
 SCOPE = (Arg("both-routing-engines", F, "Act on both Routing Engines"),
          Arg("other-routing-engine", F, "Act on the other Routing Engine"))
 
@@ -80,7 +70,7 @@ COMMANDS = [
     Command(("request", "system", "halt"), "request-halt", ms.request_halt,
             (*SCOPE, Arg("in", V), Arg("at", V), Arg("message", V)),
             help="Halt the system", confirm="Halt the system ? [yes,no] (no) ",
-            preamble=_halt_pre),
+            preamble=ms.halt_preamble),
     Command(("request", "system", "reboot"), "request-reboot", ms.request_reboot,
             (*SCOPE, Arg("in", V), Arg("at", V), Arg("message", V)),
             help="Reboot the system", confirm="Reboot the system ? [yes,no] (no) "),
