@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -135,3 +136,15 @@ def test_corrupt_state_is_reported(tmp_path: Path) -> None:
     done = subprocess.run(exe, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "state.json" in done.stderr
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_serve_defaults_to_packaged_testbed_and_exits_cleanly(sig: signal.Signals) -> None:
+    """Issue 2: with no --testbed it serves the packaged default, prints one line per endpoint
+    as ``<router> <re> <host>:<port>``, and a signal stops it with status 0."""
+    served = serve()
+    endpoints = [line for line in served.lines if not line.startswith("#")]
+    assert {line.split()[1] for line in endpoints} >= {"re0", "re1", "master"}
+    assert all(re.fullmatch(r"r1 \S+ 127\.0\.0\.1:\d+", line) for line in endpoints)
+    served.proc.send_signal(sig)
+    assert served.proc.wait(timeout=20) == 0
