@@ -14,11 +14,20 @@ from emulator.cli.grammar import CliVerb, Grammar, Resolution
 from emulator.cli.pipes import Pipe, PipeKind, apply_text
 from emulator.commands.table import Arg, ArgKind
 from emulator.model import config as cfg
-from emulator.model.config_tree import ConfigNode, PathStep, find
+from emulator.model.config_formats import INDENT
+from emulator.model.config_tree import ConfigNode, NodeKind, find
 from emulator.model.errors import ModelError
 from emulator.model.router import CommitOutcome, RouterModel
 
-__all__ = ["CONFIG_GRAMMAR", "UNCOMMITTED", "ConfigMode", "Confirm", "Outcome", "commit_text"]
+__all__ = [
+    "CONFIG_GRAMMAR",
+    "GRES_NOT_SYNCHRONIZED",
+    "UNCOMMITTED",
+    "ConfigMode",
+    "Confirm",
+    "Outcome",
+    "commit_text",
+]
 
 F, V = ArgKind.FLAG, ArgKind.VALUE
 
@@ -46,6 +55,10 @@ _VERBS = (
 CONFIG_GRAMMAR = Grammar(_VERBS, {})
 
 UNCOMMITTED = "The configuration has been changed but not committed"
+
+#: Real Junos's warning for a plain ``commit`` once graceful-switchover is configured: the
+#: backup's configuration must follow the master's for GRES to work.
+GRES_NOT_SYNCHRONIZED = "graceful-switchover is enabled, commit synchronize should be used"
 
 
 @dataclass(slots=True)
@@ -150,8 +163,7 @@ class ConfigMode:
     def _subtree_text(self, words: list[str]) -> str:
         if not words:
             return self.db.candidate_text()
-        node = _locate(self.db.candidate, words)
-        return cfg.render_text(node) if node is not None else ""
+        return _statement_text(self.db.candidate, words)
 
     def _edit(self, words: list[str]) -> Outcome:
         self.levels.append([*self.path, *words])
@@ -193,9 +205,19 @@ class ConfigMode:
             self.slot, self.user, synchronize="synchronize" in flags, check="check" in flags,
             log=comment, session_id=self.session_id)
         text = commit_text(outcome, self.slot, check="check" in flags)
+        if "check" not in flags and "synchronize" not in flags and self._gres_unsynchronized():
+            text = f"warning: {GRES_NOT_SYNCHRONIZED}\n{text}"
         if "and-quit" in flags and "check" not in flags:
             return Outcome(text + "Exiting configuration mode\n", leave=True)
         return Outcome(text)
+
+
+    def _gres_unsynchronized(self) -> bool:
+        """Return True when the RE now runs graceful-switchover on a dual-RE router without
+        ``system commit synchronize`` (real Junos then warns on every plain commit)."""
+        running = cfg.redundancy_settings(self.db.effective(self.slot))
+        return (len(self.model.chassis.res) > 1 and running.graceful_switchover
+                and not running.commit_synchronize)
 
 
 def commit_text(outcome: CommitOutcome, slot: int, *, check: bool) -> str:
@@ -221,12 +243,33 @@ def _quote(word: str) -> str:
     return f'"{word}"' if any(c.isspace() for c in word) or not word else word
 
 
-def _locate(root: ConfigNode, words: list[str]) -> ConfigNode | None:
-    """Return the candidate node ``words`` name (``chassis redundancy``), or None."""
+def _statement_text(root: ConfigNode, words: list[str]) -> str:
+    """Return ``show <words>`` in configuration mode.
+
+    A container or a keyed entry shows its contents (``show chassis`` -> ``redundancy {``); a
+    leaf or leaf-list shows its own line (``show apply-groups`` -> ``apply-groups [ re0 re1 ];``,
+    chapter "Use the Groups Configuration"); a list named without a key shows every entry
+    (``show groups`` -> ``re0 {...} re1 {...}``, the chapter's ``[edit groups]`` sample).
+    Returns '' when nothing is configured there.
+    """
     try:
-        edits = cfg.parse_set("set " + " ".join(_quote(w) for w in words))
+        edit = cfg.parse_set("set " + " ".join(_quote(w) for w in words))[0]
     except ModelError:
-        return None
-    edit = edits[0]
-    return find(root, (*edit.path, PathStep(edit.node.name, edit.node.key)), create=False)
+        return ""
+    parent = find(root, edit.path, create=False)
+    if parent is None:
+        return ""
+    want = edit.node
+    hits = [c for c in parent.children
+            if c.name == want.name and (want.key is None or c.key == want.key)]
+    if len(hits) == 1 and hits[0].kind in (NodeKind.CONTAINER, NodeKind.ENTRY) \
+            and (want.key is not None or hits[0].kind is NodeKind.CONTAINER):
+        return cfg.render_text(hits[0])
+    holder = ConfigNode(parent.name, children=hits)
+    text = cfg.render_text(holder)
+    if want.name == "groups" and hits:
+        # render_text gathers the entries under one "groups {" block: show its inside.
+        inner = text.splitlines()[1:-1]
+        text = "".join(line[len(INDENT):] + "\n" for line in inner)
+    return text
 

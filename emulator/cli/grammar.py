@@ -54,6 +54,9 @@ class _Node:
     help: str = ""
     children: dict[str, _Node] = field(default_factory=dict)
     target: Target | None = None
+    #: Hidden words (Junos's hidden commands such as ``request shell execute``) resolve and
+    #: run but are never offered by ``?`` or TAB.
+    hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,17 +101,19 @@ def _arg_help(target: Target) -> list[tuple[str, str]]:
 class Grammar:
     """A tree of command words; leaves (and some inner nodes) are targets."""
 
-    def __init__(self, targets: Iterable[Target], word_help: Mapping[tuple[str, ...], str]
-                 ) -> None:
+    def __init__(self, targets: Iterable[Target], word_help: Mapping[tuple[str, ...], str],
+                 hidden: Iterable[tuple[str, ...]] = ()) -> None:
         self._root = _Node("")
+        self._hidden = frozenset(hidden)
         for target in targets:
             self._add(target, word_help)
 
     def _add(self, target: Target, word_help: Mapping[tuple[str, ...], str]) -> None:
         node = self._root
         for i, word in enumerate(target.words):
-            node = node.children.setdefault(word, _Node(word, word_help.get(target.words[:i + 1],
-                                                                            "")))
+            path = target.words[:i + 1]
+            node = node.children.setdefault(word, _Node(word, word_help.get(path, ""),
+                                                        hidden=path in self._hidden))
         node.target = target
         node.help = target.help or node.help
 
@@ -139,7 +144,9 @@ class Grammar:
             return None  # an argument named like a deeper word: the argument wins
         if tok.text in node.children:
             return node.children[tok.text]
-        hits = [c for w, c in sorted(node.children.items()) if w.startswith(tok.text)]
+        # A hidden word must be typed in full (Junos does not complete hidden commands).
+        hits = [c for w, c in sorted(node.children.items())
+                if w.startswith(tok.text) and not c.hidden]
         if len(hits) > 1:
             raise CliSyntaxError(f"'{tok.text}' is ambiguous.", tok.column,
                                  tuple((c.word, c.help) for c in hits))
@@ -153,7 +160,10 @@ class Grammar:
     # ------------------------------------------------------------- complete
     def candidates(self, line: str) -> list[tuple[str, str]]:
         """Return ``(word, help)`` for what may follow ``line`` (its last word is a prefix
-        unless the line ends with a space); a complete command adds ``<[Enter]>`` and ``|``."""
+        unless the line ends with a space); a complete command adds ``<[Enter]>`` and ``|``.
+
+        The order is Junos's: ``<...>`` entries first, then words alphabetically, ``|`` last
+        (ASCII order gives exactly that)."""
         tokens = tokenize(line)
         partial = "" if not tokens or line[-1:].isspace() else tokens.pop().text
         node = self._root
@@ -165,11 +175,11 @@ class Grammar:
             if child is None:
                 return self._arg_candidates(node, partial)
             node = child
-        out = [(c.word, c.help) for w, c in sorted(node.children.items())
-               if w.startswith(partial)]
+        out = [(c.word, c.help) for w, c in node.children.items()
+               if w.startswith(partial) and not c.hidden]
         if node.target is not None:
             out += self._arg_candidates(node, partial)
-        return out
+        return sorted(out)
 
     def _arg_candidates(self, node: _Node, partial: str) -> list[tuple[str, str]]:
         if node.target is None:
@@ -177,7 +187,7 @@ class Grammar:
         out = [(w, h) for w, h in _arg_help(node.target) if w.startswith(partial)]
         if not partial:
             out += [("<[Enter]>", "Execute this command"), ("|", "Pipe through a command")]
-        return out
+        return sorted(out)
 
     def complete(self, line: str) -> str | None:
         """Return ``line`` with its last word completed (TAB), or None when it is not unique."""

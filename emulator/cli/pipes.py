@@ -32,6 +32,9 @@ __all__ = [
 
 INDENT = "    "
 
+#: What ``| last`` without a number shows: one screen of a default terminal.
+SCREEN_LINES = 24
+
 
 class PipeKind(Enum):
     """The pipe commands the emulator implements."""
@@ -41,6 +44,8 @@ class PipeKind(Enum):
     DISPLAY_XML_RPC = "display xml rpc"
     DISPLAY_SET = "display set"
     EXCEPT = "except"
+    FIND = "find"
+    LAST = "last"
     MATCH = "match"
     NO_MORE = "no-more"
     COMPARE = "compare"
@@ -55,6 +60,10 @@ _VERBS = {
     PipeKind.DISPLAY_SET: CliVerb(("display", "set"), "Show 'set' commands"),
     PipeKind.EXCEPT: CliVerb(("except",), "Show only text that does not match a pattern",
                              _PATTERN, free=True),
+    PipeKind.FIND: CliVerb(("find",), "Search for first occurrence of pattern", _PATTERN,
+                           free=True),
+    PipeKind.LAST: CliVerb(("last",), "Display end of output only",
+                           (Arg("lines", ArgKind.POSITIONAL, "Number of lines"),), free=True),
     PipeKind.MATCH: CliVerb(("match",), "Show only text that matches a pattern", _PATTERN,
                             free=True),
     PipeKind.NO_MORE: CliVerb(("no-more",), "Don't paginate output"),
@@ -107,7 +116,11 @@ def parse_pipes(stages: Sequence[tuple[str, int]]) -> list[Pipe]:
 
 
 def _pipe_arg(kind: PipeKind, words: list[str], end: int) -> str:
-    if kind in (PipeKind.MATCH, PipeKind.EXCEPT):
+    if kind is PipeKind.LAST:
+        if words and not words[0].isdigit():
+            raise CliSyntaxError("syntax error, expecting <number>.", end - len(" ".join(words)))
+        return words[0] if words else str(SCREEN_LINES)
+    if kind in (PipeKind.MATCH, PipeKind.EXCEPT, PipeKind.FIND):
         if not words:
             raise CliSyntaxError("syntax error, expecting <pattern>.", end + 1)
         return " ".join(words)
@@ -125,6 +138,11 @@ def apply_text(text: str, pipes: Iterable[Pipe]) -> str:
             text = _join(line for line in lines if _search(pipe.arg, line))
         elif pipe.kind is PipeKind.EXCEPT:
             text = _join(line for line in lines if not _search(pipe.arg, line))
+        elif pipe.kind is PipeKind.FIND:
+            first = next((i for i, line in enumerate(lines) if _search(pipe.arg, line)), None)
+            text = _join(lines[first:]) if first is not None else ""
+        elif pipe.kind is PipeKind.LAST:
+            text = _join(lines[-int(pipe.arg):]) if int(pipe.arg) else ""
         elif pipe.kind is PipeKind.COUNT:
             text = f"Count: {len(lines)} lines\n"
     return text
@@ -152,8 +170,12 @@ def render_reply(elements: Iterable[etree._Element], junos_ns: str, banner: str)
     return _serialize(reply)
 
 
-def render_rpc(rpc: str, args: Mapping[str, str | bool], junos_ns: str) -> str:
-    """Return ``| display xml rpc``: the ``<rpc>`` a command stands for, in ``<rpc-reply>``."""
+def render_rpc(rpc: str, args: Mapping[str, str | bool], junos_ns: str, banner: str = "") -> str:
+    """Return ``| display xml rpc``: the ``<rpc>`` a command stands for, in ``<rpc-reply>``.
+
+    ``banner`` is the ``{master}``/``{backup}`` the prompt shows (empty without GRES), as in
+    ``| display xml``.
+    """
     reply = etree.Element("rpc-reply", nsmap={"junos": junos_ns})
     call = etree.SubElement(etree.SubElement(reply, "rpc"), rpc)
     for key, value in args.items():
@@ -162,7 +184,7 @@ def render_rpc(rpc: str, args: Mapping[str, str | bool], junos_ns: str) -> str:
         # Junos writes an argument-less RPC as an open and a close tag on two lines.
         call.text = "\n" + INDENT * 2
     cli = etree.SubElement(reply, "cli")
-    etree.SubElement(cli, "banner").text = ""
+    etree.SubElement(cli, "banner").text = banner
     return _serialize(reply)
 
 

@@ -21,7 +21,7 @@ from enum import Enum
 
 from emulator.cli.configure import CONFIG_GRAMMAR, ConfigMode, Confirm
 from emulator.cli.errors import CliSyntaxError
-from emulator.cli.grammar import CliVerb, Grammar, Resolution, completion_lines
+from emulator.cli.grammar import CliVerb, Grammar, Resolution, completion_lines, tokenize
 from emulator.cli.lineedit import EditEvent, EventKind, LineEditor
 from emulator.cli.pipes import (
     PIPE_GRAMMAR,
@@ -33,6 +33,7 @@ from emulator.cli.pipes import (
     render_rpc,
     split_pipes,
 )
+from emulator.cli.schema import statement_help
 from emulator.commands.operational import TABLE
 from emulator.commands.table import Arg, ArgKind, Command, CommandContext, CommandSyntaxError
 from emulator.commands.xmlutil import junos_ns, xnm_message
@@ -76,10 +77,16 @@ _WORD_HELP = {
     ("file",): "Perform file operations",
     ("set",): "Set CLI properties, date/time, craft interface message",
     ("set", "cli"): "Set CLI properties",
+    ("show", "chassis", "cluster"): "Show chassis cluster information",
+    ("show", "ethernet-switching"): "Show Ethernet-switching information",
+    ("show", "bridge"): "Show bridging information",
 }
 
+#: Junos's hidden commands: they run when typed in full but ``?`` and TAB never offer them.
+_HIDDEN = (("request", "shell"),)
+
 #: Operational mode: the command table's words plus the shell-only verbs.
-OPERATIONAL_GRAMMAR = Grammar((*TABLE.commands, *_LOCAL_VERBS), _WORD_HELP)
+OPERATIONAL_GRAMMAR = Grammar((*TABLE.commands, *_LOCAL_VERBS), _WORD_HELP, _HIDDEN)
 
 #: ``{master}``/``{backup}`` for the RE states (transitional states show where they lead from).
 _BANNER_STATE = {
@@ -226,8 +233,9 @@ class CliSession:
         self._write(("\n" if blank else "") + self.prompt_text())
 
     def _redraw(self) -> None:
-        """After a help list: the prompt again with what was typed so far."""
-        self._write(self.prompt_text().split("\n")[-1] + self.editor.buffer)
+        """After a help list: the whole prompt again (Junos repeats the ``{master}`` and
+        ``[edit]`` lines too) with what was typed so far."""
+        self._write(self.prompt_text() + self.editor.buffer)
 
     # ------------------------------------------------------------ events
     def _event(self, event: EditEvent) -> None:
@@ -255,6 +263,10 @@ class CliSession:
     def _complete(self, text: str) -> None:
         if self._pending is not None:
             return
+        statements = self._statement_help(text)
+        if statements is not None:
+            self._complete_statement(text, statements)
+            return
         grammar, part = self._grammar_for(text)
         done = grammar.complete(part)
         if done is not None:
@@ -266,8 +278,45 @@ class CliSession:
             self._write("\n" + "\n".join(completion_lines(pairs)) + "\n")
             self._redraw()
 
+    def _statement_help(self, text: str) -> list[tuple[str, str, str]] | None:
+        """In configuration mode, after ``set``/``delete``/``edit``/``show``: the statements
+        that may follow (``emulator.cli.schema``), or None to use the command grammar."""
+        head, stages = split_pipes(text)
+        tokens = tokenize(head)
+        if self._config is None or stages or not tokens or (
+                len(tokens) == 1 and not head[-1:].isspace()):
+            return None
+        try:
+            verb = CONFIG_GRAMMAR.resolve(tokens[0].text).words[0]
+        except CliSyntaxError:
+            return None
+        if verb not in ("set", "delete", "edit", "show"):
+            return None
+        words = [t.text for t in tokens[1:]]
+        partial = "" if head[-1:].isspace() else words.pop()
+        found = statement_help([*self._config.path, *words], partial)
+        if found is not None and verb == "show" and not partial:
+            found = [f for f in found if f[1] != "<[Enter]>"]
+            found = [_ENTER_HELP, *found, (" ", "|", "Pipe through a command")]
+        return found
+
+    def _complete_statement(self, text: str, found: list[tuple[str, str, str]]) -> None:
+        words = [w for _, w, _ in found if not w.startswith(("<", "|"))]
+        partial = "" if text[-1:].isspace() else tokenize(text)[-1].text
+        if len(words) == 1 and partial:
+            self.editor.set_buffer(text[: len(text) - len(partial)] + words[0] + " ")
+            self._write(self.editor.echo())
+        elif found and not partial:
+            self._write("\n" + _statement_lines(found))
+            self._redraw()
+
     def _help(self, text: str) -> None:
         if self._pending is not None:
+            return
+        statements = self._statement_help(text)
+        if statements:
+            self._write("?\n" + _statement_lines(statements))
+            self._redraw()
             return
         grammar, part = self._grammar_for(text)
         pairs = grammar.candidates(part)
@@ -275,8 +324,7 @@ class CliSession:
         if pairs:
             self._write("\n".join(completion_lines(pairs)) + "\n")
         else:
-            self._write(f"{' ' * (len(self.prompt_text().split(chr(10))[-1]) + len(text))}^\n"
-                        "syntax error, expecting <command>.\n")
+            self._write(self._error_lines(_help_error(grammar, part, len(text) - len(part))))
         self._redraw()
 
     # ------------------------------------------------------------ lines
@@ -305,11 +353,15 @@ class CliSession:
         self._blank = True
 
     def _syntax_error(self, text: str, exc: CliSyntaxError) -> None:
+        self._write(self._error_lines(exc))
+
+    def _error_lines(self, exc: CliSyntaxError) -> str:
+        """Return the caret under the bad word, the message and any completions."""
         width = len(self.prompt_text().split("\n")[-1])
         lines = [" " * (width + exc.column) + "^", str(exc)]
         if exc.completions:
             lines += completion_lines(exc.completions)
-        self._write("\n".join(lines) + "\n")
+        return "\n".join(lines) + "\n"
 
     def _guarded(self, run: Callable[[], str]) -> str:
         """Run a model operation; the router's refusals become ``error:`` lines."""
@@ -340,7 +392,8 @@ class CliSession:
         kinds = {p.kind for p in pipes}
         ns = junos_ns(self.model.chassis.re(self.slot).hardware.version)
         if PipeKind.DISPLAY_XML_RPC in kinds:
-            self._write(apply_text(render_rpc(cmd.rpc, args, ns), pipes))
+            rpc = render_rpc(cmd.rpc, args, ns, banner_for(self.model, self.slot))
+            self._write(apply_text(rpc, pipes))
             return
         if cmd.confirm and not args.get("no-confirm") and PipeKind.DISPLAY_XML not in kinds:
             self._ask(cmd, args, pipes)
@@ -492,6 +545,31 @@ class CliSession:
         finally:
             if not self.closed and config is not None and config.slot == self.slot:
                 self._config = config
+
+
+_ENTER_HELP = (" ", "<[Enter]>", "Execute this command")
+
+
+def _statement_lines(found: Sequence[tuple[str, str, str]]) -> str:
+    """Return configuration mode's "Possible completions:" with Junos's ``>``/``+`` marks."""
+    lines = ["Possible completions:"] + [f"{mark} {word:<20} {text}".rstrip()
+                                         for mark, word, text in found]
+    return "\n".join(lines) + "\n"
+
+
+def _help_error(grammar: Grammar, part: str, offset: int) -> CliSyntaxError:
+    """Return why ``?`` has nothing to offer after ``part`` (which starts at column ``offset``
+    of the line): the first word that makes no sense, as Enter would report it."""
+    try:
+        grammar.resolve(part)
+    except CliSyntaxError as exc:
+        message = str(exc)
+        if offset and message == "unknown command.":
+            message = "syntax error, expecting <command>."  # after "|": not a first word
+        return CliSyntaxError(message, exc.column + offset, exc.completions)
+    tokens = tokenize(part)
+    column = tokens[-1].column if tokens and not part[-1:].isspace() else len(part)
+    return CliSyntaxError("syntax error.", column + offset)
 
 
 def _error_text(exc: ModelError) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 
 from lxml import etree
 
+from emulator.commands.files import file_list
 from emulator.commands.table import CommandContext, Result, output_element
 from emulator.commands.xmlutil import junos_ns, sub
 from emulator.model.chassis import Scope, SwitchMethod, SwitchOutcome
@@ -93,12 +94,16 @@ def switchover(method: SwitchMethod):  # type: ignore[no-untyped-def]
 
 
 def get_log(ctx: CommandContext, args: Args) -> Result:
-    """``show log <file>``: the mastership log as ``<file-content>`` (NOTES.md 3.3).
+    """``show log <file>``: the mastership log as ``<file-content>`` (NOTES.md 3.3); ``show
+    log`` alone: the ``/var/log`` listing, as ``file list /var/log/``.
 
     Raises UnknownTargetError for a log file the RE does not keep.
     """
     model = _model(ctx)
     name = str(args.get("filename", ""))
+    if not name:
+        # Junos: "show log" alone lists the log directory.
+        return file_list(ctx, {"path": "/var/log/"})
     if name.removeprefix("/var/log/") != "mastership":
         raise UnknownTargetError(f"could not resolve file: {name}")
     text = model.chassis.re(ctx.slot).log.render()

@@ -6,6 +6,7 @@ This is the object a face (NETCONF session, CLI) works on.  It is built from pla
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -144,7 +145,7 @@ class RouterModel:
 
     def _hardware(self, slot: int) -> REHardware:
         p = self.params
-        serial = p.serials.get(slot) or f"P{abs(hash((self.name, slot))) % 10**10:010d}"
+        serial = p.serials.get(slot) or _default_serial(self.name, slot)
         return REHardware(
             model=p.re_models.get(slot, self.platform.re_model),
             serial=serial,
@@ -251,3 +252,13 @@ class RouterModel:
             name = peer.name if peer else "other RE"
             raise UnreachableError(f"Could not connect to {name} : No route to host")
         return peer.slot
+
+
+def _default_serial(router: str, slot: int) -> str:
+    """Return a stable made-up RE serial (``P`` + 10 digits) for ``router``/``slot``.
+
+    ``hash()`` of a string changes with every interpreter (PYTHONHASHSEED), which made the
+    serials of ``show chassis hardware`` differ after each ``re-emulator serve`` restart.
+    """
+    digest = hashlib.sha256(f"{router}/re{slot}".encode()).digest()
+    return f"P{int.from_bytes(digest[:8], 'big') % 10**10:010d}"
