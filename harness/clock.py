@@ -23,8 +23,11 @@ __all__ = [
     "CONTROL_NS",
     "EmulatedClock",
     "LabClock",
+    "ProgressDisplay",
     "RouterClock",
+    "StreamProgress",
     "WaitTimeoutError",
+    "progress_text",
 ]
 
 log = logging.getLogger(__name__)
@@ -91,24 +94,45 @@ class _PollingClock:
             self._progress_done()
 
 
-class _ProgressLine:
-    """One live terminal line ``[re-harness] waiting for X: 12s / 300s``, rewritten in place."""
+class ProgressDisplay(Protocol):
+    """Where a lab wait shows its live progress line (a terminal, a stream)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def show(self, text: str) -> None:
+        """Show ``text`` as the progress line, replacing the one shown before."""
+
+    def end(self) -> None:
+        """The wait is over: keep its last line and move on to a new one."""
+
+
+class StreamProgress:
+    """One live line ``[re-harness] waiting for X: 12s / 300s`` on a stream, rewritten in
+    place with ``\r``.  ``stream`` None: ``sys.stderr`` as it is at the first line."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
         self._stream = stream
         self._shown = False
 
-    def show(self, what: str, elapsed: float, limit: float) -> None:
-        self._stream.write(f"\r[re-harness] waiting for {what or 'time to pass'}: "
-                           f"{_secs(elapsed)} / {_secs(limit)}")
-        self._stream.flush()
+    def _out(self) -> TextIO:
+        return self._stream if self._stream is not None else sys.stderr
+
+    def show(self, text: str) -> None:
+        """Rewrite the line with ``text``."""
+        self._out().write(f"\r{text}")
+        self._out().flush()
         self._shown = True
 
     def end(self) -> None:
+        """End the line (if one was shown)."""
         if self._shown:
-            self._stream.write("\n")
-            self._stream.flush()
+            self._out().write("\n")
+            self._out().flush()
         self._shown = False
+
+
+def progress_text(what: str, elapsed: float, limit: float) -> str:
+    """Return the progress line of a wait: what it waits for, elapsed and limit."""
+    return (f"[re-harness] waiting for {what or 'time to pass'}: "
+            f"{_secs(elapsed)} / {_secs(limit)}")
 
 
 def _secs(value: float) -> str:
@@ -117,17 +141,15 @@ def _secs(value: float) -> str:
 
 class LabClock(_PollingClock):
     """Wall-clock time.  A sleep or a wait of at least ``progress_after`` seconds shows live
-    progress (what, elapsed, limit) on ``stream`` (default: ``sys.stderr`` at call time)."""
+    progress (what, elapsed, limit) on ``display``, by default a :class:`StreamProgress` on
+    ``stream`` (default: ``sys.stderr`` at call time).  Under pytest, whose output capture
+    would swallow that, the plugin passes a display that writes to its terminal."""
 
-    def __init__(self, stream: TextIO | None = None, progress_after: float = 5.0) -> None:
-        self._stream = stream
+    def __init__(self, stream: TextIO | None = None, progress_after: float = 5.0, *,
+                 display: ProgressDisplay | None = None) -> None:
         self._progress_after = progress_after
-        self._line: _ProgressLine | None = None
-
-    def _out(self) -> _ProgressLine:
-        if self._line is None:
-            self._line = _ProgressLine(self._stream if self._stream is not None else sys.stderr)
-        return self._line
+        self._line: ProgressDisplay = display if display is not None else StreamProgress(stream)
+        self._shown = False
 
     def now(self) -> float:
         """Return the wall-clock time (POSIX seconds)."""
@@ -140,26 +162,31 @@ class LabClock(_PollingClock):
             return
         tick = max(0.01, min(1.0, self._progress_after))
         start = time.monotonic()
-        line = self._out()
         try:
             while (elapsed := time.monotonic() - start) < seconds:
-                line.show(what, elapsed, seconds)
+                self._progress(what, elapsed, seconds)
                 time.sleep(min(tick, seconds - elapsed))
-            line.show(what, seconds, seconds)
+            self._progress(what, seconds, seconds)
         finally:
-            line.end()
+            self._progress_done()
 
     def _poll_sleep(self, seconds: float, what: str) -> None:
         # The wait's own progress line covers the polls; no nested line per poll sleep.
         time.sleep(seconds)
 
     def _progress(self, what: str, elapsed: float, limit: float) -> None:
-        if limit >= self._progress_after:
-            self._out().show(what, elapsed, limit)
+        if limit < self._progress_after:
+            return
+        if not self._shown:
+            # Logged once per wait too: the line itself is not kept by log capture.
+            log.info("waiting up to %s for %s", _secs(limit), what or "time to pass")
+        self._line.show(progress_text(what, elapsed, limit))
+        self._shown = True
 
     def _progress_done(self) -> None:
-        if self._line is not None:
+        if self._shown:
             self._line.end()
+        self._shown = False
 
 
 class EmulatedClock(_PollingClock):

@@ -63,6 +63,18 @@ class Faults(ABC):
     def available(self, fault: str) -> bool:
         """Return True when ``fault`` can be made on this router."""
 
+    def require(self, *faults: str) -> None:
+        """Check, before a test changes anything, that every fault of ``faults`` can be made
+        here.  Raises FaultUnavailableError naming all that cannot (the plugin skips the
+        test with that reason)."""
+        missing = [f for f in faults if not self.available(f)]
+        if missing:
+            raise FaultUnavailableError(self.unavailable_reason(missing))
+
+    def unavailable_reason(self, faults: list[str]) -> str:
+        """Return why ``faults`` cannot be made here, and how to make them possible."""
+        return f"no way to make fault(s) {', '.join(map(repr, faults))} on this router"
+
     def sever_link(self) -> None:
         """Cut the internal keepalive link between the REs."""
         self.make("sever_link")
@@ -160,9 +172,7 @@ class LabFaults(Faults):
         """
         action = self._spec.faults.get(fault)
         if action is None:
-            raise FaultUnavailableError(
-                f"router {self._spec.name} declares no way to make fault {fault!r}: add "
-                f"'faults: {{{fault}: {{command: ...}}}}' (or an rpc) to its testbed entry")
+            raise FaultUnavailableError(self.unavailable_reason([fault]))
         target = re or next(iter(self._spec.endpoints))
         try:
             if action.rpc is not None:
@@ -172,6 +182,13 @@ class LabFaults(Faults):
         finally:
             if self._after is not None:
                 self._after(fault)
+
+    def unavailable_reason(self, faults: list[str]) -> str:
+        """Return which faults the testbed entry lacks and how to declare them."""
+        names = ", ".join(map(repr, faults))
+        example = ", ".join(f"{f}: {{command: ...}}" for f in faults)
+        return (f"lab router {self._spec.name} declares no way to make fault(s) {names}: add "
+                f"'faults: {{{example}}}' (a command, or an rpc) to its testbed entry")
 
     def _send_rpc(self, action: FaultAction, target: str, args: dict[str, str]) -> None:
         el = etree.Element(str(action.rpc))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import jxmlease
@@ -74,6 +75,15 @@ def _seconds_attr(node: Any, key: str) -> int | None:
     return int(attr) if attr is not None else None
 
 
+def _local_time(text: str) -> datetime | None:
+    """Return ``2014-04-15 10:02:47 PDT`` as a naive datetime (the zone name dropped: the
+    router's log timestamps carry none either), or None when it does not parse."""
+    try:
+        return datetime.strptime(" ".join(text.split()[:2]), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class RouteEngineStatus:
     """One ``<route-engine>`` of ``show chassis routing-engine``."""
@@ -87,6 +97,9 @@ class RouteEngineStatus:
     start_time: int | None
     up_time: int | None
     last_reboot_reason: str
+    #: The start time as the router's own wall clock shows it (its time zone, which its log
+    #: timestamps share), from the text of ``<start-time>``; None when absent.
+    local_start_time: datetime | None = None
 
     @property
     def name(self) -> str:
@@ -97,6 +110,14 @@ class RouteEngineStatus:
     def is_master(self) -> bool:
         """Return True for the RE whose state starts with "master" (as PyEZ tests it)."""
         return self.mastership_state.lower().startswith("master")
+
+    @property
+    def local_time(self) -> datetime | None:
+        """Return the RE's wall-clock time when it answered (start time plus up time, in the
+        router's time zone, naive like its log timestamps), or None when not reported."""
+        if self.local_start_time is None or self.up_time is None:
+            return None
+        return self.local_start_time + timedelta(seconds=self.up_time)
 
 
 def parse_route_engines(reply: etree._Element) -> list[RouteEngineStatus]:
@@ -113,6 +134,7 @@ def parse_route_engines(reply: etree._Element) -> list[RouteEngineStatus]:
             start_time=_seconds_attr(re_node, "start-time"),
             up_time=_seconds_attr(re_node, "up-time"),
             last_reboot_reason=_text(re_node, "last-reboot-reason"),
+            local_start_time=_local_time(_text(re_node, "start-time")),
         ))
     return sorted(out, key=lambda r: r.slot)
 

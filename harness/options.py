@@ -24,7 +24,9 @@ import pytest
 
 __all__ = [
     "DEFAULT_LOCK_TIMEOUT",
+    "DEFAULT_PROGRESS_AFTER",
     "GROUP",
+    "PROGRESS_AFTER_INI",
     "WORKER_DIST",
     "add_options",
     "choose_distribution",
@@ -32,6 +34,7 @@ __all__ = [
     "default_lock_dir",
     "lock_dir",
     "lock_timeout",
+    "progress_after",
     "report_dir",
     "router_name",
     "testbed_file",
@@ -43,6 +46,9 @@ GROUP = "re-harness"
 #: The ``workerinput`` key by which the xdist controller tells workers its ``--dist`` mode.
 WORKER_DIST = "re_harness_dist"
 DEFAULT_LOCK_TIMEOUT = 3600.0
+#: The ini key: lab waits at least this long (seconds) show a live progress line.
+PROGRESS_AFTER_INI = "re_harness_progress_after"
+DEFAULT_PROGRESS_AFTER = 5.0
 _ROUTER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -112,6 +118,22 @@ def lock_timeout(value: str) -> float:
     return seconds
 
 
+def progress_after(config: pytest.Config) -> float:
+    """Return the ini value ``re_harness_progress_after`` (seconds >= 0): lab waits at least
+    this long show a live progress line on the terminal.
+
+    Raises pytest.UsageError for anything but a finite number >= 0.
+    """
+    value = str(config.getini(PROGRESS_AFTER_INI)).strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise pytest.UsageError(f"{PROGRESS_AFTER_INI}: expected seconds >= 0, got {value!r}")
+    return seconds
+
+
 def default_lock_dir() -> str:
     """Return the lock directory used without ``--lock-dir``: one per machine and user, so
     that runs started by the same user on the same host see each other's locks."""
@@ -141,6 +163,10 @@ def add_options(parser: pytest.Parser) -> None:
                     type=lock_timeout,
                     help="how long a disruptive test waits for a lab router another run or "
                          f"worker holds (default: {DEFAULT_LOCK_TIMEOUT:g})")
+    parser.addini(PROGRESS_AFTER_INI, default=str(DEFAULT_PROGRESS_AFTER),
+                  help="lab routers: waits of at least this many seconds (hold-down, "
+                       f"keepalive-time, reboot) show live progress (default: "
+                       f"{DEFAULT_PROGRESS_AFTER:g})")
 
 
 def choose_distribution(option: Any) -> bool:

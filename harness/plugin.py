@@ -13,7 +13,7 @@ lock then (and across separate runs sharing the lab).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from harness.mastership import explain_comparison
 from harness.pool import LockSettings, RouterPool
 from harness.reporting import REPORT_KEY, RunReport, junit_recording
 from harness.router import DualRERouter
+from harness.terminal import lab_clocks
 from harness.testbed import Testbed, default_testbed_path, load_testbed
 
 __all__ = [
@@ -35,6 +36,8 @@ __all__ = [
     "pytest_configure",
     "pytest_configure_node",
     "pytest_generate_tests",
+    "pytest_report_header",
+    "pytest_runtest_makereport",
     "pytest_xdist_make_scheduler",
     "restore_mastership",
     "router",
@@ -77,12 +80,28 @@ def pytest_configure(config: pytest.Config) -> None:
     except TestbedError as exc:
         raise pytest.UsageError(f"--testbed: {exc}") from exc
     config.stash[markers.TESTBED_KEY] = bed
+    options.progress_after(config)  # a bad ini value is a usage error before collection
     markers.selected_routers(config)  # an unknown --router is a usage error, not a collection one
     directory = config.getoption("--report-dir")
     if directory:
         run = RunReport(config, Path(directory), bed.name)
         config.stash[REPORT_KEY] = run
         config.pluginmanager.register(run, "re-harness-report")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Name the testbed and show its lint warnings (a lab password in the file, host keys
+    not checked) where the user sees them, at the top of the run."""
+    bed = config.stash[markers.TESTBED_KEY]
+    return [f"re-harness testbed: {bed.name} ({len(bed.routers)} router(s))"] + [
+        f"re-harness testbed warning: {w}" for w in bed.lint_warnings()]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    return markers.skip_unavailable_fault(item, call, report)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -116,7 +135,7 @@ def router_pool(pytestconfig: pytest.Config, testbed: Testbed) -> Iterator[Route
     """Every router of the testbed (emulators started on first use); closed at session end."""
     lock_dir = pytestconfig.getoption("--lock-dir") or options.default_lock_dir()
     locks = LockSettings(Path(lock_dir), pytestconfig.getoption("--lock-timeout"))
-    pool = RouterPool(testbed, locks)
+    pool = RouterPool(testbed, locks, lab_clock=lab_clocks(pytestconfig))
     yield pool
     pool.close()
 
@@ -150,9 +169,11 @@ def router(request: pytest.FixtureRequest, router_pool: RouterPool, router_name:
 
 @pytest.fixture(autouse=True)
 def restore_mastership(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """After a disruptive test on a lab router, switch mastership back to the RE that held it
-    before; yields that RE (None when there is nothing to restore: not a ``router`` test, not
-    disruptive, or an emulated router, which is reset before each test anyway)."""
+    """Around a disruptive test on a lab router (:func:`harness.markers.restoring`): first wait
+    out a switchover hold-down left by an earlier test; afterwards power on an RE the test
+    left down and switch mastership back to the RE that held it before.  Yields that RE (None
+    when there is nothing to restore: not a ``router`` test, not disruptive, or an emulated
+    router, which is reset before each test anyway)."""
     node = request.node
     if ("router" not in request.fixturenames
             or node.get_closest_marker(markers.Mark.DISRUPTIVE.value) is None):

@@ -15,18 +15,20 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import filelock
 
+from harness.clock import RouterClock
 from harness.errors import HarnessError
 from harness.router import DualRERouter
 from harness.testbed import Endpoint, RouterSpec, Testbed
 
-__all__ = ["LockSettings", "RouterBusyError", "RouterPool", "lock_path", "router_lock"]
+__all__ = ["LabClockFactory", "LockSettings", "RouterBusyError", "RouterPool", "lock_path",
+           "router_lock"]
 
 log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -75,12 +77,19 @@ def router_lock(spec: RouterSpec, settings: LockSettings) -> Iterator[Path]:
         lock.release()
 
 
-class RouterPool:
-    """Lazily built :class:`DualRERouter` objects for the routers of one testbed."""
+#: Makes the wall clock of a lab router (the plugin's shows progress on its terminal).
+LabClockFactory = Callable[[RouterSpec], RouterClock]
 
-    def __init__(self, testbed: Testbed, locks: LockSettings | None = None) -> None:
+
+class RouterPool:
+    """Lazily built :class:`DualRERouter` objects for the routers of one testbed; ``lab_clock``
+    makes the clock of each router not driven by control RPCs (default: a plain LabClock)."""
+
+    def __init__(self, testbed: Testbed, locks: LockSettings | None = None, *,
+                 lab_clock: LabClockFactory | None = None) -> None:
         self.testbed = testbed
         self.locks = locks
+        self._lab_clock = lab_clock
         self._routers: dict[str, DualRERouter] = {}
         self._servers: list[Any] = []
 
@@ -103,7 +112,8 @@ class RouterPool:
             control = None
             if spec.emulated:
                 spec, control = self._start_emulated(spec)
-            self._routers[name] = DualRERouter(spec, control=control)
+            clock = self._lab_clock(spec) if self._lab_clock is not None else None
+            self._routers[name] = DualRERouter(spec, control=control, lab_clock=clock)
         return self._routers[name]
 
     def _start_emulated(self, spec: RouterSpec) -> tuple[RouterSpec, Endpoint]:

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -293,8 +293,9 @@ def check_config_sync(router: DualRERouter) -> CheckResult:
 
 def check_logs_clean(router: DualRERouter, window: float = 86400.0) -> CheckResult:
     """No trouble events (:data:`ACCEPTANCE_TROUBLE`, keepalive loss) in either RE's
-    mastership log within the last ``window`` router seconds."""
-    since = datetime.fromtimestamp(router.clock.now() - window, UTC).replace(tzinfo=None)
+    mastership log within the last ``window`` seconds of the router's own clock (its log
+    timestamps are in its time zone, and a lab router's clock need not agree with ours)."""
+    since = router.router_time() - timedelta(seconds=window)
     found = [f"{e.re}: {e.raw.strip()}" for name in router.re_names
              for e in router.mastership_log(name) if e.timestamp >= since and _trouble(e)]
     return CheckResult("mastership-logs-clean", not found,

@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from lxml import etree
@@ -349,6 +350,22 @@ class DualRERouter:
                     problems.append(f"{name}: {exc}")
             raise RouterUnreachableError(self.name, problems)
 
+    def router_time(self, via: str | None = None) -> datetime:
+        """Return the router's own wall-clock time (naive, in its time zone, as its log
+        timestamps are): start time plus up time from ``show chassis routing-engine``.  A lab
+        router's clock need not agree with this host's (skew, time zone).  Falls back to the
+        harness clock, in UTC, when the router reports no times.
+
+        Raises as :meth:`status`.
+        """
+        view = self.status(via)
+        first = via or next((r.name for r in view if r.is_master), None)
+        times = [r.local_time for r in view if r.name == first] + [r.local_time for r in view]
+        found = next((t for t in times if t is not None), None)
+        if found is not None:
+            return found
+        return datetime.fromtimestamp(self.clock.now(), UTC).replace(tzinfo=None)
+
     def _roles(self, via: str | None = None) -> Mapping[str, str]:
         return {r.name: r.mastership_state.lower() for r in self.status(via)}
 
@@ -662,7 +679,7 @@ class DualRERouter:
             except RpcFailedError as exc:
                 found = _TRY_AFTER.search(str(exc))
                 if found:
-                    return int(found.group(1))
+                    return max(1, int(found.group(1)))  # refused is not ready, even "0 secs"
                 raise
         return 0
 
@@ -672,11 +689,16 @@ class DualRERouter:
         Raises WaitTimeoutError when it lasts longer than ``timeout``.
         """
         limit = timeout or self.spec.timeouts.switchover
+        t0 = self.clock.now()
         remaining = self.hold_down_remaining()
-        if remaining > limit:
-            raise WaitTimeoutError("the switchover hold-down to end", limit, f"{remaining}s left")
-        if remaining:
+        # Asked again after each sleep: the router counts whole seconds on its own clock, which
+        # need not run at exactly our rate (a lab router; "try after 1 secs" after the sleep).
+        while remaining:
+            if self.clock.now() - t0 + remaining > limit:
+                raise WaitTimeoutError("the switchover hold-down to end", limit,
+                                       f"{remaining}s left")
             self.clock.sleep(remaining, "the 240 s switchover hold-down")
+            remaining = self.hold_down_remaining()
 
     def _notify(self, result: OperationResult) -> None:
         for listener in list(self.listeners):

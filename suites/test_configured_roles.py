@@ -58,6 +58,7 @@ def test_both_backup_no_master_until_keepalive_failover(router: DualRERouter,
     """Both REs configured backup: after the reboot neither becomes master, however long we
     wait.  With ``failover on-loss-of-keepalives``, interrupting the link between the REs for
     keepalive-time makes one master (the chapter's only ways out)."""
+    router.faults.require("sever_link", "restore_link")
     lines = _role_lines("backup", "backup") + [
         "set chassis redundancy failover on-loss-of-keepalives",
         "set chassis redundancy keepalive-time 30"]

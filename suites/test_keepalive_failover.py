@@ -33,6 +33,7 @@ def _backup(router: DualRERouter) -> str:
 def test_no_failover_by_default(router: DualRERouter, logs: LogWatch) -> None:
     """Without ``failover on-loss-of-keepalives`` the backup never takes over: 600 s of
     keepalive loss leave the roles as they were, and the backup logs the loss every 20 s."""
+    router.faults.require("sever_link", "restore_link")
     master, backup = router.master, _backup(router)
     router.faults.make("sever_link")
     try:
@@ -50,6 +51,7 @@ def test_failover_after_keepalive_time(router: DualRERouter, config: ConfigChang
     """With the failover configured (keepalive-time default 300 s, or 30 s), the backup is
     still backup just before keepalive-time, master soon after; it keeps mastership when the
     old master comes back."""
+    router.faults.require("sever_link", "restore_link")
     wait = keepalive_time or 300
     lines = [FAILOVER] + ([f"set chassis redundancy keepalive-time {keepalive_time}"]
                           if keepalive_time else [])
@@ -89,6 +91,7 @@ def test_failover_on_critical_process_failure(router: DualRERouter, config: Conf
                                               logs: LogWatch) -> None:
     """``system processes routing failover other-routing-engine``: when the routing process
     fails on the master, the backup becomes master."""
+    router.faults.require("kill_process")
     config.apply("set system processes routing failover other-routing-engine")
     master, backup = router.master, _backup(router)
     router.faults.make("kill_process", master, name="routing")
@@ -99,6 +102,7 @@ def test_failover_on_critical_process_failure(router: DualRERouter, config: Conf
 
 def test_process_failure_without_failover_statement(router: DualRERouter) -> None:
     """Without the statement the process is restarted and mastership stays where it was."""
+    router.faults.require("kill_process")
     master = router.master
     router.faults.make("kill_process", master, name="routing")
     router.clock.sleep(30, "to see that no failover follows")

@@ -33,6 +33,7 @@ def test_release_with_unreachable_backup_falls_back(router: DualRERouter, logs: 
     """Sever the link between the REs and, as in the chapter's sample, let a minute of
     keepalive loss pass; release mastership: the master gives up, times out seven times, hits
     E_MAXTRY and is master again; the release does not report success."""
+    router.faults.require("sever_link", "restore_link")
     master = router.master
     router.faults.make("sever_link")
     try:
@@ -57,6 +58,7 @@ def test_release_with_unreachable_backup_falls_back(router: DualRERouter, logs: 
 def test_master_pulled_backup_takes_over(router: DualRERouter, logs: LogWatch) -> None:
     """The master RE is pulled: the backup logs E_NO_ORE and becomes master; the RE comes
     back as backup once inserted."""
+    router.faults.require("pull_re", "insert_re")
     master, backup = router.master, router.backup
     assert backup is not None
     router.faults.make("pull_re", master)
@@ -71,6 +73,7 @@ def test_master_pulled_backup_takes_over(router: DualRERouter, logs: LogWatch) -
 def test_master_kernel_crash_backup_takes_over(router: DualRERouter, logs: LogWatch) -> None:
     """The master's kernel crashes: the backup sees the connection drop (E_NO_IPC) and takes
     over; the crashed RE reboots and joins as backup."""
+    router.faults.require("crash_re")
     master, backup = router.master, router.backup
     assert backup is not None
     router.faults.make("crash_re", master)
@@ -84,6 +87,7 @@ def test_master_kernel_crash_backup_takes_over(router: DualRERouter, logs: LogWa
 def test_keepalive_loss_lines_every_20_seconds(router: DualRERouter, logs: LogWatch) -> None:
     """While keepalives are lost, each RE writes "failed to receive keepalives from other RE
     for the last N sec" every 20 s (N = 20, 40, 60, ...)."""
+    router.faults.require("sever_link", "restore_link")
     router.faults.make("sever_link")
     try:
         router.clock.sleep(100, "100 s of keepalive loss")
