@@ -26,7 +26,7 @@ import paramiko
 
 from emulator.cli_glue import CliChannelRunner
 from emulator.console import ConsoleConnection
-from emulator.model.clock import VirtualClock
+from emulator.model.clock import DEFAULT_EPOCH, VirtualClock
 from emulator.model.router import RouterModel, RouterParams
 from emulator.session_glue import NetconfChannelRunner
 from emulator.ssh import REServerInterface, User, make_host_key, serve_connection
@@ -111,7 +111,10 @@ class EmulatorServer:
         state = self.state
         saved = state.load(entry.params.name) if state is not None else None
         if state is None or saved is None:
-            return RouterModel(entry.params, VirtualClock())
+            # Real time reads like a real router's clock (its logs show today's date); virtual
+            # time starts at a fixed epoch so runs are reproducible.
+            start = time.time() if self.time_mode == TimeMode.REAL else DEFAULT_EPOCH
+            return RouterModel(entry.params, VirtualClock(start))
         model = RouterModel(entry.params, VirtualClock(saved.clock))
         StateDir.restore(model, saved)
         log.info("router %s restored from %s", entry.params.name, state.path)
