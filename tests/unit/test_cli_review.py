@@ -14,10 +14,10 @@ import sys
 
 import pytest
 
-from emulator.cli.session import OPERATIONAL_GRAMMAR, CliSession
+from emulator.cli.session import OPERATIONAL_GRAMMAR
 from emulator.commands.operational import TABLE
-from emulator.model.clock import VirtualClock
-from emulator.model.router import RouterModel, RouterParams
+from emulator.model.router import RouterModel
+from tests.unit.test_cli import Term, make_model
 
 CHAPTER_GROUPS = (
     "set groups re0 system host-name foo-re0\n"
@@ -61,33 +61,7 @@ re1 {
 """
 
 
-class Term:
-    """A terminal on one CLI session: what the screen shows, CR LF turned into LF."""
-
-    def __init__(self, model: RouterModel, slot: int = 0) -> None:
-        self.cli = CliSession(model, slot, "user", session_id=7)
-        self.cli.start()
-        self.read()
-
-    def read(self) -> str:
-        return self.cli.data_to_send().decode().replace("\r\n", "\n")
-
-    def type(self, keys: str) -> str:
-        self.cli.receive_data(keys.encode())
-        return self.read()
-
-    def run(self, line: str) -> str:
-        """Type ``line`` and Enter; return what follows the echoed line."""
-        out = self.type(line + "\r")
-        assert out.startswith(line + "\n"), out
-        return out[len(line) + 1:]
-
-
-def make_model(config: str = "") -> RouterModel:
-    model = RouterModel(RouterParams(name="r1", platform="MX480", hostname="host",
-                                     config=config), VirtualClock())
-    model.clock.advance(400)  # past the 240 s hold-down after boot
-    return model
+# The terminal and the model of the CLI's own tests (tests/unit/test_cli.py).
 
 
 def gres_model() -> RouterModel:
