@@ -18,6 +18,7 @@ from emulator.cli.session import OPERATIONAL_GRAMMAR
 from emulator.commands.operational import TABLE
 from emulator.model.router import RouterModel
 from tests.unit.test_cli import Term, make_model
+from tests.unit.test_config import CHAPTER_GROUPS as CHAPTER_GROUPS_TEXT
 
 CHAPTER_GROUPS = (
     "set groups re0 system host-name foo-re0\n"
@@ -29,36 +30,8 @@ CHAPTER_GROUPS = (
 
 #: The chapter's ``[edit groups]`` / ``show`` sample, with Junos's 4-space indentation (the
 #: chapter's typesetting used 2).
-CHAPTER_GROUPS_SHOW = """\
-re0 {
-    system {
-        host-name foo-re0;
-    }
-    interfaces {
-        fxp0 {
-            unit 0 {
-                family inet {
-                    address 10.0.0.1/24;
-                }
-            }
-        }
-    }
-}
-re1 {
-    system {
-        host-name foo-re1;
-    }
-    interfaces {
-        fxp0 {
-            unit 0 {
-                family inet {
-                    address 10.0.0.2/24;
-                }
-            }
-        }
-    }
-}
-"""
+CHAPTER_GROUPS_SHOW = re.sub(r"(?m)^( +)", lambda m: m.group(1) * 2,
+                             CHAPTER_GROUPS_TEXT)
 
 
 # The terminal and the model of the CLI's own tests (tests/unit/test_cli.py).
