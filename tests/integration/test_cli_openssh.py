@@ -8,7 +8,6 @@ import os
 import pty
 import re
 import select
-import shutil
 import signal
 import time
 from collections.abc import Iterator
@@ -16,10 +15,9 @@ from collections.abc import Iterator
 import pytest
 
 from tests.integration.conftest import Served
+from tests.shared import require_tool
 
-SSH = shutil.which("ssh")
-pytestmark = pytest.mark.skipif(SSH is None, reason="OpenSSH client 'ssh' is not installed "
-                                                    "(.ci/run installs openssh-client)")
+SSH = require_tool("ssh", "openssh-client")
 
 
 class PtySsh:

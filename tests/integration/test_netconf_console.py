@@ -13,12 +13,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import netconf_console  # noqa: F401  (a test extra: installed by the test command)
 import pytest
 from lxml import etree
 
 from tests.integration.conftest import Served
-
-pytest.importorskip("netconf_console", reason="netconf-console2 is a test extra")
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 

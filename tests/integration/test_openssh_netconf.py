@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import select
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -21,14 +20,13 @@ import pytest
 from lxml import etree
 
 from tests.integration.conftest import Served
+from tests.shared import require_tool
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 EOM = b"]]>]]>"
 TIMEOUT = 20.0
 
-SSH = shutil.which("ssh")
-pytestmark = pytest.mark.skipif(
-    SSH is None, reason="OpenSSH client (ssh) not installed; .ci/run installs openssh-client")
+SSH = require_tool("ssh", "openssh-client")
 
 
 def _hello(*versions: str) -> bytes:

@@ -10,17 +10,15 @@ import warnings
 from collections.abc import Iterator
 
 import pytest
+from jnpr.junos import Device
+from jnpr.junos.utils.config import Config
+from jnpr.junos.utils.sw import SW
 from lxml import etree
 
 from emulator.model.router import RouterParams
 from emulator.server import EmulatorServer, RouterEntry
 from emulator.ssh import User
 from tests.integration.conftest import Served
-
-pytest.importorskip("jnpr.junos", reason="PyEZ (junos-eznc) is a test extra")
-from jnpr.junos import Device  # noqa: E402
-from jnpr.junos.utils.config import Config  # noqa: E402
-from jnpr.junos.utils.sw import SW  # noqa: E402
 
 CONTROL_NS = "urn:re-emulator:control:1"
 #: Per-RE host names the way a dual-RE router carries them: in groups re0/re1 (chapter).

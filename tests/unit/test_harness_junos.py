@@ -4,7 +4,6 @@ reply shapes of NOTES.md 3.6 and the samples, and the operation Deadline."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -12,8 +11,7 @@ from lxml import etree
 from harness.errors import OperationTimeoutError
 from harness.junos import load_errors, parse_commit, reply_warnings
 from harness.session import Deadline, strip_namespaces
-
-SAMPLES = Path("/work/shared/junos/samples")
+from tests.shared import sample_path
 
 SYNC = """<rpc-reply xmlns:junos="URL"><commit-results>
 <routing-engine><name>re0</name><commit-check-success/></routing-engine>
@@ -48,9 +46,8 @@ def test_bare_ok_is_one_step_on_the_re() -> None:
     assert report.checked_on == ("re1",) and report.committed_on == ()
 
 
-@pytest.mark.skipif(not SAMPLES.exists(), reason="shared samples not present")
 def test_load_errors_from_the_pyez_sample() -> None:
-    sample = SAMPLES / "load-configuration.error.pyez.xml"
+    sample = sample_path("load-configuration.error.pyez.xml")
     reply = strip_namespaces(etree.parse(str(sample)).getroot())
     errors = load_errors(reply)
     assert errors and all(sev == "error" for sev, _ in errors)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import calendar
 import re
 import textwrap
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -35,17 +34,14 @@ from emulator.commands.views import (
     inventory_view,
 )
 from emulator.model.platforms import get_platform
+from tests.shared import sample_text
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "junos" / "samples"
 CHASSIS_15 = "http://xml.juniper.net/junos/15.1F5/junos-chassis"
 JUNOS_15 = "http://xml.juniper.net/junos/15.1F5/junos"
 
 
 def _sample(name: str) -> str:
-    path = SAMPLES / name
-    if not path.exists():
-        pytest.skip(f"golden sample {path} not available")
-    return path.read_text()
+    return sample_text(name)
 
 
 def _sample_xml(name: str) -> etree._Element:

@@ -1,0 +1,1 @@
+"""The project's tests: unit, integration (real clients on loopback), plugin (pytester)."""
