@@ -14,7 +14,7 @@ from emulator.cli.grammar import CliVerb, Grammar, Resolution
 from emulator.cli.pipes import Pipe, PipeKind, apply_text
 from emulator.commands.table import Arg, ArgKind
 from emulator.model import config as cfg
-from emulator.model.config_formats import INDENT
+from emulator.model.config_syntax import INDENT
 from emulator.model.config_tree import ConfigNode, NodeKind, find
 from emulator.model.errors import ModelError
 from emulator.model.router import CommitOutcome, RouterModel

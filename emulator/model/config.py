@@ -28,15 +28,8 @@ from emulator.model.config_errors import (
     ConfigSyntaxError,
     RollbackNotFoundError,
 )
-from emulator.model.config_formats import (
-    parse_set,
-    parse_text,
-    parse_xml,
-    render_compare,
-    render_set,
-    render_text,
-    render_xml,
-)
+from emulator.model.config_set import parse_set, render_set
+from emulator.model.config_text import parse_text, render_compare, render_text
 from emulator.model.config_tree import (
     ConfigNode,
     Edit,
@@ -48,6 +41,7 @@ from emulator.model.config_tree import (
     merge_under,
     strip_inactive,
 )
+from emulator.model.config_xml import parse_xml, render_xml
 from emulator.model.routing_engine import Role
 
 __all__ = [
