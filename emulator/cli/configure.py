@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from emulator.cli.grammar import CliVerb, Grammar, Resolution
-from emulator.cli.pipes import Pipe, PipeKind, apply_text
+from emulator.commands.context import Result
+from emulator.commands.grammar import CliVerb, Grammar, Resolution
+from emulator.commands.pipes import Pipe, PipeKind, apply_text
+from emulator.commands.reply import message_lines
 from emulator.commands.table import Arg, ArgKind
 from emulator.model import config as cfg
 from emulator.model.config_syntax import INDENT
@@ -206,7 +208,7 @@ class ConfigMode:
             log=comment, session_id=self.session_id)
         text = commit_text(outcome, self.slot, check="check" in flags)
         if "check" not in flags and "synchronize" not in flags and self._gres_unsynchronized():
-            text = f"warning: {GRES_NOT_SYNCHRONIZED}\n{text}"
+            text = message_lines(Result([], warnings=[GRES_NOT_SYNCHRONIZED])) + text
         if "and-quit" in flags and "check" not in flags:
             return Outcome(text + "Exiting configuration mode\n", leave=True)
         return Outcome(text)
@@ -227,7 +229,7 @@ def commit_text(outcome: CommitOutcome, slot: int, *, check: bool) -> str:
     and the local commit, each prefixed by the RE name (chapter sample, "Synchronize
     Configurations"); a commit on one RE prints ``commit complete`` alone.
     """
-    lines = [f"warning: {w}" for w in outcome.warnings]
+    lines: list[str] = []
     local = f"re{slot}"
     checks = sorted((s for s in outcome.steps if s[1] == "check"), key=lambda s: s[0] == local)
     commits = [s for s in outcome.steps if s[1] == "commit"]
@@ -236,7 +238,7 @@ def commit_text(outcome: CommitOutcome, slot: int, *, check: bool) -> str:
     else:
         lines += [f"{name}: configuration check succeeds" for name, _ in checks]
         lines += [f"{name}: commit complete" for name, _ in commits]
-    return "\n".join(lines) + "\n"
+    return message_lines(Result([], warnings=list(outcome.warnings))) + "\n".join(lines) + "\n"
 
 
 def _quote(word: str) -> str:

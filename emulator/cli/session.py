@@ -15,33 +15,42 @@ on a Backup Routing Engine") and the transcripts in ``samples/cli.*.txt``.  The 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from enum import Enum
 
+from lxml import etree
+
+from emulator.cli import assist
 from emulator.cli.configure import CONFIG_GRAMMAR, ConfigMode, Confirm
-from emulator.cli.errors import CliSyntaxError
-from emulator.cli.grammar import CliVerb, Grammar, Resolution, completion_lines, tokenize
+from emulator.cli.hops import Hops, login_target
 from emulator.cli.lineedit import EditEvent, EventKind, LineEditor
-from emulator.cli.pipes import (
-    PIPE_GRAMMAR,
+from emulator.commands.context import CommandContext
+from emulator.commands.grammar import CliSyntaxError, CliVerb, Grammar, Resolution
+from emulator.commands.operational import TABLE
+from emulator.commands.pipes import (
     Pipe,
     PipeKind,
     apply_text,
     parse_pipes,
-    render_reply,
-    render_rpc,
     split_pipes,
+    terminal_xml,
 )
-from emulator.cli.schema import statement_help
-from emulator.commands.operational import TABLE
-from emulator.commands.table import Arg, ArgKind, Command, CommandContext, CommandSyntaxError
-from emulator.commands.xmlutil import junos_ns, xnm_message
-from emulator.model.errors import ModelError, NotReadyError, UnreachableError
+from emulator.commands.reply import (
+    CommandLine,
+    as_set,
+    banner_for,
+    cli_banner,
+    command_answer,
+    refusal_text,
+    result_text,
+    xml_reply,
+)
+from emulator.commands.table import Arg, ArgKind, CommandSyntaxError
+from emulator.commands.xmlutil import junos_ns
+from emulator.model.errors import ModelError
 from emulator.model.router import RouterModel
-from emulator.model.routing_engine import REState
 
-__all__ = ["OPERATIONAL_GRAMMAR", "CliSession", "Mode", "banner_for"]
+__all__ = ["BUILD_STAMP", "OPERATIONAL_GRAMMAR", "CliSession", "Mode", "banner_for"]
 
 log = logging.getLogger(__name__)
 
@@ -88,15 +97,6 @@ _HIDDEN = (("request", "shell"),)
 #: Operational mode: the command table's words plus the shell-only verbs.
 OPERATIONAL_GRAMMAR = Grammar((*TABLE.commands, *_LOCAL_VERBS), _WORD_HELP, _HIDDEN)
 
-#: ``{master}``/``{backup}`` for the RE states (transitional states show where they lead from).
-_BANNER_STATE = {
-    REState.MASTER: "master",
-    REState.GIVEUP: "master",
-    REState.BACKUP: "backup",
-    REState.CLAIM: "backup",
-    REState.DISABLED: "disabled",
-}
-
 #: The compile date the ``--- JUNOS`` login line shows (any fixed date; the model has none).
 BUILD_STAMP = "2016-06-29 09:51:55 UTC"
 
@@ -107,26 +107,6 @@ class Mode(Enum):
     OPERATIONAL = "operational"
     CONFIGURE = "configure"
     CLOSED = "closed"
-
-
-@dataclass(frozen=True, slots=True)
-class _Hop:
-    """An RE the shell is logged in to (``request routing-engine login`` adds one)."""
-
-    slot: int
-    boot_stamp: float
-
-
-def banner_for(model: RouterModel, slot: int) -> str:
-    """Return ``{master}``/``{backup}`` once graceful-switchover is configured, else ''.
-
-    Chapter: "If graceful-switchover is configured, the CLI command prompt will look as
-    follows: {backup} user@host-re0>".
-    """
-    r = model.chassis.re(slot)
-    if not model.settings(slot).graceful_switchover or r.state not in _BANNER_STATE:
-        return ""
-    return "{" + _BANNER_STATE[r.state] + "}"
 
 
 class CliSession:
@@ -146,13 +126,13 @@ class CliSession:
         #: Whether the next prompt follows a blank line (Junos's layout after output).
         self._blank = True
         with model.lock:
-            self._hops = [self._hop(slot)]
+            self._hops = Hops(model, slot)
 
     # ------------------------------------------------------------ public API
     @property
     def slot(self) -> int:
         """Return the slot of the RE the shell is on now."""
-        return self._hops[-1].slot
+        return self._hops.slot
 
     @property
     def closed(self) -> bool:
@@ -203,18 +183,6 @@ class CliSession:
         if self._on_close is not None:
             self._on_close()
 
-    # ------------------------------------------------------------ output
-    def _write(self, text: str) -> None:
-        if text:
-            self._out.append(text)
-
-    def _hop(self, slot: int) -> _Hop:
-        return _Hop(slot, self.model.chassis.re(slot).start_time)
-
-    def _junos_line(self) -> str:
-        version = self.model.chassis.re(self.slot).hardware.version
-        return f"--- JUNOS {version} built {BUILD_STAMP}\n"
-
     def prompt_text(self) -> str:
         """Return the banner/``[edit]`` line (if any) and ``user@host> `` (or ``#``)."""
         host = self.model.hostname(self.slot)
@@ -223,6 +191,15 @@ class CliSession:
             return f"{banner}{self._config.header()}\n{self.user}@{host}# "
         head = f"{banner}\n" if banner else ""
         return f"{head}{self.user}@{host}> "
+
+    # ------------------------------------------------------------ output
+    def _write(self, text: str) -> None:
+        if text:
+            self._out.append(text)
+
+    def _junos_line(self) -> str:
+        version = self.model.chassis.re(self.slot).hardware.version
+        return f"--- JUNOS {version} built {BUILD_STAMP}\n"
 
     def _prompt(self, *, blank: bool = True) -> None:
         if self.closed:
@@ -236,6 +213,9 @@ class CliSession:
         """After a help list: the whole prompt again (Junos repeats the ``{master}`` and
         ``[edit]`` lines too) with what was typed so far."""
         self._write(self.prompt_text() + self.editor.buffer)
+
+    def _prompt_width(self) -> int:
+        return len(self.prompt_text().split("\n")[-1])
 
     # ------------------------------------------------------------ events
     def _event(self, event: EditEvent) -> None:
@@ -254,77 +234,25 @@ class CliSession:
         else:
             self._help(event.text)
 
-    def _grammar_for(self, text: str) -> tuple[Grammar, str]:
-        head, stages = split_pipes(text)
-        if stages:
-            return PIPE_GRAMMAR, stages[-1][0]
-        return (CONFIG_GRAMMAR if self._config is not None else OPERATIONAL_GRAMMAR), head
+    def _config_path(self) -> list[str] | None:
+        return self._config.path if self._config is not None else None
 
     def _complete(self, text: str) -> None:
         if self._pending is not None:
             return
-        statements = self._statement_help(text)
-        if statements is not None:
-            self._complete_statement(text, statements)
-            return
-        grammar, part = self._grammar_for(text)
-        done = grammar.complete(part)
-        if done is not None:
-            self.editor.set_buffer(text[: len(text) - len(part)] + done)
+        done = assist.complete(text, OPERATIONAL_GRAMMAR, self._config_path())
+        if done.buffer is not None:
+            self.editor.set_buffer(done.buffer)
             self._write(self.editor.echo())
-            return
-        pairs = grammar.candidates(part)
-        if pairs:
-            self._write("\n" + "\n".join(completion_lines(pairs)) + "\n")
-            self._redraw()
-
-    def _statement_help(self, text: str) -> list[tuple[str, str, str]] | None:
-        """In configuration mode, after ``set``/``delete``/``edit``/``show``: the statements
-        that may follow (``emulator.cli.schema``), or None to use the command grammar."""
-        head, stages = split_pipes(text)
-        tokens = tokenize(head)
-        if self._config is None or stages or not tokens or (
-                len(tokens) == 1 and not head[-1:].isspace()):
-            return None
-        try:
-            verb = CONFIG_GRAMMAR.resolve(tokens[0].text).words[0]
-        except CliSyntaxError:
-            return None
-        if verb not in ("set", "delete", "edit", "show"):
-            return None
-        words = [t.text for t in tokens[1:]]
-        partial = "" if head[-1:].isspace() else words.pop()
-        found = statement_help([*self._config.path, *words], partial)
-        if found is not None and verb == "show" and not partial:
-            found = [f for f in found if f[1] != "<[Enter]>"]
-            found = [_ENTER_HELP, *found, (" ", "|", "Pipe through a command")]
-        return found
-
-    def _complete_statement(self, text: str, found: list[tuple[str, str, str]]) -> None:
-        words = [w for _, w, _ in found if not w.startswith(("<", "|"))]
-        partial = "" if text[-1:].isspace() else tokenize(text)[-1].text
-        if len(words) == 1 and partial:
-            self.editor.set_buffer(text[: len(text) - len(partial)] + words[0] + " ")
-            self._write(self.editor.echo())
-        elif found and not partial:
-            self._write("\n" + _statement_lines(found))
+        elif done.listing is not None:
+            self._write("\n" + done.listing)
             self._redraw()
 
     def _help(self, text: str) -> None:
         if self._pending is not None:
             return
-        statements = self._statement_help(text)
-        if statements:
-            self._write("?\n" + _statement_lines(statements))
-            self._redraw()
-            return
-        grammar, part = self._grammar_for(text)
-        pairs = grammar.candidates(part)
-        self._write("?\n")
-        if pairs:
-            self._write("\n".join(completion_lines(pairs)) + "\n")
-        else:
-            self._write(self._error_lines(_help_error(grammar, part, len(text) - len(part))))
+        self._write("?\n" + assist.help_text(text, OPERATIONAL_GRAMMAR, self._config_path(),
+                                              self._prompt_width()))
         self._redraw()
 
     # ------------------------------------------------------------ lines
@@ -344,7 +272,7 @@ class CliSession:
             else:
                 self._operational(text)
         except CliSyntaxError as exc:
-            self._syntax_error(text, exc)
+            self._write(assist.error_lines(exc, self._prompt_width()))
         self._after_command()
 
     def _after_command(self) -> None:
@@ -352,23 +280,12 @@ class CliSession:
         self._prompt(blank=self._blank)
         self._blank = True
 
-    def _syntax_error(self, text: str, exc: CliSyntaxError) -> None:
-        self._write(self._error_lines(exc))
-
-    def _error_lines(self, exc: CliSyntaxError) -> str:
-        """Return the caret under the bad word, the message and any completions."""
-        width = len(self.prompt_text().split("\n")[-1])
-        lines = [" " * (width + exc.column) + "^", str(exc)]
-        if exc.completions:
-            lines += completion_lines(exc.completions)
-        return "\n".join(lines) + "\n"
-
     def _guarded(self, run: Callable[[], str]) -> str:
         """Run a model operation; the router's refusals become ``error:`` lines."""
         try:
             return run()
         except ModelError as exc:
-            return _error_text(exc)
+            return refusal_text(exc)
 
     # ------------------------------------------------------------ operational mode
     def _operational(self, text: str) -> None:
@@ -376,60 +293,59 @@ class CliSession:
         res = OPERATIONAL_GRAMMAR.resolve(head)
         pipes = parse_pipes(stages)
         if isinstance(res.target, CliVerb):
-            self._verb(res, pipes)
+            self._verb(res)
         else:
             self._table_command(head, pipes)
 
     def _ctx(self) -> CommandContext:
         return CommandContext(self.model, self.slot, self.user, interactive=True,
-                              extra={"session_id": self.session_id})
+                              session_id=self.session_id)
 
     def _table_command(self, head: str, pipes: Sequence[Pipe]) -> None:
+        """Run a row of the table as ``<command>`` does, then the CLI's own text filters."""
         try:
-            cmd, args = TABLE.parse_cli(head)
+            cmd, req = TABLE.parse_cli(head)
         except CommandSyntaxError as exc:
             raise _located(head, exc) from exc
-        kinds = {p.kind for p in pipes}
-        ns = junos_ns(self.model.chassis.re(self.slot).hardware.version)
-        if PipeKind.DISPLAY_XML_RPC in kinds:
-            rpc = render_rpc(cmd.rpc, args, ns, banner_for(self.model, self.slot))
-            self._write(apply_text(rpc, pipes))
-            return
-        if cmd.confirm and not args.get("no-confirm") and PipeKind.DISPLAY_XML not in kinds:
-            self._ask(cmd, args, pipes)
-            return
-        self._write(self._guarded(lambda: self._execute(cmd, args, pipes, [])))
+        line = CommandLine(cmd, req, tuple(pipes))
+        if line.has(PipeKind.DISPLAY_XML_RPC):
+            answer = command_answer(line, None, "xml", banner_for(self.model, self.slot))
+            self._write(apply_text(self._terminal_xml(answer.body), pipes))
+        elif cmd.confirm and not req.get("no-confirm") and not line.has(PipeKind.DISPLAY_XML):
+            self._ask(line)
+        else:
+            self._write(self._guarded(lambda: self._execute(line, [])))
 
-    def _ask(self, cmd: Command, args: Mapping[str, str | bool], pipes: Sequence[Pipe]) -> None:
+    def _ask(self, line: CommandLine) -> None:
         """Print the command's preamble and its ``[yes,no] (no)`` prompt; "yes" runs it."""
-        ctx = self._ctx()
-        shown = cmd.preamble(ctx, args) if cmd.preamble else []
-        self._write("".join(line + "\n" for line in shown))
+        cmd = line.cmd
+        shown = cmd.preamble(self._ctx(), line.request) if cmd.preamble else []
+        self._write("".join(text + "\n" for text in shown))
         assert cmd.confirm is not None
 
         def action(yes: bool) -> str:
             if not yes:
                 return ""
-            return "\n" + self._execute(cmd, args, pipes, shown).lstrip("\n")
+            return "\n" + self._execute(line, shown).lstrip("\n")
 
         self._pending = Confirm(cmd.confirm, False, lambda yes: self._guarded(
             lambda: action(yes)))
 
-    def _execute(self, cmd: Command, args: Mapping[str, str | bool], pipes: Sequence[Pipe],
-                 shown: Sequence[str]) -> str:
-        """Run the table command; return its text (or ``| display xml``).  Raises ModelError."""
-        result = cmd.handler(self._ctx(), args)
-        if any(p.kind is PipeKind.DISPLAY_XML for p in pipes):
-            ns = junos_ns(self.model.chassis.re(self.slot).hardware.version)
-            body = [xnm_message("warning", w) for w in result.warnings] + list(result.xml)
-            return apply_text(render_reply(body, ns, banner_for(self.model, self.slot)), pipes)
-        said = "\n".join(shown)
-        lines = [f"warning: {w}" for w in result.warnings if w.split("\n")[0] not in said]
-        lines += [f"error: {e}" for e in result.errors]
-        head = "".join(line + "\n" for line in lines)
-        return head + _ensure_nl(apply_text(result.text, pipes))
+    def _execute(self, line: CommandLine, shown: Sequence[str]) -> str:
+        """Run the row; return what the terminal shows.  Raises ModelError."""
+        result = line.cmd.handler(self._ctx(), line.request)
+        if line.has(PipeKind.DISPLAY_XML):
+            body = xml_reply(line.cmd, result).body
+            body.append(cli_banner(banner_for(self.model, self.slot)))
+            return apply_text(self._terminal_xml(body), line.pipes)
+        if line.has(PipeKind.DISPLAY_SET):
+            result = as_set(result)
+        return _ensure_nl(result_text(result, shown, line.pipes))
 
-    def _verb(self, res: Resolution, pipes: Sequence[Pipe]) -> None:
+    def _terminal_xml(self, body: Sequence[etree._Element]) -> str:
+        return terminal_xml(body, junos_ns(self.model.chassis.re(self.slot).hardware.version))
+
+    def _verb(self, res: Resolution) -> None:
         name = res.words[0]
         if name == "configure":
             self._config = ConfigMode(self.model, self.slot, self.user, self.session_id)
@@ -450,8 +366,8 @@ class CliSession:
         self._write(f"Screen {what} set to {value}\n")
 
     def _exit_hop(self) -> None:
-        if len(self._hops) > 1:
-            self._hops.pop()
+        if self._hops.nested:
+            self._hops.leave()
             self._write("\nrlogin: connection closed\n")
             return
         self.close()
@@ -459,51 +375,31 @@ class CliSession:
     def _login(self, res: Resolution) -> None:
         """``request routing-engine login other-routing-engine`` (chapter, "Log In To Backup
         Routing Engine"): the shell continues on the other RE until ``exit``."""
-        words = {t.text for t in res.args}
         try:
-            target = self._login_target(words)
-            if target != self.slot and not self.model.chassis.reachable(self.slot, target):
-                raise UnreachableError(f"Could not connect to re{target} : No route to host")
+            target = login_target(self.model, self.slot, {t.text for t in res.args})
         except ModelError as exc:
             self._write(f"error: {exc}\n")
             return
         if target == self.slot:
             return
-        self._hops.append(self._hop(target))
+        self._hops.login(target)
         # Sample cli.dual-re-gres-checks: the --- JUNOS line, then the other RE's prompt.
         self._write("\n" + self._junos_line())
         self._blank = False
-
-    def _login_target(self, words: set[str]) -> int:
-        if "re0" in words or "re1" in words:
-            return 0 if "re0" in words else 1
-        if "master" in words or "backup" in words:
-            want = REState.MASTER if "master" in words else REState.BACKUP
-            for slot, r in self.model.chassis.res.items():
-                if r.state is want:
-                    return slot
-            raise UnreachableError(f"Could not connect to {want.value} : No route to host")
-        return self.model.require_reachable_other(self.slot)
 
     def _check_hops(self) -> bool:
         """End the session if its first RE went down; drop logins to REs that went down.
 
         Returns True if something was printed."""
-        if not self._hop_alive(self._hops[0]):
+        if not self._hops.first_alive():
             self.close()
             return False
-        printed = False
-        while len(self._hops) > 1 and not self._hop_alive(self._hops[-1]):
-            dead = self._hops.pop()
-            if self._config is not None and self._config.slot == dead.slot:
+        dead = self._hops.drop_dead()
+        for slot in dead:
+            if self._config is not None and self._config.slot == slot:
                 self._config = None
             self._write("\nrlogin: connection closed\n")
-            printed = True
-        return printed
-
-    def _hop_alive(self, hop: _Hop) -> bool:
-        r = self.model.chassis.re(hop.slot)
-        return r.alive and r.start_time == hop.boot_stamp
+        return bool(dead)
 
     # ------------------------------------------------------------ configuration mode
     def _config_line(self, text: str) -> None:
@@ -514,7 +410,7 @@ class CliSession:
         try:
             outcome = self._config.run(res, pipes, head)
         except ModelError as exc:
-            self._write(_error_text(exc))
+            self._write(refusal_text(exc))
             return
         self._write(outcome.text)
         if outcome.leave:
@@ -545,40 +441,6 @@ class CliSession:
         finally:
             if not self.closed and config is not None and config.slot == self.slot:
                 self._config = config
-
-
-_ENTER_HELP = (" ", "<[Enter]>", "Execute this command")
-
-
-def _statement_lines(found: Sequence[tuple[str, str, str]]) -> str:
-    """Return configuration mode's "Possible completions:" with Junos's ``>``/``+`` marks."""
-    lines = ["Possible completions:"] + [f"{mark} {word:<20} {text}".rstrip()
-                                         for mark, word, text in found]
-    return "\n".join(lines) + "\n"
-
-
-def _help_error(grammar: Grammar, part: str, offset: int) -> CliSyntaxError:
-    """Return why ``?`` has nothing to offer after ``part`` (which starts at column ``offset``
-    of the line): the first word that makes no sense, as Enter would report it."""
-    try:
-        grammar.resolve(part)
-    except CliSyntaxError as exc:
-        message = str(exc)
-        if offset and message == "unknown command.":
-            message = "syntax error, expecting <command>."  # after "|": not a first word
-        return CliSyntaxError(message, exc.column + offset, exc.completions)
-    tokens = tokenize(part)
-    column = tokens[-1].column if tokens and not part[-1:].isspace() else len(part)
-    return CliSyntaxError("syntax error.", column + offset)
-
-
-def _error_text(exc: ModelError) -> str:
-    """Return the router's refusal as Junos prints it: ``error: ...`` lines."""
-    if isinstance(exc, NotReadyError):
-        # Real transcript: "Command aborted. Not ready for mastership switch, ..." after a
-        # blank line and without "error:".
-        return f"\n{exc}\n"
-    return "".join(f"error: {line}\n" for line in str(exc).splitlines())
 
 
 def _located(head: str, exc: CommandSyntaxError) -> CliSyntaxError:

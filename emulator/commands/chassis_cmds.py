@@ -10,7 +10,7 @@ from lxml import etree
 
 from emulator.commands import render_chassis as rc
 from emulator.commands import views as v
-from emulator.commands.table import CommandContext, Result
+from emulator.commands.context import CommandContext, Result
 from emulator.model.errors import CommandRefusedError, UnknownTargetError
 from emulator.model.platforms import software_packages
 from emulator.model.router import RouterModel
@@ -37,13 +37,9 @@ _STATE = {
 }
 
 
-def _model(ctx: CommandContext) -> RouterModel:
-    assert isinstance(ctx.chassis, RouterModel)
-    return ctx.chassis
-
 
 def _version(ctx: CommandContext) -> str:
-    return _model(ctx).chassis.re(ctx.slot).hardware.version
+    return ctx.router.chassis.re(ctx.slot).hardware.version
 
 
 def _priority(model: RouterModel, r: RoutingEngine) -> str:
@@ -98,13 +94,13 @@ def route_engine_views(model: RouterModel, slot: str | None = None) -> v.RouteEn
 def route_engine_information(ctx: CommandContext, args: Args) -> Result:
     """``show chassis routing-engine [slot N]`` (get-route-engine-information)."""
     slot = args.get("slot")
-    view = route_engine_views(_model(ctx), str(slot) if isinstance(slot, str) else None)
+    view = route_engine_views(ctx.router, str(slot) if isinstance(slot, str) else None)
     return Result([rc.route_engine_information_xml(view, junos_version=_version(ctx))],
                   rc.route_engine_information_text(view))
 
 
 def _require_master(ctx: CommandContext) -> bool:
-    return _model(ctx).chassis.re(ctx.slot).state is REState.MASTER
+    return ctx.router.chassis.re(ctx.slot).state is REState.MASTER
 
 
 def chassis_inventory(ctx: CommandContext, args: Args) -> Result:
@@ -113,7 +109,7 @@ def chassis_inventory(ctx: CommandContext, args: Args) -> Result:
     get-chassis-inventory.backup-re-not-master.pyez.xml)."""
     if not _require_master(ctx):
         return Result([rc.not_master_output_xml()], rc.not_master_text())
-    model = _model(ctx)
+    model = ctx.router
     boards = {s: v.REBoard(r.hardware.model, r.hardware.serial)
               for s, r in model.chassis.res.items() if r.state is not REState.ABSENT}
     view = v.inventory_view(model.platform, boards)
@@ -124,7 +120,7 @@ def chassis_inventory(ctx: CommandContext, args: Args) -> Result:
 def craft_information(ctx: CommandContext, args: Args) -> Result:
     """``show chassis craft-interface``: the MASTER LED is lit on the master RE (chapter,
     "Determine Routing Engine Mastership By Checking the LEDs")."""
-    model = _model(ctx)
+    model = ctx.router
     leds = tuple(
         v.RouteEngineLeds(slot=s, master=r.state is REState.MASTER, online=r.alive,
                           offline=not r.alive)
@@ -152,7 +148,7 @@ def software_information(ctx: CommandContext, args: Args) -> Result:
     The multi-RE form is ``multi-routing-engine-results``; an unreachable other RE is reported
     as "Could not connect to reN : No route to host" (sample ...other-re-off-error...).
     """
-    model = _model(ctx)
+    model = ctx.router
     invoke = str(args.get("invoke-on", ""))
     if args.get("all-routing-engines") or args.get("routing-engine") == "both":
         invoke = "all-routing-engines"
@@ -177,7 +173,7 @@ def software_information(ctx: CommandContext, args: Args) -> Result:
 
 def switchover_information(ctx: CommandContext, args: Args) -> Result:
     """``show system switchover``: on the backup RE only (D5: not supported on the master)."""
-    model = _model(ctx)
+    model = ctx.router
     r = model.chassis.re(ctx.slot)
     if r.state is REState.MASTER:
         raise CommandRefusedError(
@@ -210,7 +206,7 @@ def _configs_in_sync(model: RouterModel) -> bool:
 
 def task_replication(ctx: CommandContext, args: Args) -> Result:
     """``show task replication`` (get-routing-task-replication-state) on the master."""
-    model = _model(ctx)
+    model = ctx.router
     gres = model.chassis.gres()
     mode = "Master" if _require_master(ctx) else "Backup"
     root = etree.Element("task-replication-state")

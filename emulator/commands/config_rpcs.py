@@ -12,100 +12,68 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
 
 from lxml import etree
 
-from emulator.commands.table import CommandContext
+from emulator.commands.context import CommandContext, Request, Result
 from emulator.commands.xmlutil import junos_ns
 from emulator.model import config as cfg
 from emulator.model.config_errors import CommitCheckError, ConfigError
-from emulator.model.router import RouterModel
 from emulator.netconf.errors import RpcError
 
-__all__ = ["ConfigReply", "handle"]
+__all__ = [
+    "commit",
+    "discard_changes",
+    "edit_config",
+    "get",
+    "get_config",
+    "get_configuration",
+    "load_configuration",
+    "lock",
+    "open_close",
+    "unlock",
+    "validate",
+]
 
 NC_NS = "urn:ietf:params:xml:ns:netconf:base:1.0"
 
 
-@dataclass(slots=True)
-class ConfigReply:
-    """Body, leading rpc-errors (warnings) and whether to add ``<ok/>``."""
-
-    body: list[etree._Element] = field(default_factory=list)
-    errors: list[RpcError] = field(default_factory=list)
-    ok: bool = False
-
-
-def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname
-
-
-def _child(op: etree._Element, name: str) -> etree._Element | None:
-    return next((c for c in op if isinstance(c.tag, str) and _local(c) == name), None)
-
-
-def _flag(op: etree._Element, name: str) -> bool:
-    return _child(op, name) is not None
-
-
-def _error(exc: ConfigError) -> RpcError:
-    messages = exc.messages if isinstance(exc, CommitCheckError) else [str(exc)]
-    return RpcError("protocol", exc.tag, "error", "\n".join(messages))
-
-
-def handle(model: RouterModel, ctx: CommandContext, op: etree._Element) -> ConfigReply | None:
-    """Run configuration RPC ``op``; return None when ``op`` is not one.
-
-    Raises RpcError for a refused operation.
-    """
-    name = _local(op)
-    handler = _HANDLERS.get(name)
-    if handler is None:
-        return None
-    try:
-        return handler(model, ctx, op)
-    except ConfigError as exc:
-        raise _error(exc) from exc
-
-
-def _db(model: RouterModel, ctx: CommandContext) -> cfg.ConfigDatabase:
-    return model.configs[ctx.slot]
-
-
-def _sid(ctx: CommandContext) -> int:
-    return int(str(ctx.extra.get("session_id", 0)))
+def _db(ctx: CommandContext) -> cfg.ConfigDatabase:
+    return ctx.router.configs[ctx.slot]
 
 
 # ------------------------------------------------------------------ lock / unlock
-def _lock(model: RouterModel, ctx: CommandContext, op: etree._Element) -> ConfigReply:
-    _db(model, ctx).lock(_sid(ctx), ctx.user, since=model.clock.now())
-    return ConfigReply(ok=True)
+def lock(ctx: CommandContext, req: Request) -> Result:
+    """``lock-configuration`` / RFC 6241 ``<lock>``.  Raises ConfigLockedError."""
+    _db(ctx).lock(ctx.session_id, ctx.user, since=ctx.router.clock.now())
+    return Result([], ok=True)
 
 
-def _unlock(model: RouterModel, ctx: CommandContext, op: etree._Element) -> ConfigReply:
-    _db(model, ctx).unlock(_sid(ctx))
-    return ConfigReply(ok=True)
+def unlock(ctx: CommandContext, req: Request) -> Result:
+    """``unlock-configuration`` / ``<unlock>``.  Raises ConfigLockedError (not the holder)."""
+    _db(ctx).unlock(ctx.session_id)
+    return Result([], ok=True)
 
 
-def _open_close(model: RouterModel, ctx: CommandContext, op: etree._Element) -> ConfigReply:
-    # open-/close-configuration (private databases) share the candidate here.
-    return ConfigReply(ok=True)
+def open_close(ctx: CommandContext, req: Request) -> Result:
+    """``open-/close-configuration``: private databases share the candidate here."""
+    return Result([], ok=True)
 
 
 # ------------------------------------------------------------------------- load
-def _load(model: RouterModel, ctx: CommandContext, op: etree._Element) -> ConfigReply:
-    db = _db(model, ctx)
+def load_configuration(ctx: CommandContext, req: Request) -> Result:
+    """``load-configuration``: errors inside ``<load-configuration-results>``, never raised."""
+    db = _db(ctx)
     results = etree.Element(f"{{{NC_NS}}}load-configuration-results", nsmap={None: NC_NS})
     try:
-        rollback = op.get("rollback")
+        rollback = req.attrs.get("rollback")
         if rollback is not None:
-            db.rollback(int(rollback), session_id=_sid(ctx))
+            db.rollback(int(rollback), session_id=ctx.session_id)
         else:
-            data, fmt = _load_payload(op)
-            action = op.get("action", "merge")
+            data, fmt = _load_payload(req)
+            action = req.attrs.get("action", "merge")
             loaded = db.load(data, format=fmt, action="set" if action == "set" else action,
-                             session_id=_sid(ctx))
+                             session_id=ctx.session_id)
             for warning in loaded.warnings:
                 results.append(RpcError("protocol", "operation-failed", "warning",
                                         warning).to_element())
@@ -115,17 +83,17 @@ def _load(model: RouterModel, ctx: CommandContext, op: etree._Element) -> Config
         err = RpcError("protocol", "operation-failed", "error", str(exc),
                        info={"bad-element": tag} if tag else None)
         results.append(err.to_element())
-        return ConfigReply([results])
+        return Result([results])
     etree.SubElement(results, f"{{{NC_NS}}}ok")
-    return ConfigReply([results])
+    return Result([results])
 
 
-def _load_payload(op: etree._Element) -> tuple[str | etree._Element, str]:
+def _load_payload(req: Request) -> tuple[str | etree._Element, str]:
     for name, fmt in (("configuration-text", "text"), ("configuration-set", "set")):
-        child = _child(op, name)
+        child = req.child(name)
         if child is not None:
             return child.text or "", fmt
-    child = _child(op, "configuration")
+    child = req.child("configuration")
     if child is not None:
         return child, "xml"
     raise ValueError("load-configuration: expected <configuration>, <configuration-text> or "
@@ -133,18 +101,19 @@ def _load_payload(op: etree._Element) -> tuple[str | etree._Element, str]:
 
 
 # -------------------------------------------------------------------------- get
-def _config_element(model: RouterModel, ctx: CommandContext, tree: cfg.ConfigNode
-                    ) -> etree._Element:
+def _config_element(ctx: CommandContext, tree: cfg.ConfigNode) -> etree._Element:
     el = cfg.render_xml(tree)
-    version = model.chassis.re(ctx.slot).hardware.version
-    ns = junos_ns(version)
-    record = next(iter(_db(model, ctx).history), None)
+    ns = junos_ns(_version(ctx))
+    record = next(iter(_db(ctx).history), None)
     if record is not None:
         el.set(f"{{{ns}}}commit-seconds", str(int(record.time)))
-        el.set(f"{{{ns}}}commit-localtime",
-               time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(record.time)))
+        el.set(f"{{{ns}}}commit-localtime", _stamp(record.time))
         el.set(f"{{{ns}}}commit-user", record.user)
     return el
+
+
+def _stamp(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
 
 
 def _filter(tree: cfg.ConfigNode, spec: etree._Element | None) -> cfg.ConfigNode:
@@ -167,127 +136,137 @@ def _intersect(tree: cfg.ConfigNode, filt: cfg.ConfigNode) -> cfg.ConfigNode:
     return out
 
 
-def _get_configuration(model: RouterModel, ctx: CommandContext, op: etree._Element
-                       ) -> ConfigReply:
-    db = _db(model, ctx)
-    if op.get("compare") == "rollback":
-        text = db.compare(int(op.get("rollback", "0")))
+def _shown_text(ctx: CommandContext, tree: cfg.ConfigNode, committed: bool) -> str:
+    """Return ``show configuration``'s text: the ``## Last commit`` line (committed database)
+    and the curly form (sample command.text.show-configuration.pyez.xml)."""
+    record = next(iter(_db(ctx).history), None)
+    head = f"## Last commit: {_stamp(record.time)} by {record.user}\n" \
+        if committed and record is not None else ""
+    return head + cfg.render_text(tree)
+
+
+def get_configuration(ctx: CommandContext, req: Request) -> Result:
+    """``get-configuration`` and ``show configuration`` (which implies database="committed").
+
+    Attributes (NOTES.md 3.13): ``database`` (candidate by default), ``inherit="inherit"``,
+    ``compare="rollback" rollback="N"``, ``format`` xml | text (``<configuration-text>``) | set
+    (``<configuration-set>``); a ``<configuration>`` child filters the subtrees returned.
+    The text form is ``show configuration``'s, with its ``## Last commit`` line.
+    """
+    db = _db(ctx)
+    if req.attrs.get("compare") == "rollback":
+        text = db.compare(int(req.attrs.get("rollback", "0")))
         info = etree.Element("configuration-information")
         etree.SubElement(info, "configuration-output").text = text
-        return ConfigReply([info])
-    candidate = op.get("database", "candidate") == "candidate"
-    tree = db.candidate if candidate else db.committed
-    if op.get("inherit") == "inherit":
-        tree = db.effective(ctx.slot, candidate=candidate)
-    tree = _filter(tree, _child(op, "configuration"))
-    fmt = op.get("format", "xml")
-    if fmt == "text":
-        el = etree.Element("configuration-text")
-        el.text = cfg.render_text(tree)
-        return ConfigReply([el])
-    if fmt == "set":
-        el = etree.Element("configuration-set")
-        el.text = "\n".join(cfg.render_set(tree))
-        return ConfigReply([el])
-    return ConfigReply([_config_element(model, ctx, tree)])
+        return Result([info], text)
+    committed = req.attrs.get("database", "candidate") != "candidate"
+    tree = db.committed if committed else db.candidate
+    if req.attrs.get("inherit") == "inherit":
+        tree = db.effective(ctx.slot, candidate=not committed)
+    tree = _filter(tree, req.child("configuration"))
+    text = _shown_text(ctx, tree, committed)
+    fmt = req.attrs.get("format", "xml")
+    if fmt in ("text", "set"):
+        el = etree.Element(f"configuration-{fmt}")
+        el.text = cfg.render_text(tree) if fmt == "text" else "\n".join(cfg.render_set(tree))
+        return Result([el], text)
+    return Result([_config_element(ctx, tree)], text)
 
 
-def _get_config(model: RouterModel, ctx: CommandContext, op: etree._Element) -> ConfigReply:
-    source = _child(op, "source")
-    which = _local(source[0]) if source is not None and len(source) else "running"
-    db = _db(model, ctx)
-    tree = db.candidate if which == "candidate" else db.committed
+def get_config(ctx: CommandContext, req: Request) -> Result:
+    """RFC 6241 ``<get-config>``: ``<data>`` holding the source's ``<configuration>``."""
+    source = req.child("source")
+    which = etree.QName(source[0]).localname if source is not None and len(source) else \
+        "running"
+    db = _db(ctx)
     data = etree.Element(f"{{{NC_NS}}}data", nsmap={None: NC_NS})
-    data.append(_config_element(model, ctx, tree))
-    return ConfigReply([data])
+    data.append(_config_element(ctx, db.candidate if which == "candidate" else db.committed))
+    return Result([data])
 
 
-def _edit_config(model: RouterModel, ctx: CommandContext, op: etree._Element) -> ConfigReply:
-    config = _child(op, "config")
-    inner = _child(config, "configuration") if config is not None else None
+def get(ctx: CommandContext, req: Request) -> Result:
+    """RFC 6241 7.7 ``<get>``: Junos answers with the running configuration in ``<data>``;
+    no state data is modelled, so it is ``<get-config>`` of ``running`` (netconf-console2
+    ``--get``)."""
+    return get_config(ctx, Request())
+
+
+def edit_config(ctx: CommandContext, req: Request) -> Result:
+    """RFC 6241 ``<edit-config>`` of the candidate.  Raises RpcError without a payload."""
+    config = req.child("config")
+    inner = next((c for c in config if isinstance(c.tag, str)
+                  and etree.QName(c).localname == "configuration"), None) \
+        if config is not None else None
     if inner is None:
         raise RpcError("protocol", "missing-element", "error",
                        "edit-config: expected <config><configuration>...",
                        info={"bad-element": "config"})
-    action = {"replace": "override"}.get(op.findtext("{*}default-operation") or "", "merge")
-    _db(model, ctx).load(inner, format="xml", action=action, session_id=_sid(ctx))
-    return ConfigReply(ok=True)
+    action = {"replace": "override"}.get(req.text("default-operation") or "", "merge")
+    _db(ctx).load(inner, format="xml", action=action, session_id=ctx.session_id)
+    return Result([], ok=True)
 
 
-def _discard(model: RouterModel, ctx: CommandContext, op: etree._Element) -> ConfigReply:
-    _db(model, ctx).discard(session_id=_sid(ctx))
-    return ConfigReply(ok=True)
+def discard_changes(ctx: CommandContext, req: Request) -> Result:
+    """RFC 6241 ``<discard-changes>``: the candidate goes back to the committed database."""
+    _db(ctx).discard(session_id=ctx.session_id)
+    return Result([], ok=True)
 
 
 # ----------------------------------------------------------------------- commit
-def _commit(model: RouterModel, ctx: CommandContext, op: etree._Element) -> ConfigReply:
-    sync = _flag(op, "synchronize") or _flag(op, "force-synchronize")
-    check = _flag(op, "check")
-    if check and _flag(op, "force-synchronize"):
+def commit(ctx: CommandContext, req: Request) -> Result:
+    """``commit-configuration`` / RFC 6241 ``<commit>``: ``<commit-results>`` with a
+    ``<routing-engine>`` per step, warnings before it (the row shows them as rpc-errors).
+
+    Raises RpcError for a failed check (messages, then "configuration check-out failed").
+    """
+    sync = "synchronize" in req or "force-synchronize" in req
+    check = "check" in req
+    if check and "force-synchronize" in req:
         raise RpcError("protocol", "operation-failed", "error",
                        "force-synchronize cannot be combined with check")
-    log = op.findtext("{*}log") or op.findtext("log")
     try:
-        outcome = model.commit(ctx.slot, ctx.user, synchronize=sync, check=check, log=log,
-                               session_id=_sid(ctx))
+        outcome = ctx.router.commit(ctx.slot, ctx.user, synchronize=sync, check=check,
+                                    log=req.text("log") or None, session_id=ctx.session_id)
     except CommitCheckError as exc:
         raise RpcError("protocol", "operation-failed", "error",
                        "\n".join([*exc.messages, cfg.CHECKOUT_FAILED])) from exc
-    if _flag(op, "confirmed") and not check:
-        model.confirm_commit_within(ctx.slot, _confirm_seconds(op))
+    if "confirmed" in req and not check:
+        ctx.router.confirm_commit_within(ctx.slot, _confirm_seconds(req))
     results = etree.Element("commit-results")
     for re_name, step in outcome.steps:
         entry = etree.SubElement(results, "routing-engine")
         if sync:
-            entry.set(f"{{{junos_ns(_version(model, ctx))}}}style", "show-name")
+            entry.set(f"{{{junos_ns(_version(ctx))}}}style", "show-name")
         etree.SubElement(entry, "name").text = re_name
         etree.SubElement(entry, "commit-check-success" if step == "check" else "commit-success")
-    warnings = [RpcError("protocol", "operation-failed", "warning", w) for w in outcome.warnings]
     # With warnings, <ok/> tells ncclient/PyEZ the commit itself succeeded (NOTES.md 3.6).
-    return ConfigReply([results], warnings, ok=bool(warnings))
+    return Result([results], warnings=list(outcome.warnings), ok=bool(outcome.warnings))
 
 
-def _confirm_seconds(op: etree._Element) -> float:
+def _confirm_seconds(req: Request) -> float:
     """Return the confirmed-commit timeout in seconds: Junos ``commit-configuration`` counts
     ``confirm-timeout`` in minutes (default 10, NOTES.md 3.6); RFC 6241 8.4.5 ``<commit>``
     counts seconds (default 600).  Raises RpcError for a value that is not a number."""
-    raw = op.findtext("{*}confirm-timeout") or op.findtext("confirm-timeout")
+    raw = req.text("confirm-timeout")
     try:
         value = float(raw) if raw else None
     except ValueError as exc:
         raise RpcError("protocol", "invalid-value", "error",
                        f"invalid confirm-timeout: {raw}") from exc
-    if _local(op) == "commit":
+    if req.element is not None and etree.QName(req.element).localname == "commit":
         return value if value is not None else 600.0
     return math.ceil(value if value is not None else 10) * 60.0
 
 
-def _version(model: RouterModel, ctx: CommandContext) -> str:
-    return model.chassis.re(ctx.slot).hardware.version
+def _version(ctx: CommandContext) -> str:
+    return ctx.router.chassis.re(ctx.slot).hardware.version
 
 
-def _validate(model: RouterModel, ctx: CommandContext, op: etree._Element) -> ConfigReply:
+def validate(ctx: CommandContext, req: Request) -> Result:
+    """RFC 6241 ``<validate>``: a commit check of the candidate.  Raises RpcError."""
     try:
-        _db(model, ctx).check()
+        _db(ctx).check()
     except CommitCheckError as exc:
         raise RpcError("protocol", "operation-failed", "error",
                        "\n".join(exc.messages)) from exc
-    return ConfigReply(ok=True)
-
-
-_HANDLERS = {
-    "lock": _lock,
-    "lock-configuration": _lock,
-    "unlock": _unlock,
-    "unlock-configuration": _unlock,
-    "open-configuration": _open_close,
-    "close-configuration": _open_close,
-    "load-configuration": _load,
-    "get-configuration": _get_configuration,
-    "get-config": _get_config,
-    "edit-config": _edit_config,
-    "discard-changes": _discard,
-    "commit-configuration": _commit,
-    "commit": _commit,
-    "validate": _validate,
-}
+    return Result([], ok=True)

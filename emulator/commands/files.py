@@ -1,4 +1,4 @@
-"""``file list | show | copy`` on the RE's own files and ``show configuration``.
+"""``file list | show | copy`` on the RE's own files.
 
 Chapter "Copy a Configuration File from One Routing Engine to Another": ``file copy <source>
 re1:/var/tmp/`` copies over the internal link to the other RE.  ``/config/juniper.conf`` and
@@ -8,27 +8,20 @@ re1:/var/tmp/`` copies over the internal link to the other RE.  ``/config/junipe
 from __future__ import annotations
 
 import posixpath
-import time
 from collections.abc import Mapping
 
 from lxml import etree
 
-from emulator.commands import config_rpcs
-from emulator.commands.table import CommandContext, Result, output_element
-from emulator.commands.xmlutil import junos_ns
-from emulator.model import config as cfg
+from emulator.commands.context import CommandContext, Result
+from emulator.commands.xmlutil import junos_ns, output_element
 from emulator.model.errors import UnknownTargetError
 from emulator.model.router import RouterModel
 from emulator.model.routing_engine import RoutingEngine
 
-__all__ = ["file_copy", "file_list", "file_show", "show_configuration"]
+__all__ = ["file_copy", "file_list", "file_show"]
 
 Args = Mapping[str, str | bool]
 
-
-def _model(ctx: CommandContext) -> RouterModel:
-    assert isinstance(ctx.chassis, RouterModel)
-    return ctx.chassis
 
 
 def _files(model: RouterModel, r: RoutingEngine) -> dict[str, bytes]:
@@ -59,7 +52,7 @@ def _norm(path: str, home: str) -> str:
 
 def file_list(ctx: CommandContext, args: Args) -> Result:
     """``file list [path]``: the chapter's brief listing (``.pccardd=``, ``jbundle...tgz*``)."""
-    model = _model(ctx)
+    model = ctx.router
     home = f"/var/home/{ctx.user}"
     slot, path = _split_target(model, ctx, str(args.get("path") or home))
     path = _norm(path, home)
@@ -104,7 +97,7 @@ def file_show(ctx: CommandContext, args: Args) -> Result:
 
     Raises UnknownTargetError for a missing file.
     """
-    model = _model(ctx)
+    model = ctx.router
     slot, path = _split_target(model, ctx, str(args.get("filename", "")))
     r = model.chassis.re(slot)
     data = _files(model, r).get(_norm(path, f"/var/home/{ctx.user}"))
@@ -126,7 +119,7 @@ def file_copy(ctx: CommandContext, args: Args) -> Result:
 
     Raises UnknownTargetError (missing source, unreachable RE).
     """
-    model = _model(ctx)
+    model = ctx.router
     src_slot, src = _split_target(model, ctx, str(args.get("source", "")))
     dst_slot, dst = _split_target(model, ctx, str(args.get("destination", "")))
     home = f"/var/home/{ctx.user}"
@@ -141,20 +134,3 @@ def file_copy(ctx: CommandContext, args: Args) -> Result:
     target.files[dst] = data
     target.file_mtimes[dst] = model.clock.now()
     return Result([], "")
-
-
-def show_configuration(ctx: CommandContext, args: Args) -> Result:
-    """``show configuration`` (operational mode): the committed configuration; XML as the
-    get-configuration RPC returns it, text as in command.text.show-configuration.pyez.xml
-    (the NETCONF face wraps it in ``configuration-information/configuration-output``)."""
-    model = _model(ctx)
-    db = model.configs[ctx.slot]
-    record = next(iter(db.history), None)
-    head = ""
-    if record is not None:
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(record.time))
-        head = f"## Last commit: {stamp} by {record.user}\n"
-    text = head + cfg.render_text(db.committed)
-    reply = config_rpcs.handle(model, ctx, etree.Element("get-configuration",
-                                                         database="committed"))
-    return Result(list(reply.body) if reply is not None else [], text)

@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping
 
 from lxml import etree
 
+from emulator.commands.context import CommandContext, Result
 from emulator.commands.files import file_list
-from emulator.commands.table import CommandContext, Result, output_element
-from emulator.commands.xmlutil import junos_ns, sub
+from emulator.commands.xmlutil import junos_ns, output_element, sub
 from emulator.model.chassis import Scope, SwitchMethod, SwitchOutcome
 from emulator.model.errors import (
     CommandRefusedError,
@@ -51,14 +51,10 @@ REBOOT_WARNING = ("This command will not reboot the other routing-engine.\n"
                   "If planning to reboot both, use the both-routing-engines option.")
 
 
-def _model(ctx: CommandContext) -> RouterModel:
-    assert isinstance(ctx.chassis, RouterModel)
-    return ctx.chassis
-
 
 def switch_preamble(method: SwitchMethod, ctx: CommandContext) -> list[str]:
     """Return the lines the CLI prints before the confirmation prompt (chapter texts)."""
-    if _model(ctx).chassis.gres():
+    if ctx.router.chassis.gres():
         return []
     if method is SwitchMethod.RELEASE:
         return ["", PFE_WARNING]
@@ -76,7 +72,7 @@ def switchover(method: SwitchMethod):  # type: ignore[no-untyped-def]
     """Return the handler of ``request chassis routing-engine master <method>``."""
 
     def handler(ctx: CommandContext, args: Args) -> Result:
-        model = _model(ctx)
+        model = ctx.router
         check = bool(args.get("check"))
         out = model.chassis.switchover(ctx.slot, method, check=check,
                                        force=bool(args.get("force")))
@@ -99,7 +95,7 @@ def get_log(ctx: CommandContext, args: Args) -> Result:
 
     Raises UnknownTargetError for a log file the RE does not keep.
     """
-    model = _model(ctx)
+    model = ctx.router
     name = str(args.get("filename", ""))
     if not name:
         # Junos: "show log" alone lists the log directory.
@@ -117,7 +113,7 @@ def get_log(ctx: CommandContext, args: Args) -> Result:
 
 
 def _version(ctx: CommandContext) -> str:
-    return _model(ctx).chassis.re(ctx.slot).hardware.version
+    return ctx.router.chassis.re(ctx.slot).hardware.version
 
 
 def _scope(args: Args) -> Scope:
@@ -132,7 +128,7 @@ def _delay(ctx: CommandContext, args: Args) -> float:
     """Return the seconds until the shutdown ``in`` (minutes) or ``at`` asks for (D9: ``at``
     is ``now``, ``+minutes``, ``yymmddhhmm`` or ``hh:mm``, in UTC here).  PyEZ ``SW.reboot``
     always sends ``<in>0</in>``.  Raises UnknownTargetError for a value Junos would refuse."""
-    now = _model(ctx).clock.now()
+    now = ctx.router.clock.now()
     when = str(args.get("at") or "")
     try:
         if args.get("in") not in (None, True):
@@ -167,7 +163,7 @@ def _shutdown_result(ctx: CommandContext, targets: list[int], scope: Scope,
     section 4): a ``multi-routing-engine-results`` item per RE addressed, other RE first, as
     Junos reports commands run on several REs (``invoke-on``); choice in docs/emulator-model.md.
     """
-    model = _model(ctx)
+    model = ctx.router
     pid = 8000 + int(model.clock.now()) % 1000
     host = model.hostname(ctx.slot)
     stamp = str(int(model.clock.now() + delay))
@@ -232,12 +228,12 @@ def _halt_warning(model: RouterModel, args: Args) -> str | None:
 
 def halt_preamble(ctx: CommandContext, args: Args) -> list[str]:
     """Return the lines the CLI prints before ``Halt the system ?`` (the chapter's warning)."""
-    warning = _halt_warning(_model(ctx), args)
+    warning = _halt_warning(ctx.router, args)
     return [f"warning: {warning}"] if warning else []
 
 
 def _shutdown(ctx: CommandContext, args: Args, halt: bool) -> Result:
-    model = _model(ctx)
+    model = ctx.router
     scope = _scope(args)
     delay = _delay(ctx, args)
     targets = _targets(model, ctx.slot, scope)
@@ -271,7 +267,7 @@ def request_reboot(ctx: CommandContext, args: Args) -> Result:
 
 def power_on(ctx: CommandContext, args: Args) -> Result:
     """``request system power-on other-routing-engine``: boot the halted other RE."""
-    model = _model(ctx)
+    model = ctx.router
     peer = model.chassis.other(ctx.slot)
     if peer is None:
         raise CommandRefusedError("There is no other routing engine on this platform")
@@ -282,7 +278,7 @@ def power_on(ctx: CommandContext, args: Args) -> Result:
 
 def fpc_information(ctx: CommandContext, args: Args) -> Result:
     """``show chassis fpc``: FPC state and start time (shows the PFE re-initialisation)."""
-    model = _model(ctx)
+    model = ctx.router
     ns = f"http://xml.juniper.net/junos/{_version(ctx)}/junos-chassis"
     root = etree.Element(f"{{{ns}}}fpc-information", nsmap={None: ns})
     lines = ["                     Temp  CPU Utilization (%)   Memory    Utilization (%)",

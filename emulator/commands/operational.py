@@ -1,24 +1,30 @@
-"""The operational command table: every command the emulator knows, defined once.
+"""The command table's rows: every command and RPC the emulator knows, defined once.
 
 Each row gives the CLI words, the RPC element (NOTES.md section 1), the arguments, the handler,
-and for the interactive CLI the confirmation prompt and the lines printed before it.
+how its replies are shaped and, for the interactive CLI, the confirmation prompt and the lines
+printed before it.  The configuration RPCs (NOTES.md 3.6, RFC 6241) are rows without CLI words.
+A new command is one row here, one handler, one view/renderer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from emulator.commands import chassis_cmds as cc
+from emulator.commands import config_rpcs as cr
 from emulator.commands import files, pyez
 from emulator.commands import mastership as ms
-from emulator.commands.table import Arg, ArgKind, Command, CommandContext, Table
+from emulator.commands.context import ArgValue, CommandContext, Result
+from emulator.commands.table import Arg, ArgKind, Command, Handler, Preamble, Table, WarningForm
 from emulator.model.chassis import SwitchMethod
 
-__all__ = ["TABLE"]
+__all__ = ["COMMANDS", "CONFIGURATION_RPCS", "TABLE"]
 
 F, V, P = ArgKind.FLAG, ArgKind.VALUE, ArgKind.POSITIONAL
 
 
-def _pre(method: SwitchMethod):  # type: ignore[no-untyped-def]
-    def preamble(ctx: CommandContext, args: object) -> list[str]:
+def _pre(method: SwitchMethod) -> Preamble:
+    def preamble(ctx: CommandContext, args: Mapping[str, ArgValue]) -> list[str]:
         return ms.switch_preamble(method, ctx)
 
     return preamble
@@ -98,8 +104,10 @@ COMMANDS = [
     Command(("file", "copy"), "file-copy", files.file_copy,
             (Arg("source", P, "Source file"), Arg("destination", P, "Destination")),
             help="Copy files (local or remote)"),
-    Command(("show", "configuration"), "get-configuration", files.show_configuration,
-            help="Show current configuration"),
+    Command(("show", "configuration"), "get-configuration", cr.get_configuration,
+            help="Show current configuration", implied=(("database", "committed"),),
+            text_shape=("configuration-information", "configuration-output"),
+            own_format=True),
     # The RPCs PyEZ sends for its facts (NOTES.md 3.12), each with its CLI words.
     Command(("show", "interfaces"), "get-interface-information", pyez.interface_information,
             (Arg("interface-name", P, "Name of physical or logical interface"),
@@ -116,10 +124,40 @@ COMMANDS = [
     Command(("show", "bridge", "mac-table"), "get-bridge-mac-table", pyez.bridge_mac_table,
             (Arg("count", F, "Number of MAC addresses learned"),),
             help="Show bridge domain MAC table"),
-    Command(("request", "shell", "execute"), "request-shell-execute", pyez.shell_execute,
+    Command(("request", "shell", "execute"), "request-shell-execute",
+            pyez.shell_execute(lambda ctx, line: _run_cli(ctx, line)),
             (Arg("command", V, "Shell command to run"),
              Arg("routing-engine", V, "Routing Engine to run it on", pyez.RE_TARGETS)),
             help="Execute a shell command (hidden)"),
 ]
 
-TABLE = Table(COMMANDS)
+
+
+def _config_rpc(rpc: str, handler: Handler) -> Command:
+    """Return a configuration RPC's row: no CLI words, ``format`` is its own attribute."""
+    return Command((), rpc, handler, own_format=True)
+
+
+CONFIGURATION_RPCS = [
+    *(_config_rpc(rpc, cr.lock) for rpc in ("lock", "lock-configuration")),
+    *(_config_rpc(rpc, cr.unlock) for rpc in ("unlock", "unlock-configuration")),
+    *(_config_rpc(rpc, cr.open_close) for rpc in ("open-configuration", "close-configuration")),
+    _config_rpc("load-configuration", cr.load_configuration),
+    _config_rpc("get-config", cr.get_config),
+    _config_rpc("get", cr.get),
+    _config_rpc("edit-config", cr.edit_config),
+    _config_rpc("discard-changes", cr.discard_changes),
+    *(Command((), rpc, cr.commit, own_format=True, warning_form=WarningForm.RPC_ERROR)
+      for rpc in ("commit-configuration", "commit")),
+    _config_rpc("validate", cr.validate),
+]
+
+TABLE = Table([*COMMANDS, *CONFIGURATION_RPCS])
+
+
+def _run_cli(ctx: CommandContext, line: str) -> Result:
+    """Run an operational command line through the table (``request shell execute`` ``cli``).
+
+    Raises CommandSyntaxError for words that name no command, and the handler's errors."""
+    cmd, req = TABLE.parse_cli(line)
+    return cmd.handler(ctx, req)

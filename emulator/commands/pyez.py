@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from emulator.commands.context import CommandContext, Result
 from emulator.commands.render_chassis import namespace_version
-from emulator.commands.table import CommandContext, Result, output_element
-from emulator.commands.xmlutil import XNM_NS, junos_ns, sub
+from emulator.commands.xmlutil import XNM_NS, junos_ns, output_element, sub
 from emulator.model.errors import CommandRefusedError, UnknownTargetError, UnreachableError
 from emulator.model.router import RouterModel
 from emulator.model.routing_engine import REState, RoutingEngine
@@ -43,6 +43,7 @@ __all__ = [
     "AddressFamily",
     "LogicalInterface",
     "PhysicalInterface",
+    "CliRunner",
     "bridge_mac_table",
     "chassis_cluster_status",
     "ethernet_switching_table",
@@ -87,13 +88,9 @@ class PhysicalInterface:
     units: tuple[LogicalInterface, ...]
 
 
-def _model(ctx: CommandContext) -> RouterModel:
-    assert isinstance(ctx.chassis, RouterModel)
-    return ctx.chassis
-
 
 def _version(ctx: CommandContext) -> str:
-    return _model(ctx).chassis.re(ctx.slot).hardware.version
+    return ctx.router.chassis.re(ctx.slot).hardware.version
 
 
 # ---------------------------------------------------------------- interfaces
@@ -216,7 +213,7 @@ def interface_information(ctx: CommandContext, args: Args) -> Result:
     """
     instance = args.get("routing-instance")
     name = args.get("interface-name")
-    views = interface_views(_model(ctx), ctx.slot, instance if isinstance(instance, str) else None,
+    views = interface_views(ctx.router, ctx.slot, instance if isinstance(instance, str) else None,
                             name if isinstance(name, str) else None)
     return Result([_interface_xml(views, _version(ctx))], interfaces_terse_text(views))
 
@@ -237,7 +234,7 @@ def chassis_cluster_status(ctx: CommandContext, args: Args) -> Result:
 
 def _not_valid(ctx: CommandContext) -> CommandRefusedError:
     """The error Junos gives for a command the platform does not have."""
-    return CommandRefusedError(f"command is not valid on the {_model(ctx).platform.product_model}")
+    return CommandRefusedError(f"command is not valid on the {ctx.router.platform.product_model}")
 
 
 def virtual_chassis_information(ctx: CommandContext, args: Args) -> Result:
@@ -249,7 +246,7 @@ def virtual_chassis_information(ctx: CommandContext, args: Args) -> Result:
 
 
 def _is_backup(ctx: CommandContext) -> bool:
-    return _model(ctx).chassis.re(ctx.slot).state is not REState.MASTER
+    return ctx.router.chassis.re(ctx.slot).state is not REState.MASTER
 
 
 def ethernet_switching_table(ctx: CommandContext, args: Args) -> Result:
@@ -277,7 +274,7 @@ def bridge_mac_table(ctx: CommandContext, args: Args) -> Result:
 # ---------------------------------------------------------------- shell
 def _target_slot(ctx: CommandContext, target: str) -> int:
     """Return the slot ``routing-engine`` names.  Raises UnknownTargetError, UnreachableError."""
-    chassis = _model(ctx).chassis
+    chassis = ctx.router.chassis
     peer = chassis.other(ctx.slot)
     wanted = {"local": ctx.slot, "other": peer.slot if peer else None}
     wanted["master"] = chassis.master_slot()
@@ -300,39 +297,37 @@ def _sysctl(ctx: CommandContext, argv: list[str]) -> Result:
     return Result([output_element(text)], text)
 
 
-def _cli(ctx: CommandContext, argv: list[str]) -> Result:
-    """``cli [-c] <command>``: run an operational command through the one command table."""
-    from emulator.commands.operational import TABLE  # the table imports this module
+#: Runs an operational command line through the command table (the rows inject it).
+CliRunner = Callable[[CommandContext, str], Result]
 
-    words = argv[1:] if argv[:1] == ["-c"] else argv
-    cmd, args = TABLE.parse_cli(" ".join(words))
-    return cmd.handler(ctx, args)
+def shell_execute(run_cli: CliRunner) -> Callable[[CommandContext, Args], Result]:
+    """Return the handler of ``request shell execute command <cmd> [routing-engine ...]``
+    (hidden in Junos); ``cli [-c] <command>`` in the shell runs through ``run_cli``.
 
-
-_SHELL: dict[str, Callable[[CommandContext, list[str]], Result]] = {
-    "sysctl": _sysctl,
-    "cli": _cli,
-}
-
-
-def shell_execute(ctx: CommandContext, args: Args) -> Result:
-    """``request shell execute command <cmd> [routing-engine backup|...]`` (hidden in Junos).
-
-    Returns the command's ``<output>``, or the XML of an operational command run with ``cli``.
-    Raises UnknownTargetError / UnreachableError for a bad or unreachable target RE.
+    The handler returns the command's ``<output>``, or the XML of an operational command run
+    with ``cli``; it raises UnknownTargetError / UnreachableError for a bad or unreachable
+    target RE.
     """
-    target = args.get("routing-engine")
-    slot = _target_slot(ctx, target) if isinstance(target, str) else ctx.slot
-    here = CommandContext(ctx.chassis, slot, ctx.user, ctx.interactive, ctx.extra)
-    line = str(args.get("command", ""))
-    try:
-        argv = shlex.split(line)
-    except ValueError as exc:
-        raise UnknownTargetError(f"sh: {exc}") from exc
-    if not argv:
-        return Result([output_element("")], "")
-    run = _SHELL.get(argv[0])
-    if run is None:
-        text = f"sh: {argv[0]}: not found"
-        return Result([output_element(text)], text)
-    return run(here, argv[1:])
+    def cli(ctx: CommandContext, argv: list[str]) -> Result:
+        words = argv[1:] if argv[:1] == ["-c"] else argv
+        return run_cli(ctx, " ".join(words))
+
+    shell: dict[str, Callable[[CommandContext, list[str]], Result]] = {
+        "sysctl": _sysctl, "cli": cli}
+
+    def handler(ctx: CommandContext, args: Args) -> Result:
+        target = args.get("routing-engine")
+        here = ctx.on(_target_slot(ctx, target) if isinstance(target, str) else ctx.slot)
+        try:
+            argv = shlex.split(str(args.get("command", "")))
+        except ValueError as exc:
+            raise UnknownTargetError(f"sh: {exc}") from exc
+        if not argv:
+            return Result([output_element("")], "")
+        run = shell.get(argv[0])
+        if run is None:
+            text = f"sh: {argv[0]}: not found"
+            return Result([output_element(text)], text)
+        return run(here, argv[1:])
+
+    return handler

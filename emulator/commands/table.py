@@ -1,31 +1,33 @@
-"""The one operational command table: CLI words <-> RPC element <-> handler <-> renderers.
+"""The one command table: CLI words <-> RPC element <-> handler <-> renderers.
 
 DESIGN.md: "An operational command is defined once".  NETCONF ``<command>``, the XML RPC and
-the interactive CLI all resolve through :data:`COMMANDS`, so text and XML cannot disagree: a
-handler returns a :class:`Result` holding both forms, built from one view of the model.
+the interactive CLI all resolve through the rows of one :class:`Table` (the rows are in
+``emulator.commands.operational``), so text and XML cannot disagree: a handler returns a
+:class:`~emulator.commands.context.Result` holding both forms, built from one view of the model.
+Configuration RPCs are rows too (no CLI words: configuration mode is the CLI's own).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 from lxml import etree
 
+from emulator.commands.context import ArgValue, CommandContext, Request, Result
 from emulator.model.errors import ModelError
 
 __all__ = [
     "Arg",
     "ArgKind",
     "Command",
-    "CommandContext",
     "CommandSyntaxError",
-    "Result",
+    "Handler",
+    "Preamble",
     "Table",
-    "output_element",
+    "WarningForm",
 ]
-
 
 class ArgKind(Enum):
     """How an argument is written on the CLI and in the RPC."""
@@ -51,79 +53,84 @@ class CommandSyntaxError(ModelError):
     tag = "invalid-value"
 
 
-@dataclass(slots=True)
-class Result:
-    """What a command produced: XML children of ``<rpc-reply>`` and the CLI text.
+class WarningForm(Enum):
+    """How a row's warnings appear in its XML reply."""
 
-    ``warnings`` are rendered as ``<xnm:warning>`` in XML (as in ``request-halt.pyez.xml``) and
-    ``warning: ...`` lines before the text on the CLI.
-    """
-
-    xml: list[etree._Element]
-    text: str
-    warnings: list[str] = field(default_factory=list)
-    #: Partial failures reported as ``<rpc-error>`` before the data (as Junos does for an
-    #: unreachable other RE in ``show version invoke-on all-routing-engines``).
-    errors: list[str] = field(default_factory=list)
+    #: ``<xnm:warning><message>`` among the reply's children (``request-halt.pyez.xml``).
+    XNM = "xnm"
+    #: A leading ``<rpc-error>`` of severity warning, then ``<ok/>`` (commit, NOTES.md 3.6).
+    RPC_ERROR = "rpc-error"
 
 
-@dataclass(slots=True)
-class CommandContext:
-    """Who runs a command, where: the chassis model, the RE slot the session is on, the user."""
+Handler = Callable[[CommandContext, Request], Result]
+Preamble = Callable[[CommandContext, Mapping[str, ArgValue]], list[str]]
 
-    chassis: object
-    slot: int
-    user: str
-    #: Set by the CLI face when it asked for (and got) confirmation; NETCONF never prompts.
-    interactive: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
-
-
-Handler = Callable[[CommandContext, Mapping[str, str | bool]], Result]
+#: ``<output>``: the element that holds a command's text reply (NOTES.md 3.13).
+OUTPUT = ("output",)
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """An operational command: its CLI words, its RPC, its arguments and its handler."""
+    """One row: a command's CLI words (none for an RPC the CLI has no word for), its RPC, its
+    arguments, its handler and how its replies are shaped."""
 
     words: tuple[str, ...]
     rpc: str
     handler: Handler
     args: tuple[Arg, ...] = ()
     help: str = ""
-    #: Fixed RPC arguments implied by the CLI words (``show log mastership`` -> filename).
-    implied: tuple[tuple[str, str | bool], ...] = ()
+    #: RPC attributes the CLI words imply: ``show configuration`` is ``<get-configuration
+    #: database="committed">`` (operational mode shows the committed configuration).
+    implied: tuple[tuple[str, str], ...] = ()
     #: CLI confirmation prompt (``Toggle mastership between routing engines ?``), if any.
     confirm: str | None = None
     #: Lines the CLI prints before the prompt, computed from the context.
-    preamble: Callable[[CommandContext, Mapping[str, str | bool]], list[str]] | None = None
+    preamble: Preamble | None = None
+    #: The elements that hold the text form of the reply, outermost first: ``<output>``, or
+    #: ``configuration-information/configuration-output`` for ``show configuration`` (sample
+    #: ``command.text.show-configuration.pyez.xml``).
+    text_shape: tuple[str, ...] = OUTPUT
+    #: The RPC's ``format`` attribute is the RPC's own argument (``get-configuration`` answers
+    #: ``<configuration-text>``, ``load-configuration`` reads its payload in it) rather than a
+    #: request for the text form every operational RPC accepts.
+    own_format: bool = False
+    warning_form: WarningForm = WarningForm.XNM
 
     @property
     def cli(self) -> str:
         """Return the canonical CLI form (``show chassis routing-engine``)."""
         return " ".join(self.words)
 
-
-def output_element(text: str) -> etree._Element:
-    """Return ``<output>text</output>``, Junos's reply element for plain text."""
-    el = etree.Element("output")
-    el.text = text
-    return el
+    def text_element(self, text: str) -> etree._Element:
+        """Return ``text`` inside this row's text shape (``<output>text</output>``)."""
+        outer = inner = etree.Element(self.text_shape[0])
+        for tag in self.text_shape[1:]:
+            inner = etree.SubElement(inner, tag)
+        inner.text = text
+        return outer
 
 
 class Table:
-    """Lookup of commands by RPC name and by (possibly abbreviated) CLI words."""
+    """Lookup of rows by RPC name and of commands by (possibly abbreviated) CLI words."""
 
-    def __init__(self, commands: Sequence[Command]) -> None:
-        self.commands = tuple(commands)
+    def __init__(self, rows: Sequence[Command]) -> None:
+        #: Every row, RPC-only ones included.
+        self.rows = tuple(rows)
+        #: The rows with CLI words: what the CLI and ``<command>`` know.
+        self.commands = tuple(r for r in rows if r.words)
         self._by_rpc: dict[str, list[Command]] = {}
-        for cmd in commands:
-            self._by_rpc.setdefault(cmd.rpc, []).append(cmd)
+        for row in rows:
+            self._by_rpc.setdefault(row.rpc, []).append(row)
 
     def by_rpc(self, name: str) -> Command | None:
         """Return the command whose RPC is ``name`` (the first one defined), or None."""
         found = self._by_rpc.get(name)
         return found[0] if found else None
+
+    def request(self, element: etree._Element) -> Request:
+        """Return the invocation an RPC element asks for: its arguments, attributes, itself."""
+        attrs = {etree.QName(k).localname: str(v) for k, v in element.attrib.items()}
+        return Request(self.rpc_args(element), attrs, element)
 
     def rpc_args(self, element: etree._Element) -> dict[str, str | bool]:
         """Return the arguments of an RPC element: ``<x/>`` -> True, ``<x>v</x>`` -> "v"."""
@@ -136,7 +143,7 @@ class Table:
             args[name] = text if text or len(child) else True
         return args
 
-    def parse_cli(self, line: str) -> tuple[Command, dict[str, str | bool]]:
+    def parse_cli(self, line: str) -> tuple[Command, Request]:
         """Resolve a CLI line (unambiguous prefixes allowed) to a command and its arguments.
 
         Raises CommandSyntaxError with the Junos wording for an unknown or ambiguous word.
@@ -161,7 +168,8 @@ class Table:
             if complete and (depth == len(tokens) or not any(
                     len(c.words) > depth and c.words[depth].startswith(tokens[depth])
                     for c in candidates)):
-                return complete[0], self._cli_args(complete[0], tokens[depth:])
+                cmd = complete[0]
+                return cmd, Request(self._cli_args(cmd, tokens[depth:]), dict(cmd.implied))
         expected = sorted({c.words[depth] for c in candidates if len(c.words) > depth})
         if depth == 0:
             raise CommandSyntaxError("syntax error, expecting <command>.")
@@ -169,7 +177,7 @@ class Table:
         raise CommandSyntaxError(f"syntax error, expecting {want}.")
 
     def _cli_args(self, cmd: Command, rest: list[str]) -> dict[str, str | bool]:
-        args: dict[str, str | bool] = dict(cmd.implied)
+        args: dict[str, str | bool] = {}
         positional = [a for a in cmd.args if a.kind is ArgKind.POSITIONAL]
         named = [a for a in cmd.args if a.kind is not ArgKind.POSITIONAL]
         i = 0

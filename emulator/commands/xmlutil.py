@@ -6,7 +6,7 @@ from lxml import etree
 
 from emulator.commands.render_chassis import namespace_version
 
-__all__ = ["JUNOS_NS_FMT", "XNM_NS", "junos_ns", "sub", "xnm_message"]
+__all__ = ["JUNOS_NS_FMT", "XNM_NS", "junos_ns", "output_element", "sub", "xnm_message"]
 
 JUNOS_NS_FMT = "http://xml.juniper.net/junos/{version}/junos"
 XNM_NS = "http://xml.juniper.net/xnm/1.1/xnm"
@@ -31,4 +31,11 @@ def xnm_message(kind: str, message: str) -> etree._Element:
     """Return ``<xnm:warning>`` / ``<xnm:error>`` with a ``<message>`` (request-halt.pyez.xml)."""
     el = etree.Element(f"{{{XNM_NS}}}{kind}", nsmap={None: XNM_NS, "xnm": XNM_NS})
     etree.SubElement(el, f"{{{XNM_NS}}}message").text = message
+    return el
+
+
+def output_element(text: str) -> etree._Element:
+    """Return ``<output>text</output>``, Junos's reply element for plain text."""
+    el = etree.Element("output")
+    el.text = text
     return el

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from emulator.cli.lineedit import EventKind, LineEditor
-from emulator.cli.pipes import render_rpc
 from emulator.cli.session import CliSession, Mode
 from emulator.model.clock import VirtualClock
 from emulator.model.router import RouterModel, RouterParams
@@ -187,8 +186,8 @@ def test_display_xml_rpc_matches_the_sample_shape(term: Term) -> None:
         "</rpc-reply>\n")
 
 
-def test_display_xml_rpc_with_arguments() -> None:
-    text = render_rpc("file-list", {"path": "/var/tmp/", "detail": True}, "urn:x")
+def test_display_xml_rpc_with_arguments(term: Term) -> None:
+    text = term.run("file list /var/tmp/ detail | display xml rpc")
     assert "<path>/var/tmp/</path>" in text and "<detail/>" in text
 
 

@@ -1,4 +1,4 @@
-"""The word tree the CLI completes, explains (``?``) and checks as you type.
+"""The word tree the CLI completes, explains (``?``) and checks as you type, and its refusal.
 
 It is built from the one command table (``emulator.commands.operational.TABLE``) plus the few
 verbs only an interactive CLI has (``configure``, ``exit``, ``request routing-engine login``,
@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from emulator.cli.errors import CliSyntaxError
 from emulator.commands.table import Arg, ArgKind, Command
 
 __all__ = [
+    "CliSyntaxError",
     "CliVerb",
     "Grammar",
     "Resolution",
@@ -24,6 +24,20 @@ __all__ = [
     "completion_lines",
     "tokenize",
 ]
+
+
+class CliSyntaxError(Exception):
+    """The words do not form a command; ``str()`` is the message Junos prints.
+
+    ``column`` is where the ``^`` goes (an index into the typed line); ``completions`` are the
+    ``(word, help)`` pairs Junos lists under "Possible completions:" (ambiguous words).
+    """
+
+    def __init__(self, message: str, column: int,
+                 completions: tuple[tuple[str, str], ...] = ()) -> None:
+        super().__init__(message)
+        self.column = column
+        self.completions = completions
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,33 +1,41 @@
-"""Output pipes (``| match X``, ``| count``, ``| display xml``, ...) and Junos's XML printing.
+"""The one pipe engine (``| match X``, ``| count``, ``| display xml``, ...) of the CLI and of
+NETCONF ``<command>``: the pipe words, their parsing, the text filters and the XML printing.
 
-``| display xml`` prints the reply the command's RPC returns, wrapped in ``<rpc-reply>`` with the
-``<cli><banner>`` element and 4-space indentation, as in
-``samples/command.display-xml-rpc.show-system-uptime.pyez.xml``; ``| display xml rpc`` prints the
-RPC the command stands for.
+Junos splits the work in two (NOTES.md 3.13, docs/emulator-model.md "Pipes"): the management
+daemon answers ``<command>`` and applies the display pipes (:data:`SERVER_PIPES`: ``display
+xml``, ``display xml rpc``, ``display set``); the text filters (match, except, find, last,
+count, no-more) are the CLI's own, applied to that answer as its pager shows it.  Over NETCONF
+the text filters are therefore not applied (PyEZ ``Device.cli``: "You cannot use pipe filters
+with command such as | match or | count"); ``| match`` is echoed in a ``<pipe>`` element before
+the text, as Junos does.  The interactive CLI is ``<command>`` plus :func:`apply_text`.
+
+Printing XML on the terminal (``| display xml``) wraps it in ``<rpc-reply>`` with 4-space
+indentation, as in ``samples/command.display-xml-rpc.show-system-uptime.pyez.xml``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from lxml import etree
 
-from emulator.cli.errors import CliSyntaxError
-from emulator.cli.grammar import CliVerb, Grammar
+from emulator.commands.grammar import CliSyntaxError, CliVerb, Grammar
 from emulator.commands.table import Arg, ArgKind
 
 __all__ = [
     "PIPE_GRAMMAR",
+    "SERVER_PIPES",
     "Pipe",
     "PipeKind",
     "apply_text",
+    "directive",
+    "parse_line_pipes",
     "parse_pipes",
-    "render_reply",
-    "render_rpc",
     "split_pipes",
+    "terminal_xml",
 ]
 
 INDENT = "    "
@@ -73,6 +81,10 @@ _VERBS = {
 }
 _KIND = {verb: kind for kind, verb in _VERBS.items()}
 
+#: The pipes the management daemon applies to a ``<command>`` answer; the others are the
+#: CLI's (its pager's) and NETCONF clients get the text without them.
+SERVER_PIPES = frozenset({PipeKind.DISPLAY_XML, PipeKind.DISPLAY_XML_RPC, PipeKind.DISPLAY_SET})
+
 #: The words after ``|``.
 PIPE_GRAMMAR = Grammar(_VERBS.values(), {("display",): "Show additional kinds of information"})
 
@@ -113,6 +125,12 @@ def parse_pipes(stages: Sequence[tuple[str, int]]) -> list[Pipe]:
         kind = _KIND[res.target]
         out.append(Pipe(kind, _pipe_arg(kind, [t.text for t in res.args], offset + len(text))))
     return out
+
+
+def parse_line_pipes(line: str) -> tuple[str, list[Pipe]]:
+    """Return the command part of ``line`` and its parsed pipes.  Raises CliSyntaxError."""
+    head, stages = split_pipes(line)
+    return head, parse_pipes(stages)
 
 
 def _pipe_arg(kind: PipeKind, words: list[str], end: int) -> str:
@@ -159,40 +177,29 @@ def _join(lines: Iterable[str]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def directive(pipes: Iterable[Pipe]) -> etree._Element | None:
+    """Return the ``<pipe>`` element Junos puts before a ``<command>`` text answer for the
+    CLI's pager (``<more-match-string>`` for ``| match``, as captured from Junos 12.1X47 in
+    py-junos-eznc issue 616), or None when no pipe asks for one."""
+    found = [p for p in pipes if p.kind is PipeKind.MATCH]
+    if not found:
+        return None
+    el = etree.Element("pipe")
+    for pipe in found:
+        etree.SubElement(el, "more-match-string").text = pipe.arg
+    return el
+
+
 # ------------------------------------------------------------------ XML printing
-def render_reply(elements: Iterable[etree._Element], junos_ns: str, banner: str) -> str:
-    """Return ``<rpc-reply>`` around ``elements`` and ``<cli><banner>``, as ``| display xml``."""
+def terminal_xml(children: Iterable[etree._Element], junos_ns: str) -> str:
+    """Return ``<rpc-reply>`` around ``children`` as the CLI prints it (``| display xml``,
+    ``| display xml rpc``): 4-space indentation, an empty RPC call and ``<banner>`` each written
+    with an open and a close tag, as Junos writes them."""
     reply = etree.Element("rpc-reply", nsmap={"junos": junos_ns})
-    for el in elements:
-        reply.append(_copy(el))
-    cli = etree.SubElement(reply, "cli")
-    etree.SubElement(cli, "banner").text = banner
-    return _serialize(reply)
-
-
-def render_rpc(rpc: str, args: Mapping[str, str | bool], junos_ns: str, banner: str = "") -> str:
-    """Return ``| display xml rpc``: the ``<rpc>`` a command stands for, in ``<rpc-reply>``.
-
-    ``banner`` is the ``{master}``/``{backup}`` the prompt shows (empty without GRES), as in
-    ``| display xml``.
-    """
-    reply = etree.Element("rpc-reply", nsmap={"junos": junos_ns})
-    call = etree.SubElement(etree.SubElement(reply, "rpc"), rpc)
-    for key, value in args.items():
-        etree.SubElement(call, key).text = None if value is True else str(value)
-    if not len(call):
-        # Junos writes an argument-less RPC as an open and a close tag on two lines.
+    for el in children:
+        reply.append(etree.fromstring(etree.tostring(el)))
+    for call in reply.xpath("rpc/*[not(node())]"):
         call.text = "\n" + INDENT * 2
-    cli = etree.SubElement(reply, "cli")
-    etree.SubElement(cli, "banner").text = banner
-    return _serialize(reply)
-
-
-def _copy(el: etree._Element) -> etree._Element:
-    return etree.fromstring(etree.tostring(el))
-
-
-def _serialize(reply: etree._Element) -> str:
     etree.indent(reply, space=INDENT)
     text = etree.tostring(reply, encoding="unicode")
     # lxml writes <banner></banner> as <banner/>; Junos writes both tags.
