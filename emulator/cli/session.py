@@ -1,10 +1,12 @@
 """The interactive Junos CLI of one shell session, sans-IO: keystrokes in, terminal bytes out.
 
 Every operational command goes through the one command table
-(``emulator.commands.operational.TABLE``: ``parse_cli`` + handler), exactly as NETCONF
-``<command>`` does; only what exists nowhere but in an interactive shell is handled here
-(``configure``, ``exit``, ``request routing-engine login``, ``[yes,no]`` confirmations, pipes,
-completion and help).
+(``emulator.commands.operational.TABLE``: ``parse_cli`` + handler) and is answered by the same
+renderer and pipe engine as NETCONF ``<command>`` (``emulator.commands.reply``, ``.pipes``),
+the CLI adding the text filters its pager applies; only what exists nowhere but in an
+interactive shell is handled here (``configure``, ``exit``, ``request routing-engine login``
+with ``emulator.cli.hops``, ``[yes,no]`` confirmations, and ``?``/TAB with
+``emulator.cli.assist``).
 
 Texts follow the chapter ("Log In To Backup Routing Engine If graceful-switchover is
 Configured", "Manually Switching Routing Engine Mastership", "Use the Proper Shutdown Process
