@@ -29,12 +29,12 @@ from enum import Enum
 import pytest
 from lxml import etree
 
+from harness import rpcs
 from harness.errors import FaultUnavailableError
 from harness.router import DualRERouter
 from harness.testbed import RouterSpec, Testbed
 
 __all__ = [
-    "GRES_CONFIG_FILTER",
     "MARKER_HELP",
     "ROUTER_PARAM",
     "TESTBED_KEY",
@@ -86,11 +86,6 @@ MARKER_HELP = {
 
 SINGLE_RE_REASON = ("{name} ({platform}) has one Routing Engine: the chapter says M5, M10, M7i "
                     "and M40 routers do not support Routing Engine redundancy")
-
-#: ``get-configuration`` of the committed ``chassis redundancy`` stanza.
-GRES_CONFIG_FILTER = ("<get-configuration database=\"committed\"><configuration><chassis>"
-                      "<redundancy/></chassis></configuration></get-configuration>")
-
 
 def register(config: pytest.Config) -> None:
     """Register the markers (so ``--strict-markers`` accepts them)."""
@@ -226,7 +221,7 @@ def gres_configured(dut: DualRERouter) -> bool:
 
     Raises the router's errors (NoMasterError, SessionError, ConnectError).
     """
-    reply = dut.rpc(dut.master, GRES_CONFIG_FILTER)
+    reply = dut.rpc(dut.master, rpcs.gres_configuration())
     return any(etree.QName(el).localname == "graceful-switchover"
                for el in reply.iter() if isinstance(el.tag, str))
 

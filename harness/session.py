@@ -317,21 +317,6 @@ class RESession:
         finally:
             self._lock.release()
 
-    def command(self, cli: str, fmt: str = "text", timeout: float | None = None) -> Any:
-        """Run a CLI command; return the text of ``<output>`` (text) or the reply element (xml).
-
-        Raises as :meth:`rpc`.
-        """
-        el = etree.Element("command")
-        el.text = cli
-        if fmt == "text":
-            el.set("format", "text")
-        reply = self.rpc(el, timeout)
-        if fmt != "text":
-            return reply
-        out = reply.find(".//output")
-        return (out.text or "") if out is not None else ""
-
     def _require(self) -> nc_manager.Manager:
         if self._manager is None or not self._manager.connected:
             raise SessionClosedError(f"{self.params.label}: session is not open")

@@ -1,0 +1,171 @@
+"""What a router says about itself: ``show chassis routing-engine`` as each RE sees it, which RE
+is master, whether an RE answers, its clock, its hardware and its mastership log.  Read-only:
+nothing here changes the router.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from lxml import etree
+
+from harness import mastership as ml
+from harness import rpcs
+from harness.clock import RouterClock
+from harness.errors import NoMasterError, RouterUnreachableError, RpcFailedError, SessionError
+from harness.junos import NOT_MASTER_TEXT, RouteEngineStatus, parse_route_engines, reply_text
+from harness.router.sessions import RouterSessions
+
+__all__ = ["NotMasterRefusal", "RouterStatus"]
+
+log = logging.getLogger(__name__)
+
+#: The states an RE settles in once booted (chapter: master, backup, or disabled).
+SETTLED = frozenset({"master", "backup", "disabled"})
+
+
+class NotMasterRefusal(RpcFailedError):
+    """The RE answered "This command can only be used on the master routing engine"."""
+
+
+class RouterStatus:
+    """The read-only queries of one router, over ``sessions``; ``clock`` is the router's."""
+
+    def __init__(self, sessions: RouterSessions, clock: RouterClock) -> None:
+        self._s = sessions
+        #: The router clock this part reads and waits on (replaceable, as a test does).
+        self.clock = clock
+
+    def __repr__(self) -> str:
+        return f"<RouterStatus {self._s.name}>"
+
+    def status(self, via: str | None = None, timeout: float | None = None
+               ) -> list[RouteEngineStatus]:
+        """Return ``show chassis routing-engine`` as seen from ``via`` (default: the first RE
+        that answers), within ``timeout`` (default: the query budget).
+
+        Raises RouterUnreachableError (a NoMasterError) when no RE answers, and
+        OperationTimeoutError when the budget runs out.
+        """
+        with self._s.bounded(timeout or self._s.query_budget, "status"):
+            problems = []
+            for name in [via] if via else self._s.reachable_order():
+                try:
+                    return parse_route_engines(
+                        self._s.rpc(name, rpcs.get_route_engine_information(), retries=1))
+                except SessionError as exc:
+                    problems.append(f"{name}: {exc}")
+            raise RouterUnreachableError(self._s.name, problems)
+
+    def roles(self, via: str | None = None) -> dict[str, str]:
+        """Return ``{re: mastership-state}`` (lower case) as ``via`` reports it.  Raises as
+        :meth:`status`."""
+        return {r.name: r.mastership_state.lower() for r in self.status(via)}
+
+    def router_time(self, via: str | None = None) -> datetime:
+        """Return the router's own wall-clock time (naive, in its time zone, as its log
+        timestamps are): start time plus up time from ``show chassis routing-engine``.  A lab
+        router's clock need not agree with this host's (skew, time zone).  Falls back to the
+        harness clock, in UTC, when the router reports no times.
+
+        Raises as :meth:`status`.
+        """
+        view = self.status(via)
+        first = via or next((r.name for r in view if r.is_master), None)
+        times = [r.local_time for r in view if r.name == first] + [r.local_time for r in view]
+        found = next((t for t in times if t is not None), None)
+        if found is not None:
+            return found
+        return datetime.fromtimestamp(self.clock.now(), UTC).replace(tzinfo=None)
+
+    def find_master(self, timeout: float | None = None) -> str:
+        """Return the name of the master RE, asked now (and remembered for ``"master"``).
+
+        Raises NoMasterError (RouterUnreachableError when no RE answers),
+        OperationTimeoutError.
+        """
+        for r in self.status(timeout=timeout):
+            if r.is_master:
+                self._s.remember_master(r.name)
+                return r.name
+        raise NoMasterError(f"{self._s.name}: no Routing Engine is master")
+
+    def backup(self) -> str | None:
+        """Return the name of the backup RE, or None when there is none."""
+        return next((r.name for r in self.status() if r.mastership_state.lower() == "backup"),
+                    None)
+
+    def is_master(self, re_name: str) -> bool:
+        """Return True when ``re_name`` itself reports being master."""
+        try:
+            return any(r.is_master and r.name == re_name for r in self.status(via=re_name))
+        except NoMasterError:
+            return False
+
+    def master_or_none(self, prefer: str | None = None) -> str | None:
+        """Return the master as ``prefer`` (else any RE that answers) sees it; None when no RE
+        is master or none answers."""
+        try:
+            view = self.status(via=prefer) if prefer else self.status()
+        except SessionError:
+            try:
+                view = self.status() if prefer else []
+            except NoMasterError:
+                return None
+        except NoMasterError:
+            return None
+        return next((r.name for r in view if r.is_master), None)
+
+    def answers(self, re_name: str) -> bool:
+        """Return True when ``re_name`` accepts a NETCONF session and answers an RPC.
+
+        Raises OperationTimeoutError only when an enclosing budget is spent.
+        """
+        try:
+            self._s.rpc(re_name, rpcs.get_route_engine_information(), retries=0)
+            return True
+        except SessionError:
+            self._s.drop(re_name)
+            return False
+
+    def settled(self, re_name: str, *, one_master: bool = True) -> bool:
+        """Return True when ``re_name`` answers and reports every RE settled (master, backup
+        or disabled) and, when ``one_master``, exactly one master (two backup-configured REs
+        boot with none: chapter "election upon system boot")."""
+        if not self.answers(re_name):
+            return False
+        try:
+            states = list(self.roles(via=re_name).values())
+        except NoMasterError:
+            return False  # it answered, then stopped: not settled yet
+        return set(states) <= SETTLED and (not one_master or states.count("master") == 1)
+
+    def chassis_hardware(self, re_name: str) -> etree._Element:
+        """Return ``show chassis hardware`` from ``re_name``.
+
+        Raises NotMasterRefusal (a RpcFailedError) when the RE refuses as a backup does.
+        """
+        reply = self._s.rpc(re_name, rpcs.get_chassis_inventory())
+        text = reply_text(reply)
+        if NOT_MASTER_TEXT in text:
+            raise NotMasterRefusal(f"{self._s.name}/{re_name}: {text.strip()}",
+                                   [("error", text.strip())])
+        return reply
+
+    def raw_log(self, re_name: str) -> str:
+        """Return the text of ``show log mastership`` on ``re_name``.  Raises as
+        :meth:`RouterSessions.rpc`."""
+        reply = self._s.rpc(re_name, rpcs.get_log("mastership"))
+        content = reply.find(".//file-content")
+        if content is not None:
+            return content.text or ""
+        return reply_text(reply)
+
+    def mastership_log(self, re_name: str, timeout: float | None = None) -> ml.MastershipLog:
+        """Return the parsed mastership log of ``re_name`` (oldest first), as a value that
+        ``assert [patterns] in log`` reads well.  Raises as :meth:`RouterSessions.rpc`."""
+        with self._s.bounded(timeout or self._s.query_budget, f"mastership log of {re_name}"):
+            year = time.gmtime(self.clock.now()).tm_year
+            return ml.MastershipLog.parse(self.raw_log(re_name), year=year, re=re_name)
