@@ -4,7 +4,8 @@ Everything here goes through :class:`harness.router.DualRERouter` (its RPCs, its
 faults), so it runs the same on a lab router and on the emulator.  It is what the acceptance
 suites (``suites/``) share: configuration changes that undo themselves, role and FPC readers,
 rebooting both Routing Engines for a new mastership election, mastership-log watches on both
-REs, the readiness checks of the pre-upgrade profile and its acceptance report.
+REs, and the pre-upgrade profile's acceptance report.  The readiness checks are
+:mod:`harness.readiness`'s, re-exported here for the suites that import them from here.
 """
 
 from __future__ import annotations
@@ -13,15 +14,26 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from harness import mastership as ml
-from harness.errors import HarnessError
-from harness.junos import CommitReport, parse_software, parse_switchover
+from harness import rpcs
+from harness.junos import CommitReport
+from harness.readiness import (
+    ACCEPTANCE_TROUBLE,
+    CheckResult,
+    check_config_sync,
+    check_gres,
+    check_logs_clean,
+    check_models,
+    check_two_res,
+    check_versions,
+    failed_checks,
+    readiness_checks,
+)
 from harness.router import DualRERouter, NoMasterError, OperationResult
 from harness.session import SessionClosedError, SessionError
 
@@ -49,17 +61,6 @@ log = logging.getLogger(__name__)
 
 #: The syslog stamp that starts each raw log line (the timeline shows the time once).
 _STAMP = re.compile(r"^[A-Z][a-z]{2} +\d+ [\d:]{8} ")
-
-#: The states an RE settles in once booted (chapter: master, backup, or disabled).
-SETTLED = frozenset({"master", "backup", "disabled"})
-
-#: Log events that mean redundancy had trouble (Table 107): a pre-upgrade log must not show
-#: them within the window looked at.
-ACCEPTANCE_TROUBLE = (
-    ml.EventCode.E_TMOUT, ml.EventCode.E_MAXTRY, ml.EventCode.E_NAK_C, ml.EventCode.E_NAK_Y,
-    ml.EventCode.E_NO_IPC, ml.EventCode.E_NO_ORE,
-)
-
 
 # ------------------------------------------------------------------------ configuration
 def _text(lines: str | Iterable[str]) -> str:
@@ -125,7 +126,7 @@ def roles(router: DualRERouter, via: str | None = None) -> dict[str, str]:
 
     Raises NoMasterError when no RE answers.
     """
-    return {r.name: r.mastership_state.lower() for r in router.status(via=via)}
+    return router.state.roles(via)
 
 
 def wait_roles(router: DualRERouter, expected: Mapping[str, str], timeout: float,
@@ -156,7 +157,7 @@ def _roles_or_none(router: DualRERouter, via: str) -> dict[str, str] | None:
 
 def fpc_states(router: DualRERouter, re_name: str) -> dict[int, str]:
     """Return ``show chassis fpc`` on ``re_name`` as ``{slot: state}`` ("Online", ...)."""
-    reply = router.rpc(re_name, "<get-fpc-information/>")
+    reply = router.rpc(re_name, rpcs.get_fpc_information())
     return {int(f.findtext("slot") or -1): (f.findtext("state") or "").strip()
             for f in reply.iter("fpc")}
 
@@ -175,7 +176,7 @@ def reboot_all(router: DualRERouter, timeout: float | None = None) -> float:
     via = _first_answering(router)
     t0 = router.clock.now()
     try:
-        router.rpc(via, "<request-reboot><both-routing-engines/></request-reboot>", retries=0)
+        router.rpc(via, rpcs.request_reboot(rpcs.ShutdownScope.BOTH), retries=0)
     except SessionClosedError as exc:
         # The reply may be cut short by the reboot it caused; the end state decides.
         log.info("%s: reboot reply cut short (%s)", router.name, exc)
@@ -183,7 +184,9 @@ def reboot_all(router: DualRERouter, timeout: float | None = None) -> float:
         router.drop_session(name)
     router.clock.wait_until(lambda: not any(router.answers(n) for n in router.re_names),
                             limit, "both REs to go down", poll=1.0)
-    router.clock.wait_until(lambda: _all_settled(router), limit, "both REs to boot", poll=5.0)
+    router.clock.wait_until(lambda: all(router.state.settled(n, one_master=False)
+                                        for n in router.re_names),
+                            limit, "both REs to boot", poll=5.0)
     return router.clock.now() - t0
 
 
@@ -192,11 +195,6 @@ def _first_answering(router: DualRERouter) -> str:
         if router.answers(name):
             return name
     raise NoMasterError(f"{router.name}: no Routing Engine answers")
-
-
-def _all_settled(router: DualRERouter) -> bool:
-    views = [_roles_or_none(router, name) for name in router.re_names]
-    return all(v is not None and set(v.values()) <= SETTLED for v in views)
 
 
 # ------------------------------------------------------------------------ mastership log
@@ -224,108 +222,6 @@ class LogWatch:
     def both(self) -> ml.MastershipLog:
         """Return every RE's new entries, merged in time order (each entry keeps its RE)."""
         return ml.MastershipLog.merged(*(self.since(n) for n in self.router.re_names))
-
-
-# ------------------------------------------------------------------------ readiness
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """One readiness check: its name, whether it passed, and what was seen."""
-
-    name: str
-    passed: bool
-    detail: str
-
-
-def check_two_res(router: DualRERouter) -> CheckResult:
-    """Both REs present and answering, exactly one master (chapter "Determining Routing Engine
-    Mastership")."""
-    states = {name: _roles_or_none(router, name) for name in router.re_names}
-    answering = [n for n, v in states.items() if v is not None]
-    view = next((v for v in states.values() if v is not None), {})
-    masters = [n for n, s in view.items() if s == "master"]
-    ok = len(answering) == len(router.re_names) == 2 and len(masters) == 1
-    return CheckResult("two-routing-engines", ok,
-                       f"answering: {answering}; states: {view}")
-
-
-def check_models(router: DualRERouter) -> CheckResult:
-    """Same Routing Engine type in both slots (chapter "Avoiding Redundancy Problems", step 1)."""
-    models = {r.name: r.model for r in router.status()}
-    ok = len(models) == 2 and len(set(models.values())) == 1 and "" not in models.values()
-    return CheckResult("same-re-model", ok, f"models: {models}")
-
-
-def check_versions(router: DualRERouter) -> CheckResult:
-    """Same Junos version on both REs (step 1), from ``show version invoke-on
-    all-routing-engines``."""
-    via = router.master
-    reply = router.rpc(via, "<command>show version invoke-on all-routing-engines</command>")
-    versions = {s.re_name: s.junos_version for s in parse_software(reply)}
-    ok = len(versions) == 2 and len(set(versions.values())) == 1
-    return CheckResult("same-junos-version", ok, f"versions: {versions}")
-
-
-def check_gres(router: DualRERouter) -> CheckResult:
-    """``show system switchover`` on the backup: when graceful-switchover is on, the backup must
-    be ready; when it is off, the check passes and says the PFE will be re-initialised."""
-    backup = router.backup
-    if backup is None:
-        return CheckResult("gres", False, "no backup Routing Engine")
-    info = parse_switchover(router.rpc(backup, "<get-switchover-information/>"))
-    if info.graceful_switchover.lower() != "on":
-        return CheckResult("gres", True, "graceful-switchover off: a switchover will "
-                           "re-initialise the PFE (traffic interrupted)")
-    return CheckResult("gres", info.ready, f"graceful-switchover on; backup {backup} "
-                       f"{'ready' if info.ready else 'NOT ready'} ({info.configuration_state}, "
-                       f"{info.replication_state})")
-
-
-def check_config_sync(router: DualRERouter) -> CheckResult:
-    """The committed configurations of both REs are equal (step 3, "Synchronize
-    Configurations").  Compared raw, without groups applied: re0/re1 groups differ by slot
-    only once inherited, so equal raw files are what ``commit synchronize`` leaves."""
-    texts = {name: router.committed_config(name) for name in router.re_names}
-    ok = len(set(texts.values())) == 1
-    sizes = {n: len(t.splitlines()) for n, t in texts.items()}
-    return CheckResult("config-synchronised", ok,
-                       "identical" if ok else f"differ (lines per RE: {sizes})")
-
-
-def check_logs_clean(router: DualRERouter, window: float = 86400.0) -> CheckResult:
-    """No trouble events (:data:`ACCEPTANCE_TROUBLE`, keepalive loss) in either RE's
-    mastership log within the last ``window`` seconds of the router's own clock (its log
-    timestamps are in its time zone, and a lab router's clock need not agree with ours)."""
-    since = router.router_time() - timedelta(seconds=window)
-    found = [f"{e.re}: {e.raw.strip()}" for name in router.re_names
-             for e in router.mastership_log(name) if e.timestamp >= since and _trouble(e)]
-    return CheckResult("mastership-logs-clean", not found,
-                       "clean" if not found else "; ".join(found[:10]))
-
-
-def _trouble(entry: ml.LogEntry) -> bool:
-    if isinstance(entry, ml.MastershipEvent):
-        return entry.code in ACCEPTANCE_TROUBLE
-    return isinstance(entry, ml.KeepaliveLoss)
-
-
-#: The pre-upgrade readiness checks, in the order they are reported.
-READINESS: tuple[Callable[[DualRERouter], CheckResult], ...] = (
-    check_two_res, check_models, check_versions, check_gres, check_config_sync,
-    check_logs_clean,
-)
-
-
-def readiness_checks(router: DualRERouter) -> list[CheckResult]:
-    """Run every readiness check; a check that cannot run at all is reported as failed with
-    the error (the report must still be written)."""
-    results = []
-    for check in READINESS:
-        name = check.__name__.removeprefix("check_").replace("_", "-")
-        try:
-            results.append(check(router))
-        except HarnessError as exc:
-            results.append(CheckResult(name, False, f"could not check: {exc}"))
-    return results
 
 
 # ------------------------------------------------------------------------ acceptance report
@@ -388,8 +284,3 @@ def _operation_line(op: Mapping[str, Any]) -> str:
     method = f" {op['method']}" if op.get("method") else ""
     return (f"  {op['operation']}{method}: {op['master_before']} -> {op['master_after']} in "
             f"{op['duration']:.1f} s router time ({op['wall_duration']:.2f} s wall)")
-
-
-def failed_checks(results: Sequence[CheckResult]) -> list[str]:
-    """Return the names of the failed checks of ``results``."""
-    return [r.name for r in results if not r.passed]
