@@ -2,7 +2,7 @@
 
 The logic lives in :mod:`harness.options` (the ``re-harness`` option group), :mod:`harness.markers`
 (skips, grouping, restoring mastership), :mod:`harness.pool` (routers, emulators, locks) and
-:mod:`harness.reporting` (JUnit properties, the HTML report).
+:mod:`harness.report` (JUnit properties, the HTML report).
 
 pytest-xdist: every test of one router carries ``xdist_group("router-<name>")``, and ``-n N``
 without ``--dist`` runs as ``--dist loadgroup``, so each worker gets routers of its own.  An
@@ -23,7 +23,7 @@ from harness import markers, options
 from harness.errors import TestbedError
 from harness.mastership import explain_comparison
 from harness.pool import LockSettings, RouterPool
-from harness.reporting import REPORT_KEY, RunReport, junit_recording
+from harness.report.run import REPORT_KEY, RunReport, junit_recording
 from harness.router import DualRERouter
 from harness.terminal import lab_clocks
 from harness.testbed import Testbed, default_testbed_path, load_testbed

@@ -4,20 +4,17 @@ Everything here goes through :class:`harness.router.DualRERouter` (its RPCs, its
 faults), so it runs the same on a lab router and on the emulator.  It is what the acceptance
 suites (``suites/``) share: configuration changes that undo themselves, role and FPC readers,
 rebooting both Routing Engines for a new mastership election, mastership-log watches on both
-REs, and the pre-upgrade profile's acceptance report.  The readiness checks are
-:mod:`harness.readiness`'s, re-exported here for the suites that import them from here.
+REs.  The readiness checks (:mod:`harness.readiness`) and the acceptance report
+(:mod:`harness.report.acceptance`) are re-exported here for the suites that import them from
+here.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
 
 from harness import mastership as ml
 from harness import rpcs
@@ -34,7 +31,8 @@ from harness.readiness import (
     failed_checks,
     readiness_checks,
 )
-from harness.router import DualRERouter, NoMasterError, OperationResult
+from harness.report.acceptance import AcceptanceReport
+from harness.router import DualRERouter, NoMasterError
 from harness.session import SessionClosedError, SessionError
 
 __all__ = [
@@ -59,8 +57,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: The syslog stamp that starts each raw log line (the timeline shows the time once).
-_STAMP = re.compile(r"^[A-Z][a-z]{2} +\d+ [\d:]{8} ")
 
 # ------------------------------------------------------------------------ configuration
 def _text(lines: str | Iterable[str]) -> str:
@@ -222,65 +218,3 @@ class LogWatch:
     def both(self) -> ml.MastershipLog:
         """Return every RE's new entries, merged in time order (each entry keeps its RE)."""
         return ml.MastershipLog.merged(*(self.since(n) for n in self.router.re_names))
-
-
-# ------------------------------------------------------------------------ acceptance report
-@dataclass(slots=True)
-class AcceptanceReport:
-    """What a pre-upgrade acceptance run found on one router, for a change ticket."""
-
-    router: str
-    platform: str
-    checks: list[CheckResult] = field(default_factory=list)
-    operations: list[dict[str, Any]] = field(default_factory=list)
-    timeline: list[dict[str, str]] = field(default_factory=list)
-    tests: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def passed(self) -> bool:
-        """Return True when every check passed and no test failed."""
-        return all(c.passed for c in self.checks) and all(
-            o in ("passed", "skipped") for o in self.tests.values())
-
-    def add_operation(self, result: OperationResult) -> None:
-        """Record an HA operation (switchover durations in router and wall seconds)."""
-        self.operations.append(asdict(result))
-
-    def add_timeline(self, entries: Iterable[ml.LogEntry]) -> None:
-        """Record mastership-log entries (both REs, time order) as the run's timeline."""
-        self.timeline += [{"time": e.timestamp.isoformat(sep=" "), "re": e.re or "",
-                           "entry": _STAMP.sub("", " ".join(e.raw.split()))} for e in entries]
-
-    def to_json(self) -> str:
-        """Return the report as JSON (machine-readable acceptance result)."""
-        return json.dumps({"router": self.router, "platform": self.platform,
-                           "passed": self.passed, "checks": [asdict(c) for c in self.checks],
-                           "operations": self.operations, "timeline": self.timeline,
-                           "tests": self.tests}, indent=2)
-
-    def to_text(self) -> str:
-        """Return the report as plain text, to paste into a change ticket."""
-        lines = [f"Routing Engine redundancy acceptance: {self.router} ({self.platform})",
-                 f"Result: {'PASS' if self.passed else 'FAIL'}", "", "Readiness checks:"]
-        lines += [f"  [{'PASS' if c.passed else 'FAIL'}] {c.name}: {c.detail}"
-                  for c in self.checks]
-        lines += ["", "Operations:"] + [_operation_line(o) for o in self.operations]
-        lines += ["", "Tests:"] + [f"  {o:8} {t}" for t, o in sorted(self.tests.items())]
-        lines += ["", "Timeline (mastership logs, both REs):"]
-        lines += [f"  {e['time']}  {e['re']:4} {e['entry']}" for e in self.timeline]
-        return "\n".join(lines) + "\n"
-
-    def write(self, directory: Path) -> tuple[Path, Path]:
-        """Write ``acceptance-<router>.json`` and ``.txt`` into ``directory``; return both."""
-        directory.mkdir(parents=True, exist_ok=True)
-        stem = directory / f"acceptance-{self.router}"
-        paths = stem.with_suffix(".json"), stem.with_suffix(".txt")
-        paths[0].write_text(self.to_json(), encoding="utf-8")
-        paths[1].write_text(self.to_text(), encoding="utf-8")
-        return paths
-
-
-def _operation_line(op: Mapping[str, Any]) -> str:
-    method = f" {op['method']}" if op.get("method") else ""
-    return (f"  {op['operation']}{method}: {op['master_before']} -> {op['master_after']} in "
-            f"{op['duration']:.1f} s router time ({op['wall_duration']:.2f} s wall)")

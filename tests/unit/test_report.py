@@ -21,6 +21,7 @@ from harness.report import (
     Outcome,
     Recorder,
     ReportError,
+    Source,
     TimelineEntry,
     junit_properties,
     load_json,
@@ -522,3 +523,61 @@ def test_timeline_entry_is_a_frozen_value() -> None:
                                                                             None, None, ""))
     with pytest.raises(AttributeError):
         entry.router = "r2"  # type: ignore[misc]
+
+
+# --------------------------------------------------------------------------- sources, lanes
+
+
+def test_entries_carry_their_source_and_lane(tmp_path: Path) -> None:
+    rec = build_sample()
+    by_kind = {(e.kind, e.source, e.lane) for e in rec.entries("mx960-a")}
+    assert (EntryKind.MASTER, Source.OBSERVED, None) in by_kind
+    assert (EntryKind.OPERATION, Source.OPERATION, "re1") in by_kind
+    assert (EntryKind.LOG_EVENT, Source.ROUTER_LOG, "re0") in by_kind
+    assert {s for k, s, _ in by_kind if k in (EntryKind.TEST_START, EntryKind.TEST_END)} == {
+        Source.PYTEST}
+    data = to_dict(rec)
+    assert {e["source"] for e in data["entries"]} == {s.value for s in Source}
+
+
+def test_a_part_without_sources_and_lanes_still_loads(tmp_path: Path) -> None:
+    data = to_dict(build_simple())
+    for entry in data["entries"]:
+        del entry["source"], entry["lane"]
+    part = tmp_path / "old.json"
+    part.write_text(json.dumps(data))
+    loaded = load_json(part)
+    assert [e.source for e in loaded.entries()] == [
+        Source.PYTEST, Source.OBSERVED, Source.OPERATION, Source.OPERATION, Source.OPERATION,
+        Source.PYTEST]
+    assert all(e.lane is None for e in loaded.entries())
+
+
+# --------------------------------------------------------------------------- acceptance
+
+
+def test_acceptance_report_renders_text_and_json(tmp_path: Path) -> None:
+    from harness.readiness import CheckResult
+    from harness.report.acceptance import AcceptanceReport
+
+    report = AcceptanceReport("pe1", "MX960")
+    report.checks = [CheckResult("two-routing-engines", True, "re0 master, re1 backup"),
+                     CheckResult("same-re-model", False, "re0 RE-S-1800x4, re1 RE-S-2000")]
+    report.add_operation(switch("re0", "re1", took=4.25))
+    clock = FakeClock()
+    report.add_timeline(log_lines(clock, "re0", "event = E_CMD_S, state = master, param = 0x0"))
+    report.tests["test_ready_for_upgrade"] = "failed"
+
+    text = report.to_text()
+    assert "Result: FAIL" in text
+    assert "  [FAIL] same-re-model: re0 RE-S-1800x4, re1 RE-S-2000" in text
+    assert "  switchover switch: re0 -> re1 in 4.2 s router time (0.40 s wall)" in text
+    assert "  failed   test_ready_for_upgrade" in text
+    assert "  2024-06-01 10:00:00  re0  event = E_CMD_S, state = master, param = 0x0" in text
+    data = json.loads(report.to_json())
+    assert data["passed"] is False and data["operations"][0]["method"] == "switch"
+    assert data["timeline"] == [{"time": "2024-06-01 10:00:00", "re": "re0",
+                                 "entry": "event = E_CMD_S, state = master, param = 0x0"}]
+    json_path, text_path = report.write(tmp_path / "out")
+    assert json.loads(json_path.read_text()) == data
+    assert text_path.read_text() == text

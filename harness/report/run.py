@@ -1,12 +1,12 @@
 """The pytest side of the report: JUnit properties per test, and the HTML/JSON timeline report
-of ``--report-dir`` (the rendering is :mod:`harness.report`).
+of ``--report-dir``.
 
 - :func:`junit_recording` adds, for every test that uses ``router``, the ``router`` property and,
   per HA operation the router reports to its ``listeners``, the properties of
-  :func:`harness.report.junit_properties` (operation, method, master before/after, durations);
-  ``--junitxml`` writes them as ``<property>`` elements.
+  :func:`harness.report.junit.junit_properties` (operation, method, master before/after,
+  durations); ``--junitxml`` writes them as ``<property>`` elements.
 - :class:`RunReport` is registered as a plugin when ``--report-dir`` is given.  The process that
-  runs the tests records them in a :class:`~harness.report.Recorder`: test start and end, each
+  runs the tests records them in a :class:`~harness.report.recorder.Recorder`: test start and end, each
   operation, the master seen at start and end, and the mastership-log events (Table 107 codes)
   each RE wrote during the test.  Under pytest-xdist each worker writes its part as JSON into a
   directory the controller chose (passed in ``workerinput``); the controller merges the parts
@@ -26,12 +26,16 @@ from typing import Any
 
 import pytest
 
-from harness import report as rp
 from harness.errors import HarnessError
 from harness.mastership import LogMark, MastershipEvent, MastershipLogError
+from harness.report.html import write_html
+from harness.report.junit import junit_properties
+from harness.report.recorder import Recorder
+from harness.report.store import merge_parts, write_json
 from harness.router import DualRERouter, OperationResult
 
-__all__ = ["HTML_NAME", "JSON_NAME", "PARTS_INPUT", "REPORT_KEY", "RunReport", "junit_recording"]
+__all__ = ["HTML_NAME", "JSON_NAME", "PARTS_INPUT", "REPORT_KEY", "RunReport", "junit_recording",
+           "listening"]
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +56,16 @@ def junit_recording(node: pytest.Item, dut: DualRERouter) -> Iterator[None]:
     node.user_properties.append(("router", dut.name))
 
     def record(result: OperationResult) -> None:
-        node.user_properties.extend(rp.junit_properties(result))
+        node.user_properties.extend(junit_properties(result))
 
-    with _listening(dut, record):
+    with listening(dut, record):
         yield
 
 
 @contextlib.contextmanager
-def _listening(dut: DualRERouter, listener: Callable[[OperationResult], None]
-               ) -> Iterator[None]:
+def listening(dut: DualRERouter, listener: Callable[[OperationResult], None]
+              ) -> Iterator[None]:
+    """Have ``listener`` told about each operation of ``dut`` while the block runs."""
     dut.listeners.append(listener)
     try:
         yield
@@ -87,7 +92,7 @@ class RunReport:
         self.controller = workerinput is None and config.getoption("dist", "no") != "no"
         parts = workerinput.get(PARTS_INPUT) if workerinput else None
         self.parts = Path(parts) if parts else directory / _PARTS_DIR / f"run-{os.getpid()}"
-        self.recorder = rp.Recorder(testbed, worker=self.worker)
+        self.recorder = Recorder(testbed, worker=self.worker)
         self._known: set[str] = set()
 
     def __repr__(self) -> str:
@@ -102,7 +107,7 @@ class RunReport:
         self.recorder.start_test(node.nodeid, [dut.name])
         self._observe_master(dut)
         marks = self._marks(dut)
-        with _listening(dut, self.recorder.listener(dut.name)):
+        with listening(dut, self.recorder.listener(dut.name)):
             try:
                 yield
             finally:
@@ -164,16 +169,16 @@ class RunReport:
         Raises ReportError when a file cannot be written or a part cannot be read.
         """
         if self.worker:
-            rp.write_json(self.recorder, self.parts / f"{self.worker}.json")
+            write_json(self.recorder, self.parts / f"{self.worker}.json")
             return
         if self.parts.is_dir():
-            self.recorder.merge(rp.merge_parts(self.parts))
+            self.recorder.merge(merge_parts(self.parts))
             shutil.rmtree(self.parts, ignore_errors=True)
             with contextlib.suppress(OSError):
                 self.parts.parent.rmdir()   # only when no other run's parts are in it
         self.directory.mkdir(parents=True, exist_ok=True)
-        rp.write_json(self.recorder, self.directory / JSON_NAME)
-        rp.write_html(self.recorder, self.directory / HTML_NAME)
+        write_json(self.recorder, self.directory / JSON_NAME)
+        write_html(self.recorder, self.directory / HTML_NAME)
         log.info("report written to %s at %s", self.directory, time.ctime())
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
