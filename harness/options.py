@@ -83,12 +83,7 @@ def report_dir(value: str) -> str:
 
     Raises pytest.UsageError for an empty value or a path that is an existing file.
     """
-    if not value.strip():
-        raise pytest.UsageError("--report-dir: expected a directory, got an empty value")
-    path = Path(value).expanduser()
-    if path.exists() and not path.is_dir():
-        raise pytest.UsageError(f"--report-dir: expected a directory, got the file {value!r}")
-    return str(path.resolve())
+    return _directory("--report-dir", value)
 
 
 def lock_dir(value: str) -> str:
@@ -96,11 +91,19 @@ def lock_dir(value: str) -> str:
 
     Raises pytest.UsageError for an empty value or a path that is an existing file.
     """
+    return _directory("--lock-dir", value)
+
+
+def _directory(option: str, value: str) -> str:
+    """Return directory ``value`` of ``option`` as an absolute path.
+
+    Raises pytest.UsageError for an empty value or a path that is an existing file.
+    """
     if not value.strip():
-        raise pytest.UsageError("--lock-dir: expected a directory, got an empty value")
+        raise pytest.UsageError(f"{option}: expected a directory, got an empty value")
     path = Path(value).expanduser()
     if path.exists() and not path.is_dir():
-        raise pytest.UsageError(f"--lock-dir: expected a directory, got the file {value!r}")
+        raise pytest.UsageError(f"{option}: expected a directory, got the file {value!r}")
     return str(path.resolve())
 
 
