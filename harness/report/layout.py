@@ -251,8 +251,8 @@ def _operations(placed: Sequence[Placed], axis: Axis, top: float, bottom: float
         out.append(OperationView(
             operation=d.operation, ink=_OP_INK.get(d.operation, "#37474f"),
             title=op_title(d, p.entry.nodeid), bar_x=x0, bar_y=top - 7,
-            bar_width=max(x1 - x0, 2.0), bar_centre=(x0 + x1) / 2, end_x=x1, end_bottom=bottom + 3, label=label,
-            label_x=lx, label_y=LABEL_Y + row * LABEL_H))
+            bar_width=max(x1 - x0, 2.0), bar_centre=(x0 + x1) / 2, end_x=x1,
+            end_bottom=bottom + 3, label=label, label_x=lx, label_y=LABEL_Y + row * LABEL_H))
     return tuple(out)
 
 

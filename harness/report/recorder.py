@@ -19,6 +19,8 @@ from dataclasses import replace
 from datetime import UTC, tzinfo
 from typing import Any, Protocol
 
+from harness.errors import HarnessError
+from harness.mastership import EntryBase, MastershipEvent
 from harness.report.model import (
     DEFAULT_RES,
     Detail,
@@ -32,9 +34,6 @@ from harness.report.model import (
     TestRecord,
     TimelineEntry,
 )
-
-from harness.errors import HarnessError
-from harness.mastership import EntryBase, MastershipEvent
 from harness.router import OperationResult
 
 __all__ = ["PhaseReport", "Recorder", "op_details", "outcome_of", "summary"]

@@ -6,11 +6,11 @@ of ``--report-dir``.
   :func:`harness.report.junit.junit_properties` (operation, method, master before/after,
   durations); ``--junitxml`` writes them as ``<property>`` elements.
 - :class:`RunReport` is registered as a plugin when ``--report-dir`` is given.  The process that
-  runs the tests records them in a :class:`~harness.report.recorder.Recorder`: test start and end, each
-  operation, the master seen at start and end, and the mastership-log events (Table 107 codes)
-  each RE wrote during the test.  Under pytest-xdist each worker writes its part as JSON into a
-  directory the controller chose (passed in ``workerinput``); the controller merges the parts
-  and writes ``report.html`` and ``report.json``.
+  runs the tests records them in a :class:`~harness.report.recorder.Recorder`: test start and
+  end, each operation, the master seen at start and end, and the mastership-log events (Table
+  107 codes) each RE wrote during the test.  Under pytest-xdist each worker writes its part as
+  JSON into a directory the controller chose (passed in ``workerinput``); the controller merges
+  the parts and writes ``report.html`` and ``report.json``.
 """
 
 from __future__ import annotations
