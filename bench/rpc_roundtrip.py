@@ -28,7 +28,7 @@ RPC = "<get-route-engine-information/>"
 def start_emulator() -> tuple[subprocess.Popen[str], str, int]:
     """Start ``re-emulator serve`` and return (process, host, port of r1 re0)."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from emulator.server import main; raise SystemExit(main())",
+        [sys.executable, "-c", "from emulator.app import main; raise SystemExit(main())",
          "serve", "--time", "virtual"],
         stdout=subprocess.PIPE, text=True,
     )

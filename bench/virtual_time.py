@@ -26,7 +26,7 @@ from pathlib import Path
 
 from harness.pool import RouterPool
 from harness.router import DualRERouter
-from harness.testbed import load_testbed
+from re_contract.testbed import load_testbed
 
 TESTBED = """\
 routers:

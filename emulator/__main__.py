@@ -1,5 +1,5 @@
 """``python -m emulator`` is ``re-emulator``."""
 
-from emulator.server import main
+from emulator.app import main
 
 raise SystemExit(main())

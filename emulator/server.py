@@ -1,4 +1,4 @@
-"""Listeners, lifecycle and the ``re-emulator`` command.
+"""Listeners and lifecycle (the ``re-emulator`` command is :mod:`emulator.app`).
 
 One :class:`EmulatorServer` serves any number of routers (a fleet testbed).  Each Routing Engine
 listens on its own address (its fxp0), an optional master-only address reaches whichever RE is
@@ -8,19 +8,15 @@ master when the connection arrives, and everything a client does goes through SS
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import logging
 import selectors
-import signal
 import socket
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 
 import paramiko
 
@@ -30,10 +26,8 @@ from emulator.model.clock import DEFAULT_EPOCH, VirtualClock
 from emulator.model.router import RouterModel, RouterParams
 from emulator.session_glue import NetconfChannelRunner
 from emulator.ssh import REServerInterface, User, make_host_key, serve_connection
-from emulator.state import StateDir, StateError
-
-#: Name of the emulator-only control listener of each router (control users only).
-CONTROL = "control"
+from emulator.state import StateDir
+from re_contract.listeners import CONTROL, MASTER
 
 #: Prefix of the console listeners' names in the selector (``console:re0``).
 CONSOLE = "console:"
@@ -41,8 +35,7 @@ CONSOLE = "console:"
 #: How often ``--state-dir`` saves the routers while serving (seconds of wall time).
 SAVE_EVERY = 30.0
 
-__all__ = ["CONSOLE", "SAVE_EVERY", "Endpoint", "EmulatorServer", "RouterEntry", "TimeMode",
-           "main"]
+__all__ = ["CONSOLE", "SAVE_EVERY", "Endpoint", "EmulatorServer", "RouterEntry", "TimeMode"]
 
 log = logging.getLogger(__name__)
 
@@ -249,7 +242,7 @@ class EmulatorServer:
         with model.lock:
             if re_name == CONTROL:
                 return model.chassis.master_slot() or 0
-            if re_name == "master":
+            if re_name == MASTER:
                 return model.chassis.master_slot()
             slot = int(re_name[2:])
             return slot if model.chassis.re(slot).alive else None
@@ -323,99 +316,3 @@ class EmulatorServer:
                     if target > model.clock.now():
                         model.clock.advance_to(target)
                 self._reap(entry)
-
-
-# ----------------------------------------------------------------- command line
-def entries_from_testbed(path: str | None) -> list[RouterEntry]:
-    """Build router entries from a testbed file (the packaged default when ``path`` is None).
-
-    Raises harness.errors.TestbedError for an invalid testbed.
-    """
-    from harness.testbed import default_testbed_path, load_testbed  # the schema lives there
-
-    testbed = load_testbed(path or default_testbed_path())
-    return [entry_from_spec(spec) for spec in testbed.routers.values() if spec.emulated]
-
-
-def entry_from_spec(spec: object) -> RouterEntry:
-    """Translate one testbed router (``harness.testbed.RouterSpec``) into a RouterEntry."""
-    from emulator.testbed_bridge import router_entry
-
-    return router_entry(spec)
-
-
-def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="re-emulator", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="serve the routers of a testbed over SSH/NETCONF")
-    serve.add_argument("--testbed", help="testbed YAML (default: the packaged emulated.yaml)")
-    serve.add_argument("--time", choices=[TimeMode.REAL, TimeMode.VIRTUAL], default=TimeMode.REAL,
-                       help="real: the router clock follows the wall clock (default); "
-                            "virtual: it moves only by control RPC")
-    serve.add_argument("--state-dir", metavar="DIR",
-                       help="keep committed configurations and mastership logs in DIR across "
-                            "restarts (saved on shutdown and every 30 s, loaded on start)")
-    serve.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
-    return parser.parse_args(argv)
-
-
-def _banner(server: EmulatorServer) -> Iterator[str]:
-    """Yield the banner: ``<router> <re> <host>:<port>`` lines first (scripts parse them),
-    then ``#`` lines for humans: consoles, credentials, how to connect, time, state."""
-    for ep in server.endpoints:
-        yield ep.line()
-    yield f"# time: {server.time_mode}"
-    if server.state is not None:
-        yield f"# state directory: {server.state.path}"
-    for ep in server.consoles:
-        yield f"# {ep.router} console {ep.re} {ep.line().split()[-1]} (raw TCP: telnet or nc)"
-    for entry in server.routers:
-        for user in entry.users:
-            role = "control" if user.control else "user"
-            yield f"# {entry.params.name} {role} {user.name} / {user.password}"
-    first = next((ep for ep in server.endpoints if ep.re != CONTROL), None)
-    if first is not None:
-        login = next((u for u in server.routers[0].users if not u.control), None)
-        name = login.name if login else "user"
-        yield f"# CLI:     ssh -p {first.port} {name}@{first.host}"
-        yield f"# NETCONF: ssh -p {first.port} {name}@{first.host} -s netconf"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``re-emulator``; returns the process exit status."""
-    args = _parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if not args.verbose:
-        # paramiko logs every client that hangs up without closing as an ERROR.
-        logging.getLogger("paramiko").setLevel(logging.CRITICAL)
-    from harness.errors import TestbedError
-
-    try:
-        entries = entries_from_testbed(args.testbed)
-    except TestbedError as exc:
-        sys.stderr.write(f"re-emulator: {exc}\n")
-        return 2
-    try:
-        server = EmulatorServer(entries, time_mode=args.time, state_dir=args.state_dir)
-    except StateError as exc:
-        sys.stderr.write(f"re-emulator: {exc}\n")
-        return 2
-    try:
-        server.start()
-    except OSError as exc:
-        sys.stderr.write(f"re-emulator: cannot listen: {exc}\n")
-        return 1
-    done = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        done.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for line in _banner(server):
-        sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-    done.wait()
-    server.stop()
-    return 0

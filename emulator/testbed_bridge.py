@@ -1,39 +1,71 @@
-"""Translate a testbed router (``harness.testbed.RouterSpec``) into the emulator's terms.
+"""Translate a testbed router (``re_contract.testbed.RouterSpec``) into the emulator's terms.
 
-The emulator's model never reads YAML; this module is the one place that knows both sides.
+The emulator's model never reads YAML: the testbed is loaded and validated by ``re_contract``,
+and this module turns one validated record into the :class:`RouterEntry` the server serves.
+What only the emulator can check (the platform name against its catalogue, an override that
+makes no platform) is reported as a testbed error at the key the testbed wrote it under.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
-from emulator.model.platforms import PlatformError
-from emulator.model.router import RouterParams, resolve_platform
-from emulator.server import CONTROL, RouterEntry
+from emulator.model.platforms import PlatformError, platform_names, resolve_platform
+from emulator.model.router import RouterParams
+from emulator.server import RouterEntry
 from emulator.ssh import User
+from re_contract.errors import TestbedError
+from re_contract.listeners import CONTROL, MASTER
+from re_contract.problems import hint, quoted
+from re_contract.records import Credentials, RouterSpec
+from re_contract.schema_types import show
+from re_contract.testbed import default_testbed_path, load_testbed
 
-__all__ = ["CONTROL", "router_entry"]
+__all__ = ["entries_from_testbed", "router_entry"]
 
 
-def _slot_map(mapping: Any) -> dict[int, str]:
-    return {int(name[2:]): str(value) for name, value in (mapping or {}).items()}
+def _slot_map(mapping: Mapping[str, str]) -> dict[int, str]:
+    """Return a per-RE mapping keyed by slot number (``re1`` -> 1)."""
+    return {int(name[2:]): value for name, value in mapping.items()}
 
 
-def _check_platform(spec: Any, params: RouterParams) -> None:
-    """Raise TestbedError (file, key path, expectation, value) for a platform the catalogue
-    does not know or an override it rejects, before any listener is opened."""
-    from harness.errors import TestbedError  # the testbed's own error type
-
+def _check_platform(spec: RouterSpec) -> None:
+    """Raise TestbedError (file, key path, expectation, value, line) for a platform the
+    catalogue does not know or an override that makes no platform, before any listener opens."""
+    override = spec.emulator.platform if spec.emulator is not None else None
     try:
-        resolve_platform(params)
+        resolve_platform(spec.platform, override)
     except PlatformError as exc:
-        source = str(getattr(spec.credentials, "origin", "")).partition(": ")[0] or "<testbed>"
-        key = "emulator.platform" if params.platform_overrides else "platform"
-        raise TestbedError(f"{source}: routers.{spec.name}.{key}: {exc}") from exc
+        if exc.field is None:
+            names = platform_names()
+            raise spec.problem(("platform",), f"a platform of the catalogue ({quoted(names)})",
+                               show(spec.platform) + hint(spec.platform, names)) from exc
+        keys = ("emulator", "platform", exc.field)
+        expected = getattr(exc, "expected", "a platform of the catalogue")
+        found = getattr(exc, "found", getattr(exc, "name", None))
+        raise spec.problem(keys, expected, show(found)) from exc
 
 
-def router_entry(spec: Any) -> RouterEntry:
-    """Return the RouterEntry serving ``spec`` (its REs, master-only and control listeners)."""
+def _user(credentials: Credentials, *, control: bool = False) -> User:
+    """Return the emulator's user for ``credentials``.
+
+    Raises TestbedError when there is no password (the emulator never serves a login without
+    one; the loader refuses such a testbed, so only a hand-made record gets here).
+    """
+    password = credentials.password()
+    if not password:
+        raise TestbedError(f"{credentials.origin or credentials.router}: expected a password "
+                           f"for user {credentials.username!r}, got none")
+    return User(credentials.username, password, control=control)
+
+
+def router_entry(spec: RouterSpec) -> RouterEntry:
+    """Return the RouterEntry serving ``spec`` (its REs, master-only and control listeners).
+
+    Raises TestbedError for a platform the catalogue lacks, a bad platform override, or a user
+    without a password.
+    """
+    _check_platform(spec)
     emu = spec.emulator
     params = RouterParams(
         name=spec.name,
@@ -44,17 +76,25 @@ def router_entry(spec: Any) -> RouterEntry:
         serials=_slot_map(emu.serials if emu else {}),
         config=(emu.config if emu else ""),
         boot_time=(emu.boot_time if emu else 180.0),
-        platform_overrides=({spec.platform: dict(emu.platform)}
-                            if emu is not None and emu.platform else {}),
+        platform_override=emu.platform if emu else None,
     )
-    _check_platform(spec, params)
-    users = [User(spec.credentials.username, spec.credentials.password() or "")]
+    users = [_user(spec.credentials)]
     if spec.control is not None:
-        users.append(User(spec.control.username, spec.control.password() or "", control=True))
+        users.append(_user(spec.control, control=True))
     listen = {name: (ep.host, ep.port) for name, ep in spec.endpoints.items()}
     if spec.master_only is not None:
-        listen["master"] = (spec.master_only.host, spec.master_only.port)
+        listen[MASTER] = (spec.master_only.host, spec.master_only.port)
     first = next(iter(spec.endpoints.values()))
     listen[CONTROL] = (first.host, 0)
     consoles = {name: (ep.host, ep.port) for name, ep in (spec.console or {}).items()}
     return RouterEntry(params=params, users=users, listen=listen, consoles=consoles)
+
+
+def entries_from_testbed(path: str | None) -> list[RouterEntry]:
+    """Return the entries of the emulated routers of a testbed file (the packaged default
+    when ``path`` is None).
+
+    Raises TestbedError for an invalid testbed or one the emulator cannot serve.
+    """
+    testbed = load_testbed(path or default_testbed_path())
+    return [router_entry(spec) for spec in testbed.routers.values() if spec.emulated]

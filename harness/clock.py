@@ -18,9 +18,9 @@ from typing import Protocol, TextIO, TypeVar
 from lxml import etree
 
 from harness.errors import WaitTimeoutError
+from re_contract.control import ControlRpc, control_request
 
 __all__ = [
-    "CONTROL_NS",
     "EmulatedClock",
     "LabClock",
     "ProgressDisplay",
@@ -32,7 +32,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-CONTROL_NS = "urn:re-emulator:control:1"
 T = TypeVar("T")
 
 
@@ -200,20 +199,13 @@ class EmulatedClock(_PollingClock):
     def __init__(self, rpc: Callable[[etree._Element], etree._Element]) -> None:
         self._rpc = rpc
 
-    @staticmethod
-    def _el(tag: str, **children: object) -> etree._Element:
-        el = etree.Element(f"{{{CONTROL_NS}}}{tag}", nsmap={None: CONTROL_NS})
-        for name, value in children.items():
-            etree.SubElement(el, f"{{{CONTROL_NS}}}{name}").text = str(value)
-        return el
-
     def now(self) -> float:
         """Return the router's virtual time (one ``get-clock`` control RPC)."""
-        reply = self._rpc(self._el("get-clock"))
+        reply = self._rpc(control_request(ControlRpc.GET_CLOCK))
         return float(reply.findtext(".//now") or 0)
 
     def sleep(self, seconds: float, what: str = "") -> None:
         """Advance the virtual clock by ``seconds`` (one ``advance-clock`` control RPC)."""
         if seconds > 0:
             log.debug("advancing virtual clock %.1fs (%s)", seconds, what)
-            self._rpc(self._el("advance-clock", seconds=f"{seconds:.3f}"))
+            self._rpc(control_request(ControlRpc.ADVANCE_CLOCK, seconds=f"{seconds:.3f}"))

@@ -19,7 +19,8 @@ from collections.abc import Callable
 from lxml import etree
 
 from harness.errors import FaultError, FaultUnavailableError, RpcFailedError
-from harness.testbed import FaultAction, RouterSpec
+from re_contract.control import ControlRpc, fault_rpcs
+from re_contract.testbed import FaultAction, RouterSpec
 
 __all__ = [
     "FAULTS",
@@ -32,19 +33,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-#: The faults a suite may ask for, with the control RPC the emulator implements each with.
-FAULTS: dict[str, str] = {
-    "sever_link": "sever-link",
-    "restore_link": "restore-link",
-    "kill_process": "kill-process",
-    "pull_re": "pull-re",
-    "insert_re": "insert-re",
-    "crash_re": "crash-re",
-    "halt_re": "halt-re",
-    "power_on_re": "power-on-re",
-    "drop_sessions": "drop-sessions",
-    "truncate_next_reply": "truncate-next-reply",
-}
+#: The faults a suite may ask for, with the control RPC the emulator implements each with
+#: (declared by the contract: ``sever_link`` -> ``sever-link``, ...).
+FAULTS: dict[str, ControlRpc] = fault_rpcs()
 
 #: Called after each fault is made (the router forgets which RE it believed master).
 AfterFault = Callable[[str], None]
@@ -117,7 +108,7 @@ class Faults(ABC):
 
 
 class EmulatorFaults(Faults):
-    """Faults as control RPCs (``control(tag, **children)`` sends one)."""
+    """Faults as control RPCs (``control(rpc, **children)`` sends one)."""
 
     def __init__(self, control: Callable[..., etree._Element],
                  after: AfterFault | None = None) -> None:
@@ -134,15 +125,15 @@ class EmulatorFaults(Faults):
         Raises FaultUnavailableError for an unknown fault, FaultError when the emulator
         refuses it, and the session errors when the emulator does not answer.
         """
-        tag = FAULTS.get(fault)
-        if tag is None:
+        rpc = FAULTS.get(fault)
+        if rpc is None:
             raise FaultUnavailableError(f"unknown fault {fault!r}: expected one of "
                                         f"{sorted(FAULTS)}")
         children = dict(args)
         if re is not None:
             children["re"] = re
         try:
-            self._control(tag, **children)
+            self._control(rpc, **children)
         except RpcFailedError as exc:
             raise FaultError(f"emulator refused fault {fault} on {re}: {exc}") from exc
         finally:

@@ -32,7 +32,7 @@ from lxml import etree
 from harness import rpcs
 from harness.errors import FaultUnavailableError
 from harness.router import DualRERouter
-from harness.testbed import RouterSpec, Testbed
+from re_contract.testbed import RouterSpec, Testbed
 
 __all__ = [
     "MARKER_HELP",

@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 
 from harness import markers, options
-from harness.errors import TestbedError
 from harness.mastership import explain_comparison
 from harness.pool import LockSettings, RouterPool
 from harness.report.run import REPORT_KEY, RunReport, junit_recording
 from harness.router import DualRERouter
 from harness.terminal import lab_clocks
-from harness.testbed import Testbed, default_testbed_path, load_testbed
+from re_contract.errors import TestbedError
+from re_contract.testbed import Testbed, default_testbed_path, load_testbed
 
 __all__ = [
     "pytest_addoption",

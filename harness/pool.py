@@ -2,8 +2,9 @@
 and the per-router locks that keep two runs (or two xdist workers) off one lab router.
 
 Emulated routers of the testbed are served by an in-process emulator started on first use, on
-free loopback ports; their endpoints are then written back into the testbed records.  This is the
-only harness module that imports ``emulator``: the harness talks to the result over SSH.
+free loopback ports (:mod:`harness.emulated`, the only harness module that imports ``emulator``);
+their endpoints are then written back into the testbed records.  The harness talks to the result
+over SSH.
 
 Locks: a disruptive test on a lab router holds a file lock named after the router's address (not
 its testbed name, so two testbed files naming one router alike or not still share the lock).
@@ -16,16 +17,16 @@ import contextlib
 import logging
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import filelock
 
 from harness.clock import RouterClock
+from harness.emulated import EmulatedRouter, start_emulated
 from harness.errors import HarnessError
 from harness.router import DualRERouter
-from harness.testbed import Endpoint, RouterSpec, Testbed
+from re_contract.testbed import Endpoint, RouterSpec, Testbed
 
 __all__ = ["LabClockFactory", "LockSettings", "RouterBusyError", "RouterPool", "lock_path",
            "router_lock"]
@@ -91,7 +92,7 @@ class RouterPool:
         self.locks = locks
         self._lab_clock = lab_clock
         self._routers: dict[str, DualRERouter] = {}
-        self._servers: list[Any] = []
+        self._emulated: list[EmulatedRouter] = []
 
     def names(self) -> list[str]:
         """Return the router names of the testbed, in file order."""
@@ -117,17 +118,9 @@ class RouterPool:
         return self._routers[name]
 
     def _start_emulated(self, spec: RouterSpec) -> tuple[RouterSpec, Endpoint]:
-        from emulator.server import CONTROL, EmulatorServer
-        from emulator.testbed_bridge import router_entry
-
-        mode = spec.emulator.time.value if spec.emulator is not None else "virtual"
-        server = EmulatorServer([router_entry(spec)], time_mode=mode)
-        endpoints = {ep.re: Endpoint(ep.host, ep.port) for ep in server.start()}
-        self._servers.append(server)
-        log.info("emulated router %s listening on %s", spec.name, endpoints)
-        res = {name: endpoints[name] for name in spec.endpoints}
-        spec = replace(spec, endpoints=res, master_only=endpoints.get("master"))
-        return spec, endpoints[CONTROL]
+        started = start_emulated(spec)
+        self._emulated.append(started)
+        return started.spec, started.control
 
     @contextlib.contextmanager
     def exclusive(self, name: str, disruptive: bool) -> Iterator[Path | None]:
@@ -152,7 +145,7 @@ class RouterPool:
         """Close every session and stop the in-process emulators."""
         for router in self._routers.values():
             router.close()
-        for server in self._servers:
-            server.stop()
+        for emulated in self._emulated:
+            emulated.stop()
         self._routers.clear()
-        self._servers.clear()
+        self._emulated.clear()

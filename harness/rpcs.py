@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from lxml import etree
 
-from harness.clock import CONTROL_NS
+from re_contract.control import ControlRpc, control_request
 
 __all__ = [
     "ConfigFormat",
@@ -224,10 +224,10 @@ def gres_configuration() -> etree._Element:
     return get_configuration(text=False, within=within)
 
 
-def control(tag: str, **children: object) -> etree._Element:
-    """Return emulator control RPC ``tag`` in its own namespace, a text child per keyword
-    (``_`` in a name becomes ``-``)."""
-    el = etree.Element(f"{{{CONTROL_NS}}}{tag}", nsmap={None: CONTROL_NS})
-    for name, value in children.items():
-        etree.SubElement(el, f"{{{CONTROL_NS}}}{name.replace('_', '-')}").text = str(value)
-    return el
+def control(rpc: ControlRpc | str, **children: object) -> etree._Element:
+    """Return emulator control RPC ``rpc`` in its own namespace, a text child per keyword
+    (``_`` in a name becomes ``-``): the contract's builder (:mod:`re_contract.control`).
+
+    Raises ControlRpcError for an RPC or argument the contract does not declare.
+    """
+    return control_request(rpc, **children)

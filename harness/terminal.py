@@ -21,7 +21,7 @@ import pytest
 from harness.clock import LabClock, RouterClock
 from harness.options import progress_after
 from harness.pool import LabClockFactory
-from harness.testbed import RouterSpec
+from re_contract.testbed import RouterSpec
 
 __all__ = ["PLAIN_EVERY", "TerminalProgress", "lab_clocks"]
 

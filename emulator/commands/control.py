@@ -1,18 +1,8 @@
-"""Emulator-only control RPCs (namespace :data:`CONTROL_NS`), accepted only from control users.
+"""Emulator-only control RPCs, accepted only from control users: what each does to the model.
 
-DESIGN.md "Time and faults": suites make time pass and faults happen over the wire, like
-everything else; the harness's clock and fault interface send these.
-
-    <advance-clock xmlns="urn:re-emulator:control:1"><seconds>300</seconds></advance-clock>
-    <get-clock/>                         -> <clock><now>epoch</now></clock>
-    <sever-link/> <restore-link/>        inter-RE keepalive link (fxp1/fxp2, em0/bcm0)
-    <kill-process><re>re0</re><name>rpd</name></kill-process>
-    <pull-re><re>re0</re></pull-re>  <insert-re><re>re0</re></insert-re>
-    <crash-re><re>re0</re></crash-re>  <halt-re><re>re1</re></halt-re>
-    <power-on-re><re>re1</re></power-on-re>
-    <truncate-next-reply><re>re0</re></truncate-next-reply>
-    <drop-sessions><re>re0</re></drop-sessions>
-    <get-state/>                         -> per-RE state, for diagnostics
+The RPCs themselves -- namespace, names, arguments -- are the contract's
+(:mod:`re_contract.control`, one declaration for the harness and the emulator); DESIGN.md "Time
+and faults": suites make time pass and faults happen over the wire, like everything else.
 """
 
 from __future__ import annotations
@@ -24,10 +14,10 @@ from lxml import etree
 from emulator.model.chassis import Scope
 from emulator.model.errors import UnknownTargetError
 from emulator.model.router import RouterModel
+from re_contract.control import CONTROL_NS, ControlRpc, check_control
+from re_contract.errors import ControlRpcError
 
 __all__ = ["CONTROL_NS", "ControlResult", "run_control"]
-
-CONTROL_NS = "urn:re-emulator:control:1"
 #: The longest single advance accepted (30 days): bounds the work one RPC can cause.
 MAX_ADVANCE = 30 * 86400.0
 
@@ -104,41 +94,41 @@ def _advance(model: RouterModel, args: Mapping[str, str]) -> ControlResult:
 
 
 def _actions(model: RouterModel, args: Mapping[str, str]
-             ) -> dict[str, Callable[[], ControlResult]]:
-    """Return the control RPCs by name; each runs only when called."""
+             ) -> dict[ControlRpc, Callable[[], ControlResult]]:
+    """Return what each control RPC does; each runs only when called."""
     ch = model.chassis
 
     def slot() -> int:
         return _slot(model, args)
 
     return {
-        "advance-clock": lambda: _advance(model, args),
-        "get-clock": lambda: ControlResult([_clock(model)]),
-        "get-state": lambda: ControlResult([_state(model)]),
-        "sever-link": lambda: _done(ch.sever_link),
-        "restore-link": lambda: _done(ch.restore_link),
-        "kill-process": lambda: _done(lambda: ch.kill_process(slot(), args.get("name", ""))),
-        "pull-re": lambda: _done(lambda: ch.pull(slot())),
-        "insert-re": lambda: _done(lambda: ch.insert(slot())),
-        "crash-re": lambda: _done(lambda: ch.crash(slot())),
-        "halt-re": lambda: _done(lambda: ch.halt(slot(), Scope.LOCAL)),
-        "power-on-re": lambda: _done(lambda: ch.power_on(slot())),
-        "truncate-next-reply": lambda: _done(lambda: model.truncate_next.add(slot())),
-        "drop-sessions": lambda: _drop(model, slot()),
-        "reset-router": lambda: _done(model.reset),
+        ControlRpc.ADVANCE_CLOCK: lambda: _advance(model, args),
+        ControlRpc.GET_CLOCK: lambda: ControlResult([_clock(model)]),
+        ControlRpc.GET_STATE: lambda: ControlResult([_state(model)]),
+        ControlRpc.SEVER_LINK: lambda: _done(ch.sever_link),
+        ControlRpc.RESTORE_LINK: lambda: _done(ch.restore_link),
+        ControlRpc.KILL_PROCESS: lambda: _done(
+            lambda: ch.kill_process(slot(), args.get("name", ""))),
+        ControlRpc.PULL_RE: lambda: _done(lambda: ch.pull(slot())),
+        ControlRpc.INSERT_RE: lambda: _done(lambda: ch.insert(slot())),
+        ControlRpc.CRASH_RE: lambda: _done(lambda: ch.crash(slot())),
+        ControlRpc.HALT_RE: lambda: _done(lambda: ch.halt(slot(), Scope.LOCAL)),
+        ControlRpc.POWER_ON_RE: lambda: _done(lambda: ch.power_on(slot())),
+        ControlRpc.TRUNCATE_NEXT_REPLY: lambda: _done(lambda: model.truncate_next.add(slot())),
+        ControlRpc.DROP_SESSIONS: lambda: _drop(model, slot()),
+        ControlRpc.RESET_ROUTER: lambda: _done(model.reset),
     }
 
 
 def run_control(model: RouterModel, name: str, args: Mapping[str, str]) -> ControlResult:
     """Run control RPC ``name``; return its reply.  Caller holds ``model.lock``.
 
-    Raises UnknownTargetError for an unknown RPC or a bad argument, and the model's errors
-    (e.g. CommandRefusedError for ``halt-re`` of an RE that is not running); a refused
-    control RPC changes nothing.
+    Raises UnknownTargetError for an RPC or argument the contract does not declare, or a bad
+    argument value, and the model's errors (e.g. CommandRefusedError for ``halt-re`` of an RE
+    that is not running); a refused control RPC changes nothing.
     """
-    actions = _actions(model, args)
-    action = actions.get(name)
-    if action is None:
-        raise UnknownTargetError(f"unknown control RPC {name!r}: expected one of "
-                                 + ", ".join(sorted(actions)))
-    return action()
+    try:
+        rpc = check_control(name, args)
+    except ControlRpcError as exc:
+        raise UnknownTargetError(str(exc)) from None
+    return _actions(model, args)[rpc]()

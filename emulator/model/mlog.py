@@ -9,37 +9,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from enum import Enum
+
+from re_contract.events import EventCode
 
 __all__ = ["EventCode", "LogLine", "MastershipLog", "syslog_stamp"]
-
-
-class EventCode(Enum):
-    """The event codes of Table 107 ("Logging Events")."""
-
-    E_NULL = "The event is a null event."
-    E_CFG_M = "The Routing Engine is configured as master."
-    E_CFG_B = "The Routing Engine is configured as backup."
-    E_CFG_D = "The Routing Engine is configured as disabled."
-    E_MAXTRY = "The maximum number of tries to acquire or release mastership was exceeded."
-    E_REQ_C = "A claim mastership request was sent."
-    E_ACK_C = "A claim mastership acknowledgement was received."
-    E_NAK_C = "A claim mastership request was not acknowledged."
-    E_REQ_Y = "Confirmation of mastership is requested."
-    E_ACK_Y = "Mastership is acknowledged."
-    E_NAK_Y = "Mastership is not acknowledged."
-    E_REQ_G = "A giveup mastership request was sent by a Routing Engine."
-    E_ACK_G = "The Routing Engine acknowledges giveup of mastership."
-    E_CMD_A = "The command request chassis routing-engine master acquire was issued."
-    E_CMD_F = "Force switchover command was issued."
-    E_CMD_R = "The command request chassis routing-engine master release was issued."
-    E_CMD_S = "The command request chassis routing-engine master switch was issued."
-    E_NO_ORE = "No other Routing Engine is detected."
-    E_TMOUT = "A request timed out."
-    E_NO_IPC = "Routing Engine connection was lost."
-    E_ORE_M = "Other Routing Engine state was changed to master."
-    E_ORE_B = "Other Routing Engine state was changed to backup."
-    E_ORE_D = "Other Routing Engine state was changed to disabled."
 
 
 def syslog_stamp(epoch: float) -> str:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from emulator.model import config as cfg
 from emulator.model.chassis import Chassis, ChassisParams, RedundancySettings
 from emulator.model.clock import VirtualClock
 from emulator.model.errors import ModelError, UnreachableError
-from emulator.model.platforms import PlatformSpec, builtin_catalogue, get_platform
+from emulator.model.platforms import PlatformSpec
+from emulator.model.platforms import resolve_platform as _resolve
 from emulator.model.routing_engine import REHardware, Role, RoutingEngine
+from re_contract.platform import PlatformOverride
 
 __all__ = ["CommitOutcome", "RouterModel", "RouterParams", "resolve_platform"]
 
@@ -49,22 +49,18 @@ class RouterParams:
     serials: dict[int, str] = field(default_factory=dict)
     config: str = ""
     boot_time: float = 180.0
-    #: Catalogue entries added or overridden for this router only, in the format of
-    #: :func:`emulator.model.platforms.extend_catalogue` (DESIGN.md: "A platform catalogue is
-    #: data, extensible from the testbed").  E.g. ``{"MX480": {"re_model": "RE-S-2X00x6"}}`` or
-    #: ``{"MX480-lab": {"base": "MX480", "fpc_slots": 2}}`` with ``platform="MX480-lab"``.
-    platform_overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: This router's own platform fields (DESIGN.md: "A platform catalogue is data, extensible
+    #: from the testbed"), e.g. ``PlatformOverride(re_model="RE-S-2X00x6")`` or, with
+    #: ``platform="MX480-lab"``, ``PlatformOverride(base="MX480", fpc_slots=2)``.
+    platform_override: PlatformOverride | None = None
 
 
 def resolve_platform(params: RouterParams) -> PlatformSpec:
-    """Return the platform ``params`` names, with its own catalogue overrides applied.
+    """Return the platform ``params`` names, with its own override applied.
 
-    Without overrides the active catalogue is used (it may have been extended globally).
-    Raises UnknownPlatformError and PlatformSpecError (naming the key path).
+    Raises UnknownPlatformError and PlatformSpecError (naming the override key at fault).
     """
-    if not params.platform_overrides:
-        return get_platform(params.platform)
-    return builtin_catalogue().extended(params.platform_overrides).get(params.platform)
+    return _resolve(params.platform, params.platform_override)
 
 
 def _populated_fpcs(platform: PlatformSpec) -> tuple[int, ...]:

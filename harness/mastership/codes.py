@@ -1,72 +1,18 @@
-"""Table 107 ("Logging Events") of the chapter: the mastership event codes."""
+"""Table 107 ("Logging Events") of the chapter: the mastership event codes.
+
+The codes are the contract's (:mod:`re_contract.events`: one declaration for the emulator that
+writes the log and the harness that reads it); this module adds the edit distance the matching
+uses to find near misses.
+"""
 
 from __future__ import annotations
 
-from enum import Enum
-
-from harness.mastership.errors import UnknownEventCode
+from re_contract.events import EventCode
 
 __all__ = [
     "EventCode",
     "edit_distance",
 ]
-
-
-class EventCode(Enum):
-    """The event codes of Table 107 ("Logging Events"); the value is the table's description."""
-
-    E_NULL = "The event is a null event."
-    E_CFG_M = "The Routing Engine is configured as master."
-    E_CFG_B = "The Routing Engine is configured as backup."
-    E_CFG_D = "The Routing Engine is configured as disabled."
-    E_MAXTRY = "The maximum number of tries to acquire or release mastership was exceeded."
-    E_REQ_C = "A claim mastership request was sent."
-    E_ACK_C = "A claim mastership acknowledgement was received."
-    E_NAK_C = "A claim mastership request was not acknowledged."
-    E_REQ_Y = "Confirmation of mastership is requested."
-    E_ACK_Y = "Mastership is acknowledged."
-    E_NAK_Y = "Mastership is not acknowledged."
-    E_REQ_G = "A giveup mastership request was sent by a Routing Engine."
-    E_ACK_G = "The Routing Engine acknowledges giveup of mastership."
-    E_CMD_A = (
-        "The command request chassis routing-engine master acquire was issued from the backup "
-        "Routing Engine."
-    )
-    E_CMD_F = "Force switchover command was issued."
-    E_CMD_R = (
-        "The command request chassis routing-engine master release was issued from the master "
-        "Routing Engine."
-    )
-    E_CMD_S = (
-        "The command request chassis routing-engine master switch was issued from a Routing Engine."
-    )
-    E_NO_ORE = "No other Routing Engine is detected."
-    E_TMOUT = "A request timed out."
-    E_NO_IPC = "Routing Engine connection was lost."
-    E_ORE_M = "Other Routing Engine state was changed to master."
-    E_ORE_B = "Other Routing Engine state was changed to backup."
-    E_ORE_D = "Other Routing Engine state was changed to disabled."
-
-    @property
-    def description(self) -> str:
-        """Return Table 107's description of the code."""
-        return str(self.value)
-
-    @classmethod
-    def from_name(cls, name: str) -> EventCode:
-        """Return the code named ``name`` (``"E_CMD_S"``; surrounding blanks ignored).
-
-        Raises:
-            UnknownEventCode: ``name`` is not in Table 107; the message lists similar codes.
-        """
-        try:
-            return cls[name.strip()]
-        except KeyError:
-            similar = [c.name for c in cls if edit_distance(c.name, name.strip()) <= 2]
-            hint = f" (similar: {', '.join(similar)})" if similar else ""
-            raise UnknownEventCode(f"{name!r} is not an event code of Table 107{hint}") from None
-
-
 
 
 def edit_distance(a: str, b: str) -> int:

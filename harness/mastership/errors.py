@@ -1,6 +1,12 @@
-"""The errors of :mod:`harness.mastership`: misuse by the caller, not a router fault."""
+"""The errors of :mod:`harness.mastership`: misuse by the caller, not a router fault.
+
+:class:`UnknownEventCode` (a name Table 107 lacks) is the contract's, raised by
+``EventCode.from_name``; it is a ``ValueError``.
+"""
 
 from __future__ import annotations
+
+from re_contract.errors import UnknownEventCode
 
 __all__ = [
     "MarkMismatch",
@@ -11,10 +17,6 @@ __all__ = [
 
 class MastershipLogError(Exception):
     """Base of the errors this module raises (a misuse by the caller, not a router fault)."""
-
-
-class UnknownEventCode(MastershipLogError, ValueError):
-    """A pattern names an event code that Table 107 does not have."""
 
 
 class MarkMismatch(MastershipLogError, ValueError):

@@ -38,7 +38,8 @@ from harness.router.results import OperationResult, ShutdownResult, SwitchoverRe
 from harness.router.sessions import RouterSessions
 from harness.router.status import RouterStatus
 from harness.session import Deadline, RESession
-from harness.testbed import Endpoint, RouterSpec, TimeMode
+from re_contract.control import ControlRpc
+from re_contract.testbed import Endpoint, RouterSpec, TimeMode
 
 __all__ = ["DualRERouter"]
 
@@ -142,7 +143,7 @@ class DualRERouter:
         """See :meth:`RouterSessions.control_rpc`."""
         return self.sessions.control_rpc(request)
 
-    def control(self, tag: str, **children: object) -> etree._Element:
+    def control(self, tag: ControlRpc | str, **children: object) -> etree._Element:
         """Build and send control RPC ``tag`` with text children; return the reply."""
         return self.control_rpc(rpcs.control(tag, **children))
 

@@ -23,7 +23,7 @@ from lxml import etree
 
 from harness.errors import HarnessError, RpcTimeoutError, SessionClosedError
 from harness.session import ConnectParams, Deadline, RESession
-from harness.testbed import Endpoint, HostKeyPolicy, RouterSpec
+from re_contract.testbed import Endpoint, HostKeyPolicy, RouterSpec
 
 __all__ = ["BACKOFF", "MASTER", "RouterSessions"]
 

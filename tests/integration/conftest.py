@@ -15,7 +15,7 @@ from emulator.server import EmulatorServer
 from emulator.testbed_bridge import router_entry
 from harness.pool import RouterPool
 from harness.router import DualRERouter
-from harness.testbed import default_testbed_path, load_testbed
+from re_contract.testbed import default_testbed_path, load_testbed
 
 
 @dataclass(frozen=True)

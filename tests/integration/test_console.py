@@ -14,7 +14,7 @@ from ncclient import manager
 
 from emulator.server import EmulatorServer
 from emulator.testbed_bridge import router_entry
-from harness.testbed import default_testbed_path, load_testbed
+from re_contract.testbed import default_testbed_path, load_testbed
 
 
 class Console:

@@ -22,9 +22,10 @@ import pytest
 from lxml import etree
 
 from emulator.model.router import RouterParams
-from emulator.server import CONTROL, EmulatorServer, RouterEntry
+from emulator.server import EmulatorServer, RouterEntry
 from emulator.ssh import User
 from harness.session import strip_namespaces
+from re_contract.listeners import CONTROL
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 CONTROL_NS = "urn:re-emulator:control:1"

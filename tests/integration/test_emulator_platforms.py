@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from emulator.model.router import RouterParams
+from re_contract.platform import PlatformOverride
 from tests.integration.test_emulator_lab import Lab, lab, make_lab, switch_rpc
 
 __all__ = ["lab"]
@@ -66,8 +67,8 @@ def test_single_re_platform_refuses_redundancy_commands(single: Lab) -> None:
 
 
 def test_platform_override_from_the_testbed() -> None:
-    params = RouterParams(name="r9", platform="MX480-lab", platform_overrides={
-        "MX480-lab": {"base": "MX480", "re_model": "RE-S-2X00x6", "default_version": "21.4R3.15"}})
+    override = PlatformOverride(base="MX480", re_model="RE-S-2X00x6", default_version="21.4R3.15")
+    params = RouterParams(name="r9", platform="MX480-lab", platform_override=override)
     served = make_lab(params)
     try:
         entry = served.route_engines("re0")["1"]

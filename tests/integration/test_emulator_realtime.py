@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.server import CONTROL
+from re_contract.listeners import CONTROL
 from tests.integration.test_emulator_lab import Lab, RpcFailedError, switch_rpc
 
 TESTBED = """\

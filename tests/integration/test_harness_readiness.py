@@ -12,7 +12,7 @@ import pytest
 from harness.pool import RouterPool
 from harness.readiness import Gate, NotReadyError, check_readiness, require_ready
 from harness.router import DualRERouter
-from harness.testbed import default_testbed_path, load_testbed
+from re_contract.testbed import default_testbed_path, load_testbed
 
 
 def _mismatched(tmp_path: Path, old: str, new: str) -> Iterator[DualRERouter]:

@@ -12,12 +12,13 @@ from dataclasses import replace
 import pytest
 from lxml import etree
 
-from emulator.server import CONTROL, EmulatorServer
+from emulator.server import EmulatorServer
 from emulator.testbed_bridge import router_entry
 from harness.clock import EmulatedClock
 from harness.errors import HarnessError
 from harness.router import DualRERouter
-from harness.testbed import Endpoint, RouterSpec, Timeouts, default_testbed_path, load_testbed
+from re_contract.listeners import CONTROL
+from re_contract.testbed import Endpoint, RouterSpec, Timeouts, default_testbed_path, load_testbed
 
 #: Small budgets: queries get connect + rpc = 2 s, HA operations 3 s.
 TIMEOUTS = Timeouts(connect=1.0, rpc=1.0, switchover=3.0, reboot=3.0, halt=3.0,

@@ -26,11 +26,12 @@ from pathlib import Path
 
 import pytest
 
-from emulator.server import CONTROL, EmulatorServer
+from emulator.server import EmulatorServer
 from emulator.testbed_bridge import router_entry
 from harness.procedures import check_logs_clean
 from harness.router import DualRERouter
-from harness.testbed import Endpoint, default_testbed_path, load_testbed
+from re_contract.listeners import CONTROL
+from re_contract.testbed import Endpoint, default_testbed_path, load_testbed
 
 # tests/integration's conftest does not load pytester (tests/plugin's does, for its own).
 pytest_plugins = ["pytester"]
@@ -68,7 +69,7 @@ import os
 import sys
 
 from harness.router import DualRERouter
-from harness.testbed import Endpoint, default_testbed_path, load_testbed
+from re_contract.testbed import Endpoint, default_testbed_path, load_testbed
 
 spec = load_testbed(default_testbed_path()).router("r1")
 pdu = DualRERouter(spec, control=Endpoint("127.0.0.1", int(os.environ["{CONTROL_ENV}"])))
@@ -87,7 +88,7 @@ import pytest
 from harness.clock import EmulatedClock
 from harness.pool import RouterPool
 from harness.router import DualRERouter
-from harness.testbed import Endpoint, default_testbed_path, load_testbed
+from re_contract.testbed import Endpoint, default_testbed_path, load_testbed
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from pathlib import Path
 import paramiko
 import pytest
 
-from harness.testbed import default_testbed_path
+from re_contract.testbed import default_testbed_path
 
 CONSOLES = """
     console:

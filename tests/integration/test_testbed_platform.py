@@ -9,9 +9,9 @@ import pytest
 
 from emulator.server import EmulatorServer
 from emulator.testbed_bridge import router_entry
-from harness.errors import TestbedError
 from harness.session import ConnectParams, RESession
-from harness.testbed import load_testbed
+from re_contract.errors import TestbedError
+from re_contract.testbed import load_testbed
 
 ROUTER = """\
 routers:

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from emulator.server import CONTROL, EmulatorServer
+from emulator.server import EmulatorServer
 from emulator.testbed_bridge import router_entry
-from harness.testbed import Endpoint, default_testbed_path, load_testbed
+from re_contract.listeners import CONTROL
+from re_contract.testbed import Endpoint, default_testbed_path, load_testbed
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -44,7 +44,7 @@ import os
 
 import pytest
 
-from harness.testbed import Endpoint, default_testbed_path, load_testbed
+from re_contract.testbed import Endpoint, default_testbed_path, load_testbed
 from harness.router import DualRERouter
 
 

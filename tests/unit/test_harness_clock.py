@@ -7,7 +7,8 @@ import io
 import pytest
 from lxml import etree
 
-from harness.clock import CONTROL_NS, EmulatedClock, LabClock, WaitTimeoutError
+from harness.clock import EmulatedClock, LabClock, WaitTimeoutError
+from re_contract.control import CONTROL_NS
 
 
 class FakeEmulator:

@@ -10,7 +10,7 @@ from lxml import etree
 
 from harness.errors import FaultError, FaultUnavailableError, RpcFailedError
 from harness.faults import EmulatorFaults, LabFaults
-from harness.testbed import FaultAction, RouterSpec, default_testbed_path, load_testbed
+from re_contract.testbed import FaultAction, RouterSpec, default_testbed_path, load_testbed
 
 
 def _spec(**faults: FaultAction) -> RouterSpec:

@@ -1,34 +1,28 @@
-"""The platform catalogue: lookups, the chapter's facts, and extend_catalogue validation."""
+"""The platform catalogue: lookups, the chapter's facts, and per-router overrides."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import dataclasses
 from typing import Any
 
 import pytest
 
+from emulator.model.platform_data import BUILTIN
 from emulator.model.platforms import (
     Companion,
+    ModuleSpec,
     PlatformSpecError,
     RedundancyKind,
     UnknownPlatformError,
-    builtin_catalogue,
-    extend_catalogue,
     get_platform,
     platform_names,
-    restore_builtin_catalogue,
+    resolve_platform,
     software_packages,
 )
+from re_contract.platform import InventoryModule, PlatformOverride
 
 ALL = ("M5", "M7i", "M10", "M10i", "M20", "M40", "M40e", "M160", "M320", "T320", "T640",
        "MX240", "MX480", "MX960")
-
-
-@pytest.fixture(autouse=True)
-def _builtin_catalogue() -> Iterator[None]:
-    restore_builtin_catalogue()
-    yield
-    restore_builtin_catalogue()
 
 
 def test_every_platform_of_the_brief_is_known() -> None:
@@ -144,7 +138,7 @@ def test_every_platform_is_self_consistent() -> None:
         assert spec.default_version and spec.product_model == spec.product_model.lower()
 
 
-# --------------------------------------------------------------------------- extend
+# --------------------------------------------------------------------------- overrides
 def _new_platform(**changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "product_model": "mx10003", "description": "MX10003", "re_slots": 2,
@@ -157,86 +151,74 @@ def _new_platform(**changes: Any) -> dict[str, Any]:
     return data
 
 
-def test_extend_adds_a_platform_from_plain_dicts() -> None:
-    assert extend_catalogue({"MX10003": _new_platform()}) == ("MX10003",)
-    spec = get_platform("mx10003")
-    assert spec.redundancy is RedundancyKind.ROUTING_ENGINE
+def _override(data: dict[str, Any]) -> PlatformOverride:
+    return PlatformOverride.model_validate(data)
+
+
+def test_an_override_defines_a_new_platform_for_its_router_only() -> None:
+    spec = resolve_platform("MX10003", _override(_new_platform()))
+    assert (spec.name, spec.redundancy) == ("MX10003", RedundancyKind.ROUTING_ENGINE)
     assert spec.chassis_serial == "12345"  # YAML reads bare serials as ints
-    assert "MX10003" in platform_names()
-
-
-def test_extend_overrides_only_the_given_keys() -> None:
-    extend_catalogue({"mx480": {"re_model": "RE-S-X6-64G", "default_version": "19.4R3.11"}})
-    spec = get_platform("MX480")
-    assert (spec.re_model, spec.default_version) == ("RE-S-X6-64G", "19.4R3.11")
-    assert spec.companion is Companion.SCB and spec.chassis_serial == "JN1249018AFB"
-    assert spec.name == "MX480"  # the override keeps the catalogue's spelling
-    assert "mx480" not in platform_names()
-
-
-def test_extend_from_a_base_platform() -> None:
-    extend_catalogue({"lab-mx": {"base": "MX960", "default_version": "18.4R1.8"}})
-    spec = get_platform("LAB-MX")
-    assert spec.fpc_slots == get_platform("MX960").fpc_slots
-    assert spec.default_version == "18.4R1.8"
-
-
-def test_restore_drops_the_extensions() -> None:
-    extend_catalogue({"MX10003": _new_platform()})
-    restore_builtin_catalogue()
+    assert [m.name for m in spec.modules] == ["Routing Engine 0", "Routing Engine 1"]
+    assert "MX10003" not in platform_names()  # the catalogue is not extended
     with pytest.raises(UnknownPlatformError):
         get_platform("MX10003")
 
 
+def test_an_override_replaces_only_the_given_keys() -> None:
+    spec = resolve_platform("mx480", _override({"re_model": "RE-S-X6-64G",
+                                                "default_version": "19.4R3.11"}))
+    assert (spec.re_model, spec.default_version) == ("RE-S-X6-64G", "19.4R3.11")
+    assert spec.companion is Companion.SCB and spec.chassis_serial == "JN1249018AFB"
+    assert spec.name == "MX480"  # the override keeps the catalogue's spelling
+    assert get_platform("MX480").re_model == "RE-S-1800x4"  # the catalogue is unchanged
+
+
+def test_an_override_from_a_base_platform() -> None:
+    spec = resolve_platform("lab-mx", _override({"base": "MX960", "default_version": "18.4R1.8"}))
+    assert spec.name == "lab-mx"
+    assert spec.fpc_slots == get_platform("MX960").fpc_slots
+    assert spec.default_version == "18.4R1.8"
+
+
+def test_two_routers_overriding_one_platform_do_not_see_each_other() -> None:
+    one = resolve_platform("MX480", _override({"fpc_slots": 2}))
+    two = resolve_platform("MX480", _override({"fpc_slots": 11}))
+    assert (one.fpc_slots, two.fpc_slots, get_platform("MX480").fpc_slots) == (2, 11, 6)
+
+
+def test_the_catalogue_is_read_only() -> None:
+    with pytest.raises(TypeError):
+        BUILTIN["MX10003"] = get_platform("MX480")  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        get_platform("MX480").re_slots = 1  # type: ignore[misc]
+
+
 @pytest.mark.parametrize(
-    ("entry", "path", "fragment"),
+    ("name", "entry", "field", "fragment"),
     [
-        (_new_platform(re_slots=3), "MX10003.re_slots", "1..2"),
-        (_new_platform(re_slots="2"), "MX10003.re_slots", "integer"),
-        (_new_platform(redundancy="hot"), "MX10003.redundancy", "host-module"),
-        (_new_platform(companion="FEB"), "MX10003.companion", "HCM"),
-        (_new_platform(re_slots=1), "MX10003.redundancy", "single-RE"),
-        (_new_platform(redundancy="none"), "MX10003.redundancy", "two RE slots"),
-        (_new_platform(keepalive_interfaces=[]), "MX10003.keepalive_interfaces", "at least"),
-        (_new_platform(keepalive_interfaces="em0"), "MX10003.keepalive_interfaces", "list"),
-        (_new_platform(dram_usable_mb=70000), "MX10003.dram_usable_mb", "at most"),
-        (_new_platform(colour="red"), "MX10003.colour", "a key among"),
-        (_new_platform(modules=[{"name": "CB 0", "serial": "x"}]), "MX10003.modules[0].serial",
-         "a key among"),
-        (_new_platform(modules=[{"name": "FPC 0", "modules": [{"version": "REV 1"}]}]),
-         "MX10003.modules[0].modules[0].name", "non-empty string"),
-        (_new_platform(modules={"name": "CB 0"}), "MX10003.modules", "list"),
-        ({"product_model": "x"}, "MX10003.description", "required"),
-        ("MX", "MX10003", "mapping"),
+        ("MX10003", _new_platform(re_slots=1), "redundancy", "single-RE"),
+        ("MX10003", _new_platform(redundancy="none"), "redundancy", "two RE slots"),
+        ("MX10003", _new_platform(keepalive_interfaces=[]), "keepalive_interfaces", "at least"),
+        ("MX10003", _new_platform(dram_usable_mb=70000), "dram_usable_mb", "at most"),
+        ("MX10003", {"product_model": "x"}, "description", "required"),
+        ("MX480", {"re_slots": 1}, "redundancy", "single-RE"),
     ],
 )
-def test_extend_errors_name_the_key_path(entry: Any, path: str, fragment: str) -> None:
-    before = platform_names()
+def test_an_override_that_makes_no_platform_names_its_key(
+    name: str, entry: dict[str, Any], field: str, fragment: str
+) -> None:
     with pytest.raises(PlatformSpecError) as info:
-        extend_catalogue({"MX10003": entry})
-    assert info.value.path == path
-    assert str(info.value).startswith(f"{path}: expected ")
+        resolve_platform(name, _override(entry))
+    assert info.value.field == field
+    assert str(info.value).startswith(f"{field}: expected ")
     assert fragment in str(info.value)
-    assert platform_names() == before  # all-or-nothing
 
 
-def test_extend_with_an_unknown_base() -> None:
+def test_an_override_with_an_unknown_base() -> None:
     with pytest.raises(UnknownPlatformError) as info:
-        extend_catalogue({"x": {"base": "MX5000"}})
-    assert info.value.name == "MX5000"
-
-
-def test_a_bad_entry_leaves_the_good_ones_out_too() -> None:
-    with pytest.raises(PlatformSpecError):
-        extend_catalogue({"GOOD": _new_platform(), "BAD": _new_platform(dram_mb=0)})
-    with pytest.raises(UnknownPlatformError):
-        get_platform("GOOD")
-
-
-def test_catalogue_objects_are_independent() -> None:
-    base = builtin_catalogue()
-    bigger = base.extended({"MX10003": _new_platform()})
-    assert "MX10003" in bigger.names() and "MX10003" not in base.names()
+        resolve_platform("x", _override({"base": "MX5000"}))
+    assert (info.value.name, info.value.field) == ("MX5000", "base")
 
 
 def test_software_packages_follow_the_release_generation() -> None:
@@ -244,3 +226,15 @@ def test_software_packages_follow_the_release_generation() -> None:
     assert old[0] == ("junos", "JUNOS Base OS boot [12.3R6.6]")
     new = dict(software_packages("15.1F5.15"))
     assert "os-kernel" in new and "junos" not in new
+
+
+def test_a_testbed_inventory_row_has_the_fields_of_the_models_row() -> None:
+    # The testbed's InventoryModule (schema) and the model's ModuleSpec are one concept:
+    # the same fields, so from_testbed loses nothing.
+    schema = [f.alias or name for name, f in InventoryModule.model_fields.items()]
+    record = [f.name for f in dataclasses.fields(ModuleSpec)]
+    assert schema == [*record[:-1], "modules"]
+    row = InventoryModule.model_validate(
+        {"name": "FPC 0", "serial_number": 7, "modules": [{"name": "CPU", "version": "REV 1"}]})
+    assert ModuleSpec.from_testbed(row) == ModuleSpec(
+        "FPC 0", serial_number="7", children=(ModuleSpec("CPU", version="REV 1"),))

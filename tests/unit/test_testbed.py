@@ -1,4 +1,4 @@
-"""Unit tests of harness.testbed: the shipped files, every kind of error, defaults, secrets."""
+"""Unit tests of re_contract.testbed: the shipped files, every kind of error, defaults, secrets."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness import testbed as tb
-from harness.errors import HarnessError, TestbedError
+from re_contract import testbed as tb
+from re_contract.errors import ContractError, TestbedError
 
 LAB = """\
 testbed: {name: unit}
@@ -345,7 +345,7 @@ def test_every_problem_is_collected_into_one_error(tmp_path: Path) -> None:
     assert len(info.value.problems) == 4  # port, platform, unknown usename, missing username
     assert str(info.value).startswith("4 problems in the testbed:\n")
     assert all(line in str(info.value) for line in info.value.problems)
-    assert isinstance(info.value, HarnessError)
+    assert isinstance(info.value, ContractError)
 
 
 def test_a_fixed_address_may_be_used_once(tmp_path: Path) -> None:
