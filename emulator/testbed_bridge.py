@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from emulator.model.platforms import PlatformError, platform_names, resolve_platform
+from emulator.model.platforms import (
+    PlatformSpecError,
+    UnknownPlatformError,
+    platform_names,
+    resolve_platform,
+)
 from emulator.model.router import RouterParams
 from emulator.server import RouterEntry
 from emulator.ssh import User
@@ -35,15 +40,14 @@ def _check_platform(spec: RouterSpec) -> None:
     override = spec.emulator.platform if spec.emulator is not None else None
     try:
         resolve_platform(spec.platform, override)
-    except PlatformError as exc:
-        if exc.field is None:
-            names = platform_names()
-            raise spec.problem(("platform",), f"a platform of the catalogue ({quoted(names)})",
-                               show(spec.platform) + hint(spec.platform, names)) from exc
-        keys = ("emulator", "platform", exc.field)
-        expected = getattr(exc, "expected", "a platform of the catalogue")
-        found = getattr(exc, "found", getattr(exc, "name", None))
-        raise spec.problem(keys, expected, show(found)) from exc
+    except UnknownPlatformError as exc:
+        keys = ("platform",) if exc.field is None else ("emulator", "platform", exc.field)
+        names = platform_names()
+        raise spec.problem(keys, f"a platform of the catalogue ({quoted(names)})",
+                           show(exc.name) + hint(exc.name, names)) from exc
+    except PlatformSpecError as exc:
+        raise spec.problem(("emulator", "platform", exc.field), exc.expected,
+                           show(exc.found)) from exc
 
 
 def _user(credentials: Credentials, *, control: bool = False) -> User:

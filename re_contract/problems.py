@@ -40,6 +40,18 @@ def hint(word: object, choices: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+#: The longest key a message shows whole.
+KEY_SHOWN = 40
+
+
+def _shorten(path: str) -> str:
+    """Return ``path`` with each key longer than KEY_SHOWN cut to it, ending in "..."."""
+    if len(path) <= KEY_SHOWN:
+        return path
+    return ".".join(k if len(k) <= KEY_SHOWN else f"{k[:KEY_SHOWN - 3]}..."
+                    for k in path.split("."))
+
+
 def child(path: str, key: object) -> str:
     """Return the key path of ``key`` under ``path``."""
     return f"{path}.{key}" if path else str(key)
@@ -84,10 +96,12 @@ class Problems:
         self.warnings[self.line(path, text, None)] = None
 
     def line(self, path: str, text: str, line: int | None = None) -> str:
-        """Return ``source: path: text (line N)``; N is the nearest known line of the path."""
+        """Return ``source: path: text (line N)``; N is the nearest known line of the path.
+        A key longer than :data:`KEY_SHOWN` is cut short (a message never holds a whole
+        value, keys included)."""
         line = line if line is not None else self._nearest_line(path)
         suffix = f" (line {line})" if line is not None else ""
-        return f"{self.source}: {path or '(top level)'}: {text}{suffix}"
+        return f"{self.source}: {_shorten(path) or '(top level)'}: {text}{suffix}"
 
     def _nearest_line(self, path: str) -> int | None:
         """Return the line of ``path`` or of its nearest ancestor in the file, if known."""

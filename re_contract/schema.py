@@ -304,6 +304,19 @@ class _NoNullSchema(GenerateJsonSchema):
         """Return the schema of the value without null."""
         return self.generate_inner(schema["schema"])
 
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        """Return a mapping's schema with its key pattern as ``propertyNames``, so an editor
+        flags a key that breaks it (pydantic emits ``patternProperties``, which lets it by)."""
+        value = super().dict_schema(schema)
+        patterns = value.pop("patternProperties", None)
+        if patterns and len(patterns) == 1:
+            (pattern, values), = patterns.items()
+            value["propertyNames"] = {**value.get("propertyNames", {}), "pattern": pattern}
+            value["additionalProperties"] = values
+        elif patterns:
+            value["patternProperties"] = patterns
+        return value
+
     def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
         """Return the schema of the value; a None default (absent) is not shown."""
         value = super().default_schema(schema)

@@ -74,6 +74,8 @@ class PlatformSpecError(PlatformError):
     """A platform, as overridden, is not a platform (single RE with redundancy, a required
     field missing from a new one); ``field`` is the override key at fault."""
 
+    field: str
+
     def __init__(self, field: str, expected: str, found: object) -> None:
         self.field = field
         self.expected = expected

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -42,7 +43,8 @@ __all__ = [
     "software_packages",
 ]
 
-_BY_NAME = MappingProxyType({name.casefold(): spec for name, spec in BUILTIN.items()})
+_BY_NAME: Mapping[str, PlatformSpec] = MappingProxyType(
+    {name.casefold(): spec for name, spec in BUILTIN.items()})
 #: The fields a new platform (neither a catalogue name nor ``base:``) must give.
 _REQUIRED = tuple(f.name for f in dataclasses.fields(PlatformSpec)
                   if f.default is dataclasses.MISSING and f.name != "name")
@@ -75,14 +77,15 @@ def get_platform(name: str, field: str | None = None) -> PlatformSpec:
 def resolve_platform(name: str, override: PlatformOverride | None = None) -> PlatformSpec:
     """Return the platform of a router whose testbed names ``name`` and ``override``.
 
-    Without an override: the catalogue's entry.  With one: the catalogue's entry for ``name``
-    (or for ``override.base``), with the fields the override gives replaced; a name the
-    catalogue lacks, without ``base``, is a new platform that must give every required field.
+    Without an override (or an empty one): the catalogue's entry.  With one: the catalogue's
+    entry for ``name`` (or for ``override.base``), with the fields the override gives replaced;
+    a name the catalogue lacks, without ``base``, is a new platform that must give every
+    required field.
 
     Raises UnknownPlatformError (an unknown name or base) and PlatformSpecError (a required
     field missing, or an inconsistent platform), each naming the override key at fault.
     """
-    if override is None:
+    if override is None or not override.model_fields_set:
         return get_platform(name)
     changes = _changes(override)
     if override.base is not None:

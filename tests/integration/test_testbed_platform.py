@@ -54,3 +54,26 @@ def test_bad_platform_override_is_a_testbed_error(tmp_path: Path) -> None:
     message = str(err.value)
     assert str(path) in message and "routers.r9.emulator.platform" in message
     assert "expected an integer" in message and "'seven'" in message
+
+
+@pytest.mark.parametrize(("platform", "override", "key_path", "expected", "got"), [
+    ("MX4800", "{}", "routers.r9.platform", "a platform of the catalogue ('M5'",
+     "'MX4800' (did you mean 'MX480'?) (line 3)"),
+    ("MX480", "{re_slots: 1}", "routers.r9.emulator.platform.redundancy",
+     "none for a single-RE platform", "'routing-engine' (line 11)"),
+    ("lab-mx", "{base: MX5000}", "routers.r9.emulator.platform.base",
+     "a platform of the catalogue ('M5'", "'MX5000' (line 11)"),
+    ("MX10003", "{product_model: mx10003}", "routers.r9.emulator.platform.description",
+     "a value (required for a new platform)", "null (line 11)"),
+])
+def test_what_only_the_catalogue_can_check_is_a_testbed_error_at_its_key(
+    tmp_path: Path, platform: str, override: str, key_path: str, expected: str, got: str
+) -> None:
+    path = tmp_path / "tb.yaml"
+    path.write_text(ROUTER.format(override=override).replace("MX480", platform, 1))
+    spec = load_testbed(path).router("r9")
+    with pytest.raises(TestbedError) as err:
+        router_entry(spec)
+    message = str(err.value)
+    assert message.startswith(f"{path}: {key_path}: expected {expected}"), message
+    assert message.endswith(f", got {got}"), message
