@@ -7,7 +7,8 @@ import pytest
 from lxml import etree
 
 from harness import rpcs
-from harness.clock import CONTROL_NS
+from re_contract.control import CONTROL_NS
+from re_contract.errors import ControlRpcError
 
 
 def xml(el: etree._Element) -> str:
@@ -88,10 +89,17 @@ def test_get_configuration_and_the_gres_filter() -> None:
 
 
 def test_control_rpcs_live_in_the_emulator_namespace() -> None:
-    el = rpcs.control("advance-clock", seconds="1.5", re_name="re1")
+    el = rpcs.control("kill-process", re="re1", name="rpd")
     assert etree.QName(el).namespace == CONTROL_NS
-    assert [etree.QName(c).localname for c in el] == ["seconds", "re-name"]
-    assert el.findtext(f"{{{CONTROL_NS}}}re-name") == "re1"
+    assert [etree.QName(c).localname for c in el] == ["re", "name"]
+    assert el.findtext(f"{{{CONTROL_NS}}}re") == "re1"
+
+
+def test_control_rpcs_take_only_what_the_contract_declares() -> None:
+    with pytest.raises(ControlRpcError, match="advance-clock: unknown argument 're-name'"):
+        rpcs.control("advance-clock", seconds="1.5", re_name="re1")
+    with pytest.raises(ControlRpcError, match="unknown control RPC 'advance-clok'"):
+        rpcs.control("advance-clok", seconds="1")
 
 
 def test_each_builder_returns_a_fresh_element() -> None:
