@@ -1,27 +1,76 @@
-"""The ``re-emulator`` command: serve the emulated routers of a testbed until stopped.
+"""The ``re-emulator`` command: serve the emulated routers of a testbed (or a shard of them)
+until SIGTERM / Ctrl-C.
 
-``re-emulator serve [--testbed FILE] [--time real|virtual] [--state-dir DIR]`` prints one
-``<router> <re> <host>:<port>`` line per listener (scripts parse them), then ``#`` lines for
-humans.  The command sits above the server and the testbed bridge, so neither imports it.
+``re-emulator serve [--testbed FILE] [--time real|virtual] [--state-dir DIR] [--shard i/N |
+--workers N]`` prints one ``<router> <re> <host>:<port>`` line per listener (scripts parse
+them), then ``#`` lines for humans.  The command sits above the server and the testbed bridge,
+so neither imports it.
+
+``--shard i/N`` serves the i-th of N deterministic slices of the testbed's emulated routers
+(contiguous, in file order, sizes differing by at most one), so one fleet testbed is served by
+N processes: one per core on one machine, or spread over machines, each router's endpoints
+naming the host that serves it.  ``--workers N`` starts the N shard processes itself and prints
+their endpoints.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from types import FrameType
 
-from emulator.server import EmulatorServer, TimeMode
+from emulator.server import EmulatorServer, RouterEntry, TimeMode
 from emulator.state import StateError
 from emulator.testbed_bridge import entries_from_testbed
 from re_contract.errors import TestbedError
 from re_contract.listeners import CONTROL
 
-__all__ = ["main"]
+__all__ = ["READY", "Shard", "main", "shard_slice"]
+
+log = logging.getLogger(__name__)
+
+_SHARD = re.compile(r"^(\d+)/(\d+)$")
+#: Seconds the workers get to print their endpoints, and to exit after SIGTERM.
+WORKER_START_TIMEOUT = 120.0
+WORKER_STOP_TIMEOUT = 20.0
+#: The banner's last line: everything listens.
+READY = "# ready: SIGTERM or Ctrl-C stops"
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """Slice ``index`` of ``count`` (``0/1`` is the whole testbed)."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """Return the shard written ``i/N`` (0 <= i < N).  Raises argparse.ArgumentTypeError."""
+        match = _SHARD.match(text.strip())
+        if match is None:
+            raise argparse.ArgumentTypeError(f"expected i/N (e.g. 0/2), got {text!r}")
+        index, count = int(match[1]), int(match[2])
+        if count < 1 or not 0 <= index < count:
+            raise argparse.ArgumentTypeError(f"expected 0 <= i < N in i/N, got {text!r}")
+        return cls(index, count)
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def shard_slice(entries: Sequence[RouterEntry], shard: Shard) -> list[RouterEntry]:
+    """Return shard ``shard``'s routers: the contiguous slice ``[i*n//N, (i+1)*n//N)`` of
+    ``entries`` (file order), so every router is in exactly one shard."""
+    n = len(entries)
+    return list(entries[shard.index * n // shard.count:(shard.index + 1) * n // shard.count])
 
 
 def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -35,16 +84,27 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     serve.add_argument("--state-dir", metavar="DIR",
                        help="keep committed configurations and mastership logs in DIR across "
                             "restarts (saved on shutdown and every 30 s, loaded on start)")
+    group = serve.add_mutually_exclusive_group()
+    group.add_argument("--shard", type=Shard.parse, metavar="i/N",
+                       help="serve only slice i of N of the testbed's routers (file order)")
+    group.add_argument("--workers", type=int, metavar="N",
+                       help="start N shard processes (one per core) and print their endpoints")
     serve.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.workers is not None and args.workers < 1:
+        parser.error("--workers: expected a positive number")
+    return args
 
 
-def _banner(server: EmulatorServer) -> Iterator[str]:
+def _banner(server: EmulatorServer, shard: Shard | None) -> Iterator[str]:
     """Yield the banner: ``<router> <re> <host>:<port>`` lines first (scripts parse them),
-    then ``#`` lines for humans: consoles, credentials, how to connect, time, state."""
+    then ``#`` lines for humans: shard, consoles, credentials, how to connect, time, state."""
     for ep in server.endpoints:
         yield ep.line()
     yield f"# time: {server.time_mode}"
+    if shard is not None:
+        names = ", ".join(e.params.name for e in server.routers) or "(none)"
+        yield f"# shard {shard}: {names}"
     if server.state is not None:
         yield f"# state directory: {server.state.path}"
     for ep in server.consoles:
@@ -59,21 +119,30 @@ def _banner(server: EmulatorServer) -> Iterator[str]:
         name = login.name if login else "user"
         yield f"# CLI:     ssh -p {first.port} {name}@{first.host}"
         yield f"# NETCONF: ssh -p {first.port} {name}@{first.host} -s netconf"
+    yield READY
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``re-emulator``; returns the process exit status."""
-    args = _parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if not args.verbose:
-        # paramiko logs every client that hangs up without closing as an ERROR.
-        logging.getLogger("paramiko").setLevel(logging.CRITICAL)
+def _wait_for_signal() -> None:
+    """Block until SIGTERM or SIGINT (Ctrl-C)."""
+    done = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not done.wait(3600):
+        continue
+
+
+def _serve(args: argparse.Namespace) -> int:
     try:
         entries = entries_from_testbed(args.testbed)
     except TestbedError as exc:
         sys.stderr.write(f"re-emulator: {exc}\n")
         return 2
+    if args.shard is not None:
+        entries = shard_slice(entries, args.shard)
     try:
         server = EmulatorServer(entries, time_mode=args.time, state_dir=args.state_dir)
     except StateError as exc:
@@ -84,16 +153,78 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         sys.stderr.write(f"re-emulator: cannot listen: {exc}\n")
         return 1
-    done = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        done.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for line in _banner(server):
+    for line in _banner(server, args.shard):
         sys.stdout.write(line + "\n")
     sys.stdout.flush()
-    done.wait()
+    _wait_for_signal()
     server.stop()
     return 0
+
+
+def _worker_command(args: argparse.Namespace, index: int) -> list[str]:
+    cmd = [sys.executable, "-m", "emulator", "serve", "--time", args.time,
+           "--shard", f"{index}/{args.workers}"]
+    if args.testbed:
+        cmd += ["--testbed", args.testbed]
+    if args.state_dir:
+        cmd += ["--state-dir", args.state_dir]
+    if args.verbose:
+        cmd.append("-v")
+    return cmd
+
+
+def _workers(args: argparse.Namespace) -> int:
+    """Start ``--workers`` shard processes, print their banners, stop them on a signal."""
+    procs = [subprocess.Popen(_worker_command(args, i), stdout=subprocess.PIPE, text=True)
+             for i in range(args.workers)]
+    status = 0
+    try:
+        for proc in procs:
+            status = max(status, _relay_banner(proc))
+        if status == 0:
+            sys.stdout.write(READY + "\n")
+            sys.stdout.flush()
+            _wait_for_signal()
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            try:
+                code = proc.wait(WORKER_STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                code = proc.wait(WORKER_STOP_TIMEOUT)
+            status = max(status, code if code > 0 else 0)
+    return status
+
+
+def _relay_banner(proc: subprocess.Popen[str]) -> int:
+    """Copy one worker's banner to stdout; return 0, or its exit status if it died first."""
+    assert proc.stdout is not None
+    timer = threading.Timer(WORKER_START_TIMEOUT, proc.kill)
+    timer.start()
+    try:
+        for line in proc.stdout:
+            if line.startswith(READY):
+                break
+            sys.stdout.write(line)
+            sys.stdout.flush()
+    finally:
+        timer.cancel()
+    code = proc.poll()
+    return code if code else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``re-emulator``; returns the process exit status."""
+    args = _parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if not args.verbose:
+        # asyncssh logs every connection at INFO; a client hanging up is not a server problem.
+        logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    if args.workers is not None:
+        return _workers(args)
+    return _serve(args)
+

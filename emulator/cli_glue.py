@@ -1,38 +1,31 @@
-"""The byte pump between an SSH shell channel (or a console socket) and the sans-IO CLI.
+"""The terminal face: bytes between a link (an SSH shell channel, a console connection) and a
+sans-IO terminal session (the Junos CLI, or an RE's serial console).
 
-The CLI itself (``emulator.cli``) never touches a socket; this module reads what the client
-types, feeds it, writes what the CLI answers, and polls the CLI now and then so that an RE
-going down while nobody types still ends the session (a halted RE runs no sshd).
+The CLI and console (``emulator.cli``) never touch a socket; this face feeds them what the
+client types, writes what they answer, and ticks them when their RE changes state (the router's
+runtime says when), so a halt from elsewhere ends an idle shell without anyone polling.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
 from typing import Protocol
 
-import paramiko
+from emulator.face import Face
+from emulator.runtime import Link, RouterRuntime
 
-from emulator.cli.session import CliSession
-from emulator.model.router import RouterModel
-
-__all__ = ["POLL_SECONDS", "CliChannelRunner", "Pumpable", "pump"]
-
-log = logging.getLogger(__name__)
-
-#: How often an idle session looks at its RE (a halt from elsewhere ends it within this).
-POLL_SECONDS = 0.2
-RECV_SIZE = 4096
+__all__ = ["Pumpable", "TerminalPump"]
 
 
 class Pumpable(Protocol):
-    """What :func:`pump` drives: a sans-IO terminal session."""
+    """What :class:`TerminalPump` drives: a sans-IO terminal session."""
 
     @property
     def closed(self) -> bool:
         """Return True once the session is over."""
         ...
+
+    def start(self) -> None:
+        """Queue the greeting (banner and prompt, or the console's login)."""
 
     def receive_data(self, data: bytes) -> None:
         """Consume bytes from the client."""
@@ -42,82 +35,67 @@ class Pumpable(Protocol):
         ...
 
     def tick(self) -> None:
-        """Look at the model again (called when the client is idle)."""
+        """Look at the model again (an RE changed state)."""
 
 
-class _Stream(Protocol):
-    def recv(self, size: int) -> bytes: ...
+class TerminalPump(Face):
+    """Runs one terminal session over one link.
 
-    def sendall(self, data: bytes) -> None: ...
-
-    def settimeout(self, timeout: float | None) -> None: ...
-
-
-def pump(stream: _Stream, session: Pumpable, stop: threading.Event,
-         after: Callable[[], None] | None = None) -> None:
-    """Move bytes between ``stream`` and ``session`` until either ends or ``stop`` is set.
-
-    Raises OSError / paramiko.SSHException from the stream.
+    ``reap``: a CLI shell is closed when RE ``slot`` goes down or reboots, as sshd goes with
+    it; a console (``reap=False``) works whatever state its RE is in.
     """
-    stream.settimeout(POLL_SECONDS)
-    stream.sendall(session.data_to_send())
-    while not session.closed and not stop.is_set():
-        try:
-            data = stream.recv(RECV_SIZE)
-        except TimeoutError:
-            session.tick()
-            stream.sendall(session.data_to_send())
-            continue
-        if not data:
+
+    kind = "terminal"
+
+    def __init__(self, link: Link, runtime: RouterRuntime, session: Pumpable, *, slot: int,
+                 reap: bool) -> None:
+        super().__init__(link, runtime, slot)
+        self.session = session
+        self._reap = reap
+        self._pending = bytearray()
+
+    def start(self) -> None:
+        """Show the greeting; follow the RE from now on."""
+        self.runtime.terminals.add(self)
+        if self._reap:
+            self.runtime.attach(self)
+        self.runtime.run(self.session.start)
+        self._flush()
+
+    def data_received(self, data: bytes) -> None:
+        """Feed keystrokes (held while the router is held or the client reads nothing)."""
+        self._pending += data
+        self.pump()
+
+    def eof_received(self) -> None:
+        """The client will type nothing more: the session ends."""
+        self.close()
+
+    def pump(self) -> None:
+        """Run the held keystrokes unless the client or the router holds them back."""
+        if self.closed or self._held():
             return
-        session.receive_data(data)
-        stream.sendall(session.data_to_send())
-        if after is not None:
-            after()
+        if self._pending:
+            data = bytes(self._pending)
+            self._pending.clear()
+            self.runtime.run(lambda: self.session.receive_data(data))
+            self._flush()
+        self._read_again()
 
-
-class CliChannelRunner:
-    """Runs one interactive CLI session on one SSH channel to RE ``slot`` of ``model``."""
-
-    def __init__(self, channel: paramiko.Channel, model: RouterModel, slot: int, user: str,
-                 session_id: int, on_change: Callable[[], None] | None = None) -> None:
-        self.channel = channel
-        self.model = model
-        self.slot = slot
-        self._on_change = on_change
-        self._stop = threading.Event()
-        with model.lock:
-            self._epoch = model.session_epoch[slot]
-            self._boot_stamp = model.chassis.re(slot).start_time
-        self.cli = CliSession(model, slot, user, session_id=session_id)
-
-    def re_still_up(self) -> bool:
-        """Return True while the shell's RE runs (same boot) and no drop-sessions fault hit it.
-
-        The CLI ends itself on ``exit``; this is for the server's reaper."""
-        with self.model.lock:
-            r = self.model.chassis.re(self.slot)
-            return (r.alive and r.start_time == self._boot_stamp
-                    and self.model.session_epoch[self.slot] == self._epoch)
+    def tick(self) -> None:
+        """The RE changed state: let the session redraw (or end)."""
+        if not self.closed:
+            self.session.tick()
+            self._flush()
 
     def close(self) -> None:
-        """End the session: the client sees the channel close."""
-        self._stop.set()
-        try:
-            self.channel.close()
-        except (EOFError, OSError, paramiko.SSHException) as exc:
-            # The client's transport is already gone: nothing left to close.
-            log.debug("closing a shell channel: %s", exc)
+        """End the terminal: the client sees the channel (or connection) close."""
+        self.runtime.terminals.discard(self)
+        super().close()
 
-    def run(self) -> None:
-        """Pump until the user exits, the RE goes down or :meth:`close` is called."""
-        self.cli.start()
-        try:
-            pump(self.channel, self.cli, self._stop, self._on_change)
-        finally:
-            if not self.channel.closed:
-                try:
-                    self.channel.send_exit_status(0)
-                except (EOFError, OSError, paramiko.SSHException):
-                    log.debug("could not send the exit status of a closed shell")
+    def _flush(self) -> None:
+        out = self.session.data_to_send()
+        if out:
+            self.link.write(out)
+        if self.session.closed:
             self.close()

@@ -1,43 +1,71 @@
-"""Listeners and lifecycle (the ``re-emulator`` command is :mod:`emulator.app`).
+"""Listeners and lifecycle: every router and session of a process on one asyncio event loop.
 
 One :class:`EmulatorServer` serves any number of routers (a fleet testbed).  Each Routing Engine
 listens on its own address (its fxp0), an optional master-only address reaches whichever RE is
-master when the connection arrives, and everything a client does goes through SSH and NETCONF
-(or the CLI) exactly as on hardware.
+master when the connection arrives, an emulator-only control listener takes control RPCs from
+control users, and consoles are raw TCP terminals.  Everything a client does goes through SSH and
+NETCONF (or the CLI) exactly as on hardware.
+
+In process (the harness fixture, tests): ``start()`` binds every listener and runs the loop in
+ONE background thread; ``stop()`` closes every session, cancels every task and joins it.  No
+thread per session, no polling: sessions are callbacks on the loop, real time is one loop timer
+per router armed for its clock's next deadline (:mod:`emulator.runtime`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import itertools
 import logging
-import selectors
 import socket
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
-import paramiko
+import asyncssh
 
-from emulator.cli_glue import CliChannelRunner
-from emulator.console import ConsoleConnection
+from emulator.cli.session import CliSession
+from emulator.cli_glue import TerminalPump
+from emulator.console import ConsoleProtocol
+from emulator.incidents import ErrorLog, ServerError
+from emulator.limits import DEFAULT_LIMITS, Limits
 from emulator.model.clock import DEFAULT_EPOCH, VirtualClock
 from emulator.model.router import RouterModel, RouterParams
-from emulator.session_glue import NetconfChannelRunner
-from emulator.ssh import REServerInterface, User, make_host_key, serve_connection
-from emulator.state import StateDir
+from emulator.runtime import RouterRuntime
+from emulator.session_glue import NetconfFace
+from emulator.ssh import (
+    ChannelFace,
+    ChannelLink,
+    ConnectionPolicy,
+    Offer,
+    Terminal,
+    User,
+    make_host_key,
+)
+from emulator.state import SavedRouter, StateDir
 from re_contract.listeners import CONTROL, MASTER
 
-#: Prefix of the console listeners' names in the selector (``console:re0``).
+#: Prefix of the console listeners' names (``console:re0``).
 CONSOLE = "console:"
 
 #: How often ``--state-dir`` saves the routers while serving (seconds of wall time).
 SAVE_EVERY = 30.0
 
-__all__ = ["CONSOLE", "SAVE_EVERY", "Endpoint", "EmulatorServer", "RouterEntry", "TimeMode"]
+#: Seconds ``start()`` waits for the loop to open its listeners, ``stop()`` for it to end.
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 15.0
+
+__all__ = ["CONSOLE", "CONTROL", "MASTER", "SAVE_EVERY", "Endpoint", "EmulatorServer",
+           "RouterEntry", "ServerError", "TimeMode"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +89,10 @@ class RouterEntry:
 
     params: RouterParams
     users: list[User]
-    listen: dict[str, tuple[str, int]]  # "re0"/"re1"/"master" -> (host, port)
+    listen: dict[str, tuple[str, int]]  # "re0"/"re1"/"master"/"control" -> (host, port)
     model: RouterModel | None = None
-    sessions: list[NetconfChannelRunner | CliChannelRunner] = field(default_factory=list)
     #: Console ports: "re0"/"re1" -> (host, port) (a raw TCP terminal, as a terminal server).
     consoles: dict[str, tuple[str, int]] = field(default_factory=dict)
-    console_clients: list[ConsoleConnection] = field(default_factory=list)
 
 
 class TimeMode:
@@ -76,27 +102,39 @@ class TimeMode:
     REAL = "real"
 
 
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """A listening socket bound before the loop starts, and what it serves."""
+
+    entry: RouterEntry
+    name: str  # "re0" / "master" / "control" / "console:re0"
+    sock: socket.socket
+
+
 class EmulatorServer:
-    """Serves routers over SSH on loopback (or any given address) until :meth:`stop`."""
+    """Serves routers over SSH (and consoles over TCP) until :meth:`stop`."""
 
     def __init__(self, routers: Sequence[RouterEntry], *, time_mode: str = TimeMode.VIRTUAL,
-                 state_dir: str | Path | None = None) -> None:
+                 state_dir: str | Path | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
         """Build every router's model; with ``state_dir``, from what was saved there.
 
         Raises StateError for a saved state that cannot be read or applied.
         """
         self.routers = list(routers)
         self.time_mode = time_mode
+        self.limits = limits
         self.host_key = make_host_key()
-        self._selector = selectors.DefaultSelector()
-        self._listeners: list[socket.socket] = []
+        self.errors = ErrorLog()
         self.endpoints: list[Endpoint] = []
         #: Console listeners (``re`` is the RE the console belongs to).
         self.consoles: list[Endpoint] = []
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._session_ids = itertools.count(1000)
         self.state = StateDir(state_dir) if state_dir is not None else None
+        self._session_ids = itertools.count(1000)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping: asyncio.Event | None = None
+        self._runtimes: dict[str, RouterRuntime] = {}
+        self._connections: set[asyncssh.SSHServerConnection] = set()
         for entry in self.routers:
             entry.model = self._build_model(entry)
 
@@ -113,48 +151,40 @@ class EmulatorServer:
         log.info("router %s restored from %s", entry.params.name, state.path)
         return model
 
-    def save_state(self) -> None:
-        """Save every router to the state directory (no-op without one).  Raises OSError."""
-        if self.state is None:
-            return
-        for entry in self.routers:
-            if entry.model is not None:
-                self.state.save(entry.model)
-
     # ------------------------------------------------------------ lifecycle
     def start(self) -> list[Endpoint]:
-        """Bind every listener (port 0 = a free port), start serving; return the endpoints.
+        """Bind every listener (port 0 = a free port), start the loop thread; return the
+        endpoints, all listening when this returns.
 
-        Raises OSError when an address cannot be bound (nothing is left listening).
+        Raises OSError when an address cannot be bound (nothing is left listening), and
+        RuntimeError when the loop does not come up within :data:`START_TIMEOUT`.
         """
-        try:
-            for entry in self.routers:
-                for re_name, (host, port) in entry.listen.items():
-                    self.endpoints.append(self._listen(entry, re_name, host, port))
-                for re_name, (host, port) in entry.consoles.items():
-                    ep = self._listen(entry, CONSOLE + re_name, host, port)
-                    self.consoles.append(Endpoint(ep.router, re_name, ep.host, ep.port))
-        except OSError:
-            self._close_listeners()
-            raise
-        self._spawn(self._accept_loop, "re-emulator-accept")
-        if self.time_mode == TimeMode.REAL:
-            self._spawn(self._pace_clocks, "re-emulator-clock")
-        if self.state is not None:
-            self._spawn(self._save_periodically, "re-emulator-state")
+        bound = self._bind_all()
+        loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        failure: list[BaseException] = []
+        self._loop = loop
+        self._thread = threading.Thread(target=self._run, args=(loop, bound, ready, failure),
+                                        name="re-emulator-loop", daemon=True)
+        self._thread.start()
+        if not ready.wait(START_TIMEOUT):
+            raise RuntimeError(f"emulator loop did not start within {START_TIMEOUT:g} s")
+        if failure:
+            self._thread.join(STOP_TIMEOUT)
+            raise failure[0]
         return list(self.endpoints)
 
     def stop(self) -> None:
-        """Stop accepting, close every session and join the server threads."""
-        self._stop.set()
-        self._close_listeners()
-        for entry in self.routers:
-            for runner in list(entry.sessions):
-                runner.close()
-            for client in list(entry.console_clients):
-                client.close()
-        for t in self._threads:
-            t.join(timeout=5)
+        """Stop accepting, close every session, cancel every task, join the loop thread, and
+        save the routers' state (with a state directory)."""
+        loop, stopping, thread = self._loop, self._stopping, self._thread
+        if loop is not None and stopping is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop ended on its own meanwhile
+                loop.call_soon_threadsafe(stopping.set)
+        if thread is not None:
+            thread.join(STOP_TIMEOUT)
+            if thread.is_alive():
+                log.error("emulator loop thread did not stop within %g s", STOP_TIMEOUT)
         try:
             self.save_state()
         except OSError as exc:
@@ -167,152 +197,229 @@ class EmulatorServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def save_state(self) -> None:
+        """Save every router to the state directory (no-op without one).  Raises OSError."""
+        if self.state is None:
+            return
+        for entry in self.routers:
+            model = entry.model
+            if model is not None:
+                snapshot = functools.partial(StateDir.snapshot, model)
+                self.state.write(model.name, self._on_loop(snapshot))
+
+    # ------------------------------------------------------------ in-process access
     def router(self, name: str) -> RouterModel:
-        """Return the model of router ``name`` (for the in-process fixture's diagnostics only)."""
+        """Return the model of router ``name`` (for diagnostics only: the loop thread owns it;
+        change it through :meth:`call`).  Raises KeyError."""
         for entry in self.routers:
             if entry.params.name == name and entry.model is not None:
                 return entry.model
         raise KeyError(name)
 
-    def _spawn(self, target: Callable[[], None], name: str) -> None:
-        t = threading.Thread(target=target, name=name, daemon=True)
-        t.start()
-        self._threads.append(t)
+    def call(self, name: str, fn: Callable[[RouterModel], T], timeout: float = 30.0) -> T:
+        """Return ``fn(model)`` of router ``name``, run on the loop between two requests (its
+        clock caught up, its sessions reaped afterwards if an RE went down).
 
-    def _listen(self, entry: RouterEntry, re_name: str, host: str, port: int) -> Endpoint:
+        Raises KeyError for an unknown router, TimeoutError past ``timeout``, and what ``fn``
+        raises.
+        """
+        runtime = self._runtimes.get(name)
+        if runtime is None:
+            model = self.router(name)
+            return fn(model)
+        return self._on_loop(lambda: runtime.run(lambda: fn(runtime.model)), timeout)
+
+    @contextlib.contextmanager
+    def hold(self, name: str) -> Iterator[None]:
+        """Hold router ``name`` for the block: its sessions stay open, its requests wait (a
+        router whose control plane is busy).  Raises KeyError for an unknown router."""
+        runtime = self._runtimes[name]
+        self._on_loop(runtime.pause)
+        try:
+            yield
+        finally:
+            self._on_loop(runtime.resume)
+
+    def take_errors(self) -> list[ServerError]:
+        """Return the unexpected exceptions raised in the server since the last call (handler
+        crashes, channel callbacks, loop callbacks and tasks, the loop thread)."""
+        return self.errors.take()
+
+    def _on_loop(self, fn: Callable[[], T], timeout: float = 30.0) -> T:
+        """Return ``fn()`` run on the loop thread (directly when the loop is not running)."""
+        loop = self._loop
+        if loop is None or loop.is_closed() or not loop.is_running():
+            return fn()
+
+        async def run() -> T:
+            return fn()
+
+        return asyncio.run_coroutine_threadsafe(run(), loop).result(timeout)
+
+    # ------------------------------------------------------------ binding
+    def _bind_all(self) -> list[_Bound]:
+        bound: list[_Bound] = []
+        try:
+            for entry in self.routers:
+                for name, (host, port) in entry.listen.items():
+                    bound.append(self._bind(entry, name, host, port))
+                for name, (host, port) in entry.consoles.items():
+                    bound.append(self._bind(entry, CONSOLE + name, host, port))
+        except OSError:
+            for b in bound:
+                b.sock.close()
+            raise
+        self.endpoints = [self._endpoint(b) for b in bound if not b.name.startswith(CONSOLE)]
+        self.consoles = [self._endpoint(b) for b in bound if b.name.startswith(CONSOLE)]
+        return bound
+
+    @staticmethod
+    def _bind(entry: RouterEntry, name: str, host: str, port: int) -> _Bound:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(64)
-        sock.setblocking(False)
-        self._listeners.append(sock)
-        self._selector.register(sock, selectors.EVENT_READ, (entry, re_name))
-        return Endpoint(entry.params.name, re_name, host, sock.getsockname()[1])
-
-    def _close_listeners(self) -> None:
-        for sock in self._listeners:
-            try:
-                self._selector.unregister(sock)
-            except (KeyError, ValueError):
-                pass
-            sock.close()
-        self._listeners.clear()
-
-    # ---------------------------------------------------------------- accept
-    def _accept_loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                events = self._selector.select(timeout=0.2)
-            except (OSError, ValueError):
-                return
-            for key, _ in events:
-                entry, re_name = key.data
-                try:
-                    conn, _addr = key.fileobj.accept()  # type: ignore[union-attr]
-                except OSError:
-                    continue
-                conn.setblocking(True)
-                self._spawn_connection(entry, re_name, conn)
-
-    def _spawn_connection(self, entry: RouterEntry, re_name: str, conn: socket.socket) -> None:
-        target = self._handle_console if re_name.startswith(CONSOLE) else self._handle_connection
-        t = threading.Thread(target=target, args=(entry, re_name, conn),
-                             name=f"re-ssh-{entry.params.name}-{re_name}", daemon=True)
-        t.start()
-
-    def _handle_console(self, entry: RouterEntry, re_name: str, conn: socket.socket) -> None:
-        """A client on an RE's console port: login, CLI, or "press any key to reboot"."""
-        model = entry.model
-        assert model is not None
-        users = {u.name: u.password for u in entry.users if not u.control}
-        client = ConsoleConnection(conn, model, int(re_name.removeprefix(CONSOLE)[2:]), users,
-                                   next(self._session_ids))
-        entry.console_clients.append(client)
         try:
-            client.run()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+            sock.listen(128)
+        except OSError:
+            sock.close()
+            raise
+        sock.setblocking(False)
+        return _Bound(entry, name, sock)
+
+    @staticmethod
+    def _endpoint(b: _Bound) -> Endpoint:
+        host, port = b.sock.getsockname()[:2]
+        return Endpoint(b.entry.params.name, b.name.removeprefix(CONSOLE), host, port)
+
+    # ------------------------------------------------------------ the loop thread
+    def _run(self, loop: asyncio.AbstractEventLoop, bound: list[_Bound], ready: threading.Event,
+             failure: list[BaseException]) -> None:
+        asyncio.set_event_loop(loop)
+        loop.set_exception_handler(self._loop_error)
+        try:
+            loop.run_until_complete(self._serve(bound, ready, failure))
+        except BaseException as exc:  # the loop thread itself died: recorded, never lost
+            self.errors.record("emulator loop thread", exc)
         finally:
-            entry.console_clients.remove(client)
-            self._reap(entry)
+            ready.set()
+            for b in bound:
+                b.sock.close()
+            with contextlib.suppress(RuntimeError):
+                loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
 
-    def _resolve_slot(self, entry: RouterEntry, re_name: str) -> int | None:
-        """Return the RE slot a new connection reaches, or None when nothing answers there."""
-        model = entry.model
-        assert model is not None
-        with model.lock:
-            if re_name == CONTROL:
-                return model.chassis.master_slot() or 0
-            if re_name == MASTER:
-                return model.chassis.master_slot()
-            slot = int(re_name[2:])
-            return slot if model.chassis.re(slot).alive else None
+    def _loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        """An exception escaped a loop callback or task: record it."""
+        exc = context.get("exception")
+        message = str(context.get("message", "unhandled exception"))
+        self.errors.record(f"event loop: {message}",
+                           exc if isinstance(exc, BaseException) else RuntimeError(message))
 
-    def _handle_connection(self, entry: RouterEntry, re_name: str, conn: socket.socket) -> None:
-        slot = self._resolve_slot(entry, re_name)
-        if slot is None:
-            # A halted or absent RE runs no sshd: the connection is reset at once.
-            conn.close()
+    async def _serve(self, bound: list[_Bound], ready: threading.Event,
+                     failure: list[BaseException]) -> None:
+        loop = asyncio.get_running_loop()
+        self._stopping = asyncio.Event()
+        servers: list[asyncio.AbstractServer | asyncssh.SSHAcceptor] = []
+        try:
+            options = asyncssh.SSHServerConnectionOptions(
+                server_host_keys=[self.host_key], encoding=None, line_editor=False,
+                login_timeout=self.limits.login_grace, allow_scp=False,
+                agent_forwarding=False, x11_forwarding=False)
+            for entry in self.routers:
+                assert entry.model is not None
+                self._runtimes[entry.params.name] = RouterRuntime(
+                    entry.model, loop, real_time=self.time_mode == TimeMode.REAL,
+                    errors=self.errors, limits=self.limits)
+            for b in bound:
+                servers.append(await self._open(b, options))
+        except BaseException as exc:  # reported to start()'s caller
+            failure.append(exc)
+            ready.set()
+            await self._shut(servers)
             return
-        model = entry.model
-        assert model is not None
-        control_only = re_name == CONTROL
-        users = {u.name: u for u in entry.users if u.control or not control_only}
+        ready.set()
+        saver = asyncio.create_task(self._save_periodically()) if self.state else None
+        await self._stopping.wait()
+        if saver is not None:
+            saver.cancel()
+        await self._shut(servers)
 
-        def on_netconf(channel: paramiko.Channel, username: str) -> None:
-            runner = NetconfChannelRunner(
-                channel, model, slot, users[username], next(self._session_ids),
-                on_change=lambda: self._reap(entry), pinned=control_only,
-            )
-            entry.sessions.append(runner)
-            try:
-                runner.run()
-            finally:
-                if runner in entry.sessions:
-                    entry.sessions.remove(runner)
+    async def _open(self, b: _Bound, options: asyncssh.SSHServerConnectionOptions
+                    ) -> asyncio.AbstractServer | asyncssh.SSHAcceptor:
+        runtime = self._runtimes[b.entry.params.name]
+        if b.name.startswith(CONSOLE):
+            slot = int(b.name.removeprefix(CONSOLE)[2:])
+            users = {u.name: u.password for u in b.entry.users if not u.control}
+            return await asyncio.get_running_loop().create_server(
+                lambda: ConsoleProtocol(runtime, slot, users, next(self._session_ids),
+                                        self.errors), sock=b.sock)
+        offer = functools.partial(self._offer, runtime, b.entry, b.name)
+        where = f"{runtime.name} {b.name}"
+        return await asyncssh.listen(
+            sock=b.sock, options=options,
+            server_factory=lambda: ConnectionPolicy(offer, self.errors, where, self._connections))
 
-        def on_shell(channel: paramiko.Channel, username: str) -> None:
-            runner = CliChannelRunner(channel, model, slot, username, next(self._session_ids),
-                                      on_change=lambda: self._reap(entry))
-            entry.sessions.append(runner)
-            try:
-                runner.run()
-            finally:
-                if runner in entry.sessions:
-                    entry.sessions.remove(runner)
-
-        # The control listener carries control RPCs only: no interactive shell there.
-        interface = REServerInterface(users, on_netconf, None if control_only else on_shell)
-        transport = serve_connection(conn, self.host_key, interface)
-        if transport is None:
+    async def _shut(self, servers: list[asyncio.AbstractServer | asyncssh.SSHAcceptor]) -> None:
+        """Close listeners, sessions and connections; cancel whatever task is left."""
+        for server in servers:
+            server.close()
+        for runtime in self._runtimes.values():
+            runtime.close()
+        for conn in list(self._connections):
             conn.close()
+        if self._connections:
+            await asyncio.wait([asyncio.ensure_future(c.wait_closed())
+                                for c in list(self._connections)], timeout=STOP_TIMEOUT / 3)
+        current = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not current]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _reap(self, entry: RouterEntry) -> None:
-        """Close sessions whose RE went down or rebooted (a halted RE answers nothing)."""
-        for runner in list(entry.sessions):
-            if not runner.re_still_up():
-                runner.close()
+    # ------------------------------------------------------------ connections
+    def _offer(self, runtime: RouterRuntime, entry: RouterEntry, listener: str) -> Offer | None:
+        """Return what a new SSH connection to ``listener`` may do, or None to drop it."""
+        slot = runtime.resolve_slot(listener)
+        cap = self.limits.max_connections_per_router
+        if slot is None or (cap is not None and runtime.connections >= cap):
+            return None
+        control_only = listener == CONTROL
+        users = {u.name: u for u in entry.users if u.control or not control_only}
+        runtime.connections += 1
 
-    def _save_periodically(self) -> None:
+        def closed() -> None:
+            runtime.connections -= 1
+
+        netconf = functools.partial(self._netconf_face, runtime, slot, control_only)
+        # The control listener carries control RPCs only: no interactive shell there.
+        shell = None if control_only else functools.partial(self._cli_face, runtime, slot)
+        return Offer(users, netconf, shell, self.limits.max_channels_per_connection,
+                     self.limits.send_high_water, closed)
+
+    def _netconf_face(self, runtime: RouterRuntime, slot: int, pinned: bool, link: ChannelLink,
+                      user: User, terminal: Terminal) -> ChannelFace:
+        return NetconfFace(link, runtime, slot, user, next(self._session_ids), pinned=pinned)
+
+    def _cli_face(self, runtime: RouterRuntime, slot: int, link: ChannelLink, user: User,
+                  terminal: Terminal) -> ChannelFace:
+        cli = CliSession(runtime.model, slot, user.name, session_id=next(self._session_ids))
+        return TerminalPump(link, runtime, cli, slot=slot, reap=True)
+
+    async def _save_periodically(self) -> None:
         """``--state-dir``: save every :data:`SAVE_EVERY` seconds, so a crash loses little."""
-        while not self._stop.wait(SAVE_EVERY):
+        state = self.state
+        assert state is not None
+        while True:
+            await asyncio.sleep(SAVE_EVERY)
+            snapshots = [(r.name, StateDir.snapshot(r.model)) for r in self._runtimes.values()]
             try:
-                self.save_state()
+                await asyncio.to_thread(_write_all, state, snapshots)
             except OSError as exc:
                 log.error("could not save the routers' state: %s", exc)
 
-    # ------------------------------------------------------------------ time
-    def _pace_clocks(self) -> None:
-        """In real-time mode, move every router's virtual clock along with the wall clock."""
-        start_wall = time.monotonic()
-        starts = {id(e): e.model.clock.now() for e in self.routers if e.model}
-        while not self._stop.wait(0.05):
-            elapsed = time.monotonic() - start_wall
-            for entry in self.routers:
-                model = entry.model
-                if model is None:
-                    continue
-                with model.lock:
-                    target = starts[id(entry)] + elapsed
-                    if target > model.clock.now():
-                        model.clock.advance_to(target)
-                self._reap(entry)
+
+def _write_all(state: StateDir, snapshots: list[tuple[str, SavedRouter]]) -> None:
+    """Write every router's snapshot (in a worker thread: file I/O stays off the loop)."""
+    for name, saved in snapshots:
+        state.write(name, saved)

@@ -1,118 +1,121 @@
-"""The byte pump between an SSH channel and a sans-IO :class:`NetconfSession`.
+"""The NETCONF face of one channel: bytes from the client into the sans-IO core, each RPC
+dispatched through the router's runtime, each reply back to the client.
 
-It is the only place where the NETCONF session, the dispatcher and the channel meet: it reads
-bytes, feeds the session, runs each RPC under the router's lock, writes the reply, and applies
-the wire-level faults (truncate the next reply, drop the session) the control RPCs asked for.
+Nothing here knows the SSH library: the channel is a :class:`~emulator.runtime.Link`.  The face
+pulls events from the core only while the client drains its replies and the router is not held
+(:class:`~emulator.face.Face`), so a client that stops reading stops being served (and is
+dropped at the send deadline) without touching anyone else.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 
-import paramiko
 from lxml import etree
 
-from emulator.commands.dispatch import Dispatcher
 from emulator.commands.table import CommandContext
 from emulator.commands.xmlutil import junos_ns
-from emulator.model.router import RouterModel
-from emulator.netconf.session import NetconfSession, RpcReply
+from emulator.face import Face
+from emulator.netconf import (
+    CloseRequested,
+    Event,
+    NetconfSession,
+    PeerEOF,
+    RpcError,
+    RpcReceived,
+    RpcRejected,
+    RpcReply,
+    Violation,
+    local_name,
+)
+from emulator.runtime import Link, RouterRuntime
 from emulator.ssh import User
 
-__all__ = ["NetconfChannelRunner"]
+__all__ = ["NetconfFace"]
 
 log = logging.getLogger(__name__)
 
-RECV_SIZE = 65536
 
+class NetconfFace(Face):
+    """One NETCONF session on one channel to RE ``slot`` of a router; a ``pinned`` (control)
+    session survives its RE going down."""
 
-class NetconfChannelRunner:
-    """Runs one NETCONF session on one channel to RE ``slot`` of ``model``."""
-
-    def __init__(
-        self, channel: paramiko.Channel, model: RouterModel, slot: int, user: User,
-        session_id: int, on_change: object, pinned: bool = False,
-    ) -> None:
-        self.channel = channel
-        self.model = model
-        self.slot = slot
+    def __init__(self, link: Link, runtime: RouterRuntime, slot: int, user: User,
+                 session_id: int, *, pinned: bool = False) -> None:
+        super().__init__(link, runtime, slot, pinned=pinned)
         self.user = user
         self.session_id = session_id
-        self._on_change = on_change
-        #: Control sessions are pinned: they survive their RE going down.
-        self.pinned = pinned
-        self._dispatcher = Dispatcher(model)
-        with model.lock:
-            self._boot_stamp = model.chassis.re(slot).start_time
-            version = model.chassis.re(slot).hardware.version
-            self._epoch = model.session_epoch[slot]
-        self._ctx = CommandContext(model, slot, user.name, extra={"session_id": session_id})
-        self._closed = threading.Event()
-        self.session = NetconfSession(
-            session_id, self._handle, reply_nsmap={"junos": junos_ns(version)},
-            hello_preamble=f"<!-- user {user.name}, class super-user -->",
-        )
+        self.kind = f"NETCONF session {session_id}"
+        version = runtime.model.chassis.re(slot).hardware.version
+        self._ctx = CommandContext(runtime.model, slot, user.name,
+                                   extra={"session_id": session_id})
+        self.core = NetconfSession(session_id, reply_nsmap={"junos": junos_ns(version)},
+                                   hello_preamble=f"<!-- user {user.name}, class super-user -->")
 
-    def re_still_up(self) -> bool:
-        """Return True while the RE this session lives on has not gone down or rebooted."""
-        if self.pinned:
-            return True
-        with self.model.lock:
-            r = self.model.chassis.re(self.slot)
-            return (r.alive and r.start_time == self._boot_stamp
-                    and self.model.session_epoch[self.slot] == self._epoch)
+    def start(self) -> None:
+        """Send the server hello; the session is now reaped with its RE."""
+        self.runtime.attach(self)
+        self.link.write(self.core.start())
+
+    def data_received(self, data: bytes) -> None:
+        """Take bytes from the client and answer every whole request there is."""
+        self.core.receive_data(data)
+        self.pump()
+
+    def eof_received(self) -> None:
+        """The client closed its side: answer what it sent before, then close."""
+        self.core.receive_data(b"")
+        self.pump()
+
+    def pump(self) -> None:
+        """Pull events from the core and answer them, while :meth:`_held` allows."""
+        while not self.closed:
+            if self._held():
+                return
+            event = self.core.next_event()
+            if event is None:
+                break
+            self._handle(event)
+        self._read_again()
 
     def close(self) -> None:
-        """Close the channel (the peer sees the session end, as when an RE goes away) and
-        release the configuration lock the session held, if any."""
-        self._closed.set()
-        try:
-            if not self.channel.closed:
-                # As sshd does when a subsystem ends: OpenSSH's client exits 0, not 255.
-                self.channel.send_exit_status(0)
-            self.channel.close()
-        except (EOFError, OSError, paramiko.SSHException) as exc:
-            # The client went away first (it hung up without <close-session/>): nothing to
-            # tell it, and the session's resources are released below all the same.
-            log.debug("session %s: channel already gone: %r", self.session_id, exc)
-        with self.model.lock:
-            for db in self.model.configs.values():
-                db.release_session(self.session_id)
-
-    def run(self) -> None:
-        """Pump until the session or the channel closes."""
-        self.session.start()
-        self._flush()
-        while not self.session.closed and not self._closed.is_set():
-            data = self.channel.recv(RECV_SIZE)
-            self.session.receive_data(data)
-            self._flush()
-            if not data:
-                break
-            self._after_rpc()
-        self.close()
-
-    def _after_rpc(self) -> None:
-        callback = self._on_change
-        if callable(callback):
-            callback()
-
-    def _flush(self) -> None:
-        out = self.session.data_to_send()
-        if not out:
+        """End the session: the client sees the channel close (exit status 0, as sshd when a
+        subsystem ends); the configuration locks it held are released."""
+        if self.closed:
             return
-        with self.model.lock:
-            truncate = self.slot in self.model.truncate_next
-            self.model.truncate_next.discard(self.slot)
-        if truncate:
+        for db in self.runtime.model.configs.values():
+            db.release_session(self.session_id)
+        super().close()
+
+    def _handle(self, event: Event) -> None:
+        if isinstance(event, RpcReceived):
+            self._send(self.core.reply(event, self._dispatch(event.operation)))
+        elif isinstance(event, RpcRejected):
+            self._send(self.core.reply(event))
+        elif isinstance(event, CloseRequested):
+            self.link.write(self.core.reply(event))
+            self.close()
+        elif isinstance(event, PeerEOF | Violation):
+            log.info("%s closed: %s", self.kind, self.core.close_reason)
+            self.close()
+
+    def _dispatch(self, op: etree._Element) -> RpcReply:
+        """Return the router's reply to ``op``.  A handler crash is recorded as a server error
+        (it fails the test that caused it) and answered as an internal error."""
+        try:
+            result = self.runtime.dispatch(self._ctx, op, control=self.user.control)
+        except RpcError as exc:
+            return RpcReply(errors=[exc])
+        except Exception as exc:  # recorded with its traceback, answered, never lost
+            where = f"{self.runtime.name} re{self.slot} {self.kind}, <{local_name(op)}>"
+            self.runtime.errors.record(where, exc)
+            return RpcReply(errors=[RpcError.internal(exc)])
+        return RpcReply(body=result.body, errors=result.errors, ok=result.ok)
+
+    def _send(self, data: bytes) -> None:
+        if not self.pinned and self.runtime.take_truncate(self.slot):
             # Fault: the reply is cut in the middle and the connection dies (a reboot's reply).
-            self.channel.sendall(out[: max(1, len(out) // 2)])
+            self.link.write(data[: max(1, len(data) // 2)])
             self.close()
             return
-        self.channel.sendall(out)
-
-    def _handle(self, op: etree._Element) -> RpcReply:
-        with self.model.lock:
-            result = self._dispatcher.dispatch(self._ctx, op, control=self.user.control)
-        return RpcReply(body=result.body, errors=result.errors, ok=result.ok)
+        self.link.write(data)

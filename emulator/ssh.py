@@ -1,30 +1,43 @@
-"""The SSH face of one Routing Engine: a paramiko ``ServerInterface`` that denies by default.
+"""The SSH face of a router's listeners, on asyncssh; deny by default.
 
 Only what a Junos RE offers is allowed: password authentication against the router's users,
 ``session`` channels, the ``netconf`` subsystem (RFC 6242), the ``xml-mode netconf
 need-trailer`` exec that ncclient's Junos handler falls back to (NOTES.md section 2), and an
-interactive shell (the Junos CLI) when a shell handler is given.  Everything else keeps
-paramiko's default refusal.  The byte pumps live here; the protocol lives in the sans-IO
-``emulator.netconf`` and ``emulator.cli`` packages.
+interactive shell (the Junos CLI, with or without a pty) where the listener offers one.
+Everything else keeps asyncssh's default refusal: no public-key, keyboard-interactive or
+host-based authentication, no port forwarding, no agent or X11 forwarding, no SFTP/SCP.
+
+This module moves bytes only: each accepted channel is handed to a face
+(:class:`ChannelFace`, built by the server) through a :class:`ChannelLink`.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
-import socket
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
-import paramiko
+import asyncssh
 
-__all__ = ["ChannelHandler", "REServerInterface", "User", "make_host_key", "serve_connection"]
+from emulator.incidents import ErrorLog
+
+__all__ = [
+    "NETCONF_EXEC",
+    "ChannelFace",
+    "ChannelLink",
+    "ConnectionPolicy",
+    "FaceFactory",
+    "Offer",
+    "Terminal",
+    "User",
+    "make_host_key",
+]
 
 log = logging.getLogger(__name__)
 
-#: ``handler(channel, username)`` runs a protocol on an accepted channel, in its own thread.
-ChannelHandler = Callable[[paramiko.Channel, str], None]
+T = TypeVar("T")
 
 #: Junos's ncclient fallback when the subsystem request fails (NOTES.md section 2).
 NETCONF_EXEC = "xml-mode netconf need-trailer"
@@ -42,100 +55,237 @@ class User:
         return f"User(name={self.name!r}, password='***', control={self.control})"
 
 
-def make_host_key() -> paramiko.PKey:
+@dataclass(frozen=True, slots=True)
+class Terminal:
+    """The pty a shell client asked for: TERM and window size (None without a pty)."""
+
+    term: str | None = None
+    width: int = 80
+    height: int = 24
+
+
+def make_host_key() -> asyncssh.SSHKey:
     """Return a fresh ephemeral host key (ECDSA P-256: fast to generate, no key on disk)."""
-    return paramiko.ECDSAKey.generate(bits=256)
+    return asyncssh.generate_private_key("ecdsa-sha2-nistp256")
 
 
-class REServerInterface(paramiko.ServerInterface):
-    """Policy of one SSH connection to an RE; every override states what it allows."""
+class ChannelFace(Protocol):
+    """What runs on an accepted channel (NETCONF or CLI)."""
 
-    def __init__(
-        self,
-        users: Mapping[str, User],
-        netconf: ChannelHandler,
-        shell: ChannelHandler | None = None,
-    ) -> None:
-        self._users = users
-        self._netconf = netconf
-        self._shell = shell
-        self.username: str | None = None
+    def start(self) -> None:
+        """The channel is open: send the greeting."""
 
-    # Authentication: password only (default would allow nothing at all).
-    def get_allowed_auths(self, username: str) -> str:
-        return "password"
+    def data_received(self, data: bytes) -> None:
+        """Bytes from the client."""
 
-    def check_auth_password(self, username: str, password: str) -> int:
-        user = self._users.get(username)
-        if user is not None and hmac.compare_digest(user.password.encode(), password.encode()):
-            self.username = username
-            return paramiko.common.AUTH_SUCCESSFUL
-        return paramiko.common.AUTH_FAILED
+    def eof_received(self) -> None:
+        """The client will send nothing more."""
 
-    # Channels: only "session" (default: refuse every kind).
-    def check_channel_request(self, kind: str, chanid: int) -> int:
-        if kind == "session":
-            return paramiko.common.OPEN_SUCCEEDED
-        return paramiko.common.OPEN_FAILED_ADMINISTRATIVELY_PROHIBITED
+    def pause_writing(self) -> None:
+        """The channel's send buffer went above its high-water mark."""
 
-    def check_channel_subsystem_request(self, channel: paramiko.Channel, name: str) -> bool:
-        if name != "netconf" or self.username is None:
-            return False
-        self._start(self._netconf, channel, "netconf")
-        return True
+    def resume_writing(self) -> None:
+        """The channel's send buffer drained."""
 
-    def check_channel_exec_request(self, channel: paramiko.Channel, command: bytes) -> bool:
-        if command.decode(errors="replace").strip() != NETCONF_EXEC or self.username is None:
-            return False
-        self._start(self._netconf, channel, "netconf-exec")
-        return True
+    def resize(self, width: int, height: int) -> None:
+        """The client's window changed size."""
 
-    def check_channel_pty_request(self, channel: paramiko.Channel, term: bytes, width: int,
-                                  height: int, pixelwidth: int, pixelheight: int,
-                                  modes: bytes) -> bool:
+    def close(self) -> None:
+        """End the face (the client went away or the server stops)."""
+
+
+#: ``factory(link, user, terminal)`` returns the face to run on an accepted channel.
+FaceFactory = Callable[["ChannelLink", User, Terminal], ChannelFace]
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What one SSH connection may do: who may log in, what runs on its channels."""
+
+    users: Mapping[str, User]
+    netconf: FaceFactory
+    #: None: no interactive shell here (the control listener carries control RPCs only).
+    shell: FaceFactory | None
+    max_channels: int | None
+    #: Buffered bytes above which a channel's face stops taking requests (Limits).
+    send_high_water: int
+    #: Called once when the connection ends.
+    on_close: Callable[[], None]
+
+
+class ChannelLink:
+    """A face's view of an asyncssh server channel: write, close, flow control."""
+
+    def __init__(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+        self._chan = chan
+
+    def write(self, data: bytes) -> None:
+        """Queue ``data`` for the client (dropped if the channel is already closing)."""
+        if not self._chan.is_closing():
+            self._chan.write(data)
+
+    def close(self) -> None:
+        """Send exit status 0 after what is queued, then close (OpenSSH's client then exits
+        0 rather than 255, as when sshd ends a subsystem)."""
+        if not self._chan.is_closing():
+            self._chan.exit(0)
+
+    def pause_reading(self) -> None:
+        """Stop delivering the client's bytes."""
+        self._chan.pause_reading()
+
+    def resume_reading(self) -> None:
+        """Deliver the client's bytes again."""
+        self._chan.resume_reading()
+
+
+class _Channel(asyncssh.SSHServerSession[bytes]):
+    """One ``session`` channel: accepts netconf / the NETCONF exec / a shell, then pumps."""
+
+    def __init__(self, policy: ConnectionPolicy) -> None:
+        self._policy = policy
+        self._chan: asyncssh.SSHServerChannel[bytes] | None = None
+        self._face: ChannelFace | None = None
+        self._terminal = Terminal()
+
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+        self._chan = chan
+        chan.set_write_buffer_limits(high=self._policy.offer.send_high_water)
+
+    # Requests: each returns False (refused) unless this listener offers it.
+    def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
+                      term_modes: Mapping[int, int]) -> bool:
         # A terminal is accepted only where there is a CLI to run in it.
-        return self._shell is not None
-
-    def check_channel_shell_request(self, channel: paramiko.Channel) -> bool:
-        if self._shell is None or self.username is None:
+        if self._policy.offer.shell is None:
             return False
-        self._start(self._shell, channel, "cli")
+        width, height = term_size[0] or 80, term_size[1] or 24
+        self._terminal = Terminal(term_type, width, height)
         return True
 
-    def _start(self, handler: ChannelHandler, channel: paramiko.Channel, what: str) -> None:
-        user = self.username or ""
+    def shell_requested(self) -> bool:
+        return self._open(self._policy.offer.shell)
 
-        def run() -> None:
-            try:
-                handler(channel, user)
-            except (OSError, EOFError, paramiko.SSHException) as exc:
-                log.info("%s channel for %s ended: %s", what, user, exc)
-            finally:
-                try:
-                    channel.close()
-                except (OSError, EOFError, paramiko.SSHException) as exc:
-                    # The client may already be gone; the channel is closed either way.
-                    log.debug("%s channel close: %s", what, exc)
+    def subsystem_requested(self, subsystem: str) -> bool:
+        return subsystem == "netconf" and self._open(self._policy.offer.netconf)
 
-        threading.Thread(target=run, name=f"re-{what}-{user}", daemon=True).start()
+    def exec_requested(self, command: str) -> bool:
+        return command.strip() == NETCONF_EXEC and self._open(self._policy.offer.netconf)
+
+    def _open(self, factory: FaceFactory | None) -> bool:
+        user, chan = self._policy.user, self._chan
+        if factory is None or user is None or chan is None or self._face is not None:
+            return False
+        self._face = self._policy.guard(
+            "opening a channel", lambda: factory(ChannelLink(chan), user, self._terminal))
+        return self._face is not None
+
+    # Traffic: every callback runs the face under the policy's guard.
+    def session_started(self) -> None:
+        self._call("start", lambda face: face.start())
+
+    def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
+        self._call("data", lambda face: face.data_received(data))
+
+    def eof_received(self) -> bool:
+        self._call("eof", lambda face: face.eof_received())
+        return True  # half-open: the face closes when it has answered
+
+    def pause_writing(self) -> None:
+        self._call("pause", lambda face: face.pause_writing())
+
+    def resume_writing(self) -> None:
+        self._call("resume", lambda face: face.resume_writing())
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int,
+                              pixheight: int) -> None:
+        self._call("resize", lambda face: face.resize(width, height))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._call("close", lambda face: face.close())
+        self._face = None
+
+    def _call(self, what: str, run: Callable[[ChannelFace], None]) -> None:
+        face = self._face
+        if face is None:
+            return
+
+        def call() -> bool:
+            run(face)
+            return True
+
+        if self._policy.guard(what, call) is None and self._chan:
+            # The face crashed (recorded): end this channel, not the server.
+            self._face = None
+            self._chan.abort()
 
 
-def serve_connection(
-    sock: socket.socket, host_key: paramiko.PKey, interface: REServerInterface,
-    *, handshake_timeout: float = 15.0,
-) -> paramiko.Transport | None:
-    """Run the SSH server side on an accepted socket; return the transport, or None on failure.
+class ConnectionPolicy(asyncssh.SSHServer):
+    """Policy of one SSH connection; every override states what it allows.
 
-    Sets TCP_NODELAY (Nagle otherwise adds ~40 ms to each exchange of small packets).
+    ``offer()`` is asked at TCP accept: None drops the connection at once (a halted RE runs no
+    sshd), else the :class:`Offer` says who may log in and what the channels run.
     """
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    transport = paramiko.Transport(sock)
-    transport.add_server_key(host_key)
-    transport.handshake_timeout = handshake_timeout
-    try:
-        transport.start_server(server=interface)
-    except (paramiko.SSHException, EOFError, OSError) as exc:
-        log.info("SSH negotiation failed: %s", exc)
-        transport.close()
-        return None
-    return transport
+
+    def __init__(self, offer: Callable[[], Offer | None], errors: ErrorLog, where: str,
+                 open_connections: set[asyncssh.SSHServerConnection]) -> None:
+        self._make_offer = offer
+        self._open = open_connections
+        self._errors = errors
+        self._where = where
+        self._offer: Offer | None = None
+        self._conn: asyncssh.SSHServerConnection | None = None
+        self._channels = 0
+        self.user: User | None = None
+
+    @property
+    def offer(self) -> Offer:
+        """Return what this connection may do.  Raises RuntimeError before the accept."""
+        if self._offer is None:
+            raise RuntimeError("no offer before the connection is accepted")
+        return self._offer
+
+    def guard(self, what: str, run: Callable[[], T]) -> T | None:
+        """Return ``run()``, or None after recording what it raised as a server error."""
+        try:
+            return run()
+        except Exception as exc:  # recorded for the test that caused it, never lost
+            self._errors.record(f"{self._where}: {what}", exc)
+            return None
+
+    def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self._conn = conn
+        self._offer = self.guard("accept", self._make_offer)
+        if self._offer is None:
+            conn.abort()
+            return
+        self._open.add(conn)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._conn is not None:
+            self._open.discard(self._conn)
+        if self._offer is not None:
+            self.guard("connection end", self._offer.on_close)
+            self._offer = None
+
+    # Authentication: password only; always required (asyncssh's default refuses every method).
+    def begin_auth(self, username: str) -> bool:
+        return True
+
+    def password_auth_supported(self) -> bool:
+        return True
+
+    def validate_password(self, username: str, password: str) -> bool:
+        user = self._offer.users.get(username) if self._offer is not None else None
+        if user is not None and hmac.compare_digest(user.password.encode(), password.encode()):
+            self.user = user
+            return True
+        return False
+
+    # Channels: only "session" channels, up to the connection's cap.  Port forwarding, agent
+    # and X11 requests keep asyncssh's default refusal.
+    def session_requested(self) -> _Channel | bool:
+        cap = self._offer.max_channels if self._offer is not None else 0
+        if cap is not None and self._channels >= cap:
+            return False
+        self._channels += 1
+        return _Channel(self)

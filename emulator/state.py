@@ -49,21 +49,31 @@ class StateDir:
 
     # ------------------------------------------------------------ save
     def save(self, model: RouterModel) -> Path:
-        """Write ``model``'s committed configurations and logs; return the file.  The caller
-        need not hold the model's lock.  Raises OSError."""
-        with model.lock:
-            data = {
-                "format": FORMAT_VERSION,
-                "clock": model.clock.now(),
-                "res": {
-                    f"re{slot}": {
-                        "config": model.configs[slot].committed_text(),
-                        "log": [[line.at, line.text] for line in r.log.lines()],
-                    }
-                    for slot, r in model.chassis.res.items()
-                },
-            }
-        target = self.file(model.name)
+        """Write ``model``'s committed configurations and logs; return the file.  Raises OSError."""
+        return self.write(model.name, self.snapshot(model))
+
+    @staticmethod
+    def snapshot(model: RouterModel) -> SavedRouter:
+        """Return what is kept of ``model`` now (cheap: call it where the model lives, write it
+        elsewhere)."""
+        return SavedRouter(
+            clock=model.clock.now(),
+            configs={slot: model.configs[slot].committed_text() for slot in model.chassis.res},
+            logs={slot: [(line.at, line.text) for line in r.log.lines()]
+                  for slot, r in model.chassis.res.items()},
+        )
+
+    def write(self, router: str, saved: SavedRouter) -> Path:
+        """Write ``saved`` as the state of ``router`` (temporary file renamed over the old one);
+        return the file.  Raises OSError."""
+        data = {
+            "format": FORMAT_VERSION,
+            "clock": saved.clock,
+            "res": {f"re{slot}": {"config": saved.configs[slot],
+                                  "log": [[at, text] for at, text in saved.logs.get(slot, [])]}
+                    for slot in sorted(saved.configs)},
+        }
+        target = self.file(router)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
@@ -98,14 +108,13 @@ class StateDir:
 
         Raises StateError when a saved configuration no longer loads.
         """
-        with model.lock:
-            for slot, text in sorted(saved.configs.items()):
-                if slot not in model.configs:
-                    continue
-                _restore_config(model, slot, text)
-            for slot, lines in saved.logs.items():
-                if slot in model.chassis.res:
-                    _restore_log(model, slot, lines)
+        for slot, text in sorted(saved.configs.items()):
+            if slot not in model.configs:
+                continue
+            _restore_config(model, slot, text)
+        for slot, lines in saved.logs.items():
+            if slot in model.chassis.res:
+                _restore_log(model, slot, lines)
 
 
 def _restore_config(model: RouterModel, slot: int, text: str) -> None:

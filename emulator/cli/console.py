@@ -93,30 +93,27 @@ class ConsoleSession:
 
     def start(self) -> None:
         """Show what the console shows now (a login prompt, or the halted message)."""
-        with self.model.lock:
-            self._sync()
+        self._sync()
 
     def receive_data(self, data: bytes) -> None:
         """Consume keystrokes (a key on a halted RE boots it)."""
         clean, self._carry = strip_telnet(data, self._carry)
-        with self.model.lock:
-            self._sync()
-            if self.state is ConsoleState.HALTED and clean:
-                self._boot()
-            elif self.state is ConsoleState.CLI and self._cli is not None:
-                self._cli.receive_data(clean)
-                self._out.append(self._cli.data_to_send())
-            elif self.state in (ConsoleState.LOGIN, ConsoleState.PASSWORD):
-                self._login_keys(clean)
-            self._sync()
+        self._sync()
+        if self.state is ConsoleState.HALTED and clean:
+            self._boot()
+        elif self.state is ConsoleState.CLI and self._cli is not None:
+            self._cli.receive_data(clean)
+            self._out.append(self._cli.data_to_send())
+        elif self.state in (ConsoleState.LOGIN, ConsoleState.PASSWORD):
+            self._login_keys(clean)
+        self._sync()
 
     def tick(self) -> None:
         """Follow the RE: halted, booting, up again (call it periodically)."""
-        with self.model.lock:
-            if self._cli is not None:
-                self._cli.tick()
-                self._out.append(self._cli.data_to_send())
-            self._sync()
+        if self._cli is not None:
+            self._cli.tick()
+            self._out.append(self._cli.data_to_send())
+        self._sync()
 
     def data_to_send(self) -> bytes:
         """Return and forget the bytes for the terminal."""

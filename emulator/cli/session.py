@@ -10,8 +10,8 @@ with ``emulator.cli.hops``, ``[yes,no]`` confirmations, and ``?``/TAB with
 
 Texts follow the chapter ("Log In To Backup Routing Engine If graceful-switchover is
 Configured", "Manually Switching Routing Engine Mastership", "Use the Proper Shutdown Process
-on a Backup Routing Engine") and the transcripts in ``samples/cli.*.txt``.  The caller may hold
-``model.lock``; every entry point takes it (it is re-entrant).
+on a Backup Routing Engine") and the transcripts in ``samples/cli.*.txt``.  It takes no lock: the
+server calls it from the one event loop that owns the router.
 """
 
 from __future__ import annotations
@@ -127,8 +127,7 @@ class CliSession:
         self._config: ConfigMode | None = None
         #: Whether the next prompt follows a blank line (Junos's layout after output).
         self._blank = True
-        with model.lock:
-            self._hops = Hops(model, slot)
+        self._hops = Hops(model, slot)
 
     # ------------------------------------------------------------ public API
     @property
@@ -150,20 +149,18 @@ class CliSession:
 
     def start(self) -> None:
         """Queue the login banner and the first prompt."""
-        with self.model.lock:
-            self._write(self._junos_line())
-            self._prompt(blank=False)
+        self._write(self._junos_line())
+        self._prompt(blank=False)
 
     def receive_data(self, data: bytes) -> None:
         """Consume keystrokes; run each completed line."""
-        with self.model.lock:
-            for i in range(len(data)):
-                if self.closed:
-                    return
-                events = self.editor.feed(data[i:i + 1])
-                self._write(self.editor.echo())
-                for event in events:
-                    self._event(event)
+        for i in range(len(data)):
+            if self.closed:
+                return
+            events = self.editor.feed(data[i:i + 1])
+            self._write(self.editor.echo())
+            for event in events:
+                self._event(event)
 
     def data_to_send(self) -> bytes:
         """Return and forget the bytes for the terminal (``\\n`` sent as CR LF)."""
@@ -173,9 +170,8 @@ class CliSession:
 
     def tick(self) -> None:
         """Notice REs that went down while the user typed nothing (halt from elsewhere)."""
-        with self.model.lock:
-            if not self.closed and self._check_hops():
-                self._prompt()
+        if not self.closed and self._check_hops():
+            self._prompt()
 
     def close(self) -> None:
         """End the session (the terminal sees no more output)."""

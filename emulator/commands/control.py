@@ -23,11 +23,15 @@ MAX_ADVANCE = 30 * 86400.0
 
 
 class ControlResult:
-    """Reply body of a control RPC plus the session-level effects the face must apply."""
+    """Reply body of a control RPC plus the wire effects the face applies (the model holds no
+    session state): ``drop`` the sessions of these RE slots, ``truncate`` the next reply of
+    these slots."""
 
-    def __init__(self, body: list[etree._Element], drop: set[int] | None = None) -> None:
+    def __init__(self, body: list[etree._Element], drop: set[int] | None = None,
+                 truncate: set[int] | None = None) -> None:
         self.body = body
         self.drop = drop or set()
+        self.truncate = truncate or set()
 
 
 def _el(tag: str, text: object | None = None) -> etree._Element:
@@ -77,9 +81,10 @@ def _state(model: RouterModel) -> etree._Element:
     return root
 
 
-def _drop(model: RouterModel, slot: int) -> ControlResult:
-    model.session_epoch[slot] += 1
-    return ControlResult([], drop={slot})
+def _reset(model: RouterModel) -> ControlResult:
+    """``reset-router``: a new router, so every session to it is dropped."""
+    model.reset()
+    return ControlResult([], drop=set(model.chassis.res))
 
 
 def _done(effect: Callable[[], object]) -> ControlResult:
@@ -114,14 +119,14 @@ def _actions(model: RouterModel, args: Mapping[str, str]
         ControlRpc.CRASH_RE: lambda: _done(lambda: ch.crash(slot())),
         ControlRpc.HALT_RE: lambda: _done(lambda: ch.halt(slot(), Scope.LOCAL)),
         ControlRpc.POWER_ON_RE: lambda: _done(lambda: ch.power_on(slot())),
-        ControlRpc.TRUNCATE_NEXT_REPLY: lambda: _done(lambda: model.truncate_next.add(slot())),
-        ControlRpc.DROP_SESSIONS: lambda: _drop(model, slot()),
-        ControlRpc.RESET_ROUTER: lambda: _done(model.reset),
+        ControlRpc.TRUNCATE_NEXT_REPLY: lambda: ControlResult([], truncate={slot()}),
+        ControlRpc.DROP_SESSIONS: lambda: ControlResult([], drop={slot()}),
+        ControlRpc.RESET_ROUTER: lambda: _reset(model),
     }
 
 
 def run_control(model: RouterModel, name: str, args: Mapping[str, str]) -> ControlResult:
-    """Run control RPC ``name``; return its reply.  Caller holds ``model.lock``.
+    """Run control RPC ``name``; return its reply.  One caller at a time per router.
 
     Raises UnknownTargetError for an RPC or argument the contract does not declare, or a bad
     argument value, and the model's errors (e.g. CommandRefusedError for ``halt-re`` of an RE

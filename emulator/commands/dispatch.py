@@ -39,7 +39,7 @@ class Dispatcher:
 
     def dispatch(self, ctx: CommandContext, op: etree._Element, *, control: bool
                  ) -> DispatchResult:
-        """Run ``op`` for the session described by ``ctx``; the caller holds ``model.lock``.
+        """Run ``op`` for the session described by ``ctx`` (the caller serialises calls per router).
 
         Raises RpcError for anything the router refuses.
         """
@@ -60,7 +60,7 @@ class Dispatcher:
         args = {etree.QName(c).localname: (c.text or "").strip() for c in op
                 if isinstance(c.tag, str)}
         res = run_control(self.model, name, args)
-        return DispatchResult(res.body, drop=res.drop, ok=not res.body)
+        return DispatchResult(res.body, drop=res.drop, truncate=res.truncate, ok=not res.body)
 
     def _rpc(self, ctx: CommandContext, op: etree._Element, name: str) -> DispatchResult:
         cmd = TABLE.by_rpc(name)

@@ -46,11 +46,13 @@ __all__ = [
 
 @dataclass(slots=True)
 class DispatchResult:
-    """Reply children, leading rpc-errors (warnings) and sessions to drop afterwards."""
+    """Reply children, leading rpc-errors (warnings), and the wire effects of a control RPC:
+    RE slots whose sessions to drop, RE slots whose next reply to truncate."""
 
     body: list[etree._Element] = field(default_factory=list)
     errors: list[RpcError] = field(default_factory=list)
     drop: set[int] = field(default_factory=set)
+    truncate: set[int] = field(default_factory=set)
     ok: bool = False
 
 

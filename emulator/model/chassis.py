@@ -7,12 +7,11 @@ the RE that makes it, in the chapter's format, with the Table 107 event that cau
 
 Message exchange between the REs (claim, give-up, confirm) is modelled as instantaneous while the
 internal link is up and both REs run; when it is not, requests time out on the chapter's retry
-schedule (E_TMOUT ... E_MAXTRY).  The callers hold :attr:`Chassis.lock` around every call.
+schedule (E_TMOUT ... E_MAXTRY).  It holds no lock: one caller at a time (the server's loop).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -178,10 +177,8 @@ class Chassis:
     """A router with one or two Routing Engines and the internal link between them."""
 
     def __init__(
-        self, params: ChassisParams, clock: VirtualClock, settings: SettingsSource,
-        lock: threading.RLock | None = None,
+        self, params: ChassisParams, clock: VirtualClock, settings: SettingsSource
     ) -> None:
-        self.lock = lock or threading.RLock()
         self.clock = clock
         self.params = params
         self.hostname = params.hostname

@@ -3,9 +3,11 @@
 The model never reads the wall clock (DESIGN.md, "Time and faults"): every time it needs "now"
 it asks a :class:`VirtualClock`, and every delayed effect (a keepalive timeout, a reboot, the
 end of a PFE re-initialisation) is a timer on that clock.  The clock only moves when
-:meth:`VirtualClock.advance` is called: by a control RPC in deterministic mode, or by the
-server's pacer thread in ``--time real`` mode.  Timers fire in deadline order, ties in the order
-they were scheduled, so a run is reproducible.
+:meth:`VirtualClock.advance` or :meth:`VirtualClock.advance_to` is called: by a control RPC in
+deterministic mode; in ``--time real`` mode the server also moves it to the wall clock's time
+before each request it hands the model, and when :meth:`VirtualClock.next_deadline` comes due
+(one event-loop timer per router, armed only for the next deadline: nothing polls).  Timers
+fire in deadline order, ties in the order they were scheduled, so a run is reproducible.
 """
 
 from __future__ import annotations
@@ -103,6 +105,10 @@ class VirtualClock:
         return sorted(t for t in self._timers if not t.cancelled)
 
     def next_deadline(self) -> float | None:
-        """Return the deadline of the next live timer, or None if none is scheduled."""
-        live = self.pending()
-        return live[0].deadline if live else None
+        """Return the deadline of the next live timer, or None if none is scheduled.
+
+        Cancelled timers at the head of the queue are dropped on the way (amortised O(log n)).
+        """
+        while self._timers and self._timers[0].cancelled:
+            heapq.heappop(self._timers)
+        return self._timers[0].deadline if self._timers else None

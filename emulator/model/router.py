@@ -1,13 +1,15 @@
-"""One emulated router: chassis + per-RE configuration databases + files + fault switches.
+"""One emulated router: chassis + per-RE configuration databases + files.
 
 This is the object a face (NETCONF session, CLI) works on.  It is built from plain parameters
-(:class:`RouterParams`), never from a testbed file: the server translates the testbed.
+(:class:`RouterParams`), never from a testbed file: the server translates the testbed.  It holds
+no lock and no session or wire state: the server calls it from one event loop, and keeps the
+fault switches that act on the wire (truncated replies, dropped sessions) in its own per-router
+entry.
 """
 
 from __future__ import annotations
 
 import hashlib
-import threading
 from dataclasses import dataclass, field
 
 from emulator.model import config as cfg
@@ -82,17 +84,14 @@ class RouterModel:
     """A dual- (or single-) RE router: the model behind every face."""
 
     def __init__(self, params: RouterParams, clock: VirtualClock | None = None) -> None:
-        self.lock = threading.RLock()
-        #: Bumped by the drop-sessions control RPC: sessions opened before are closed.
-        self.session_epoch: dict[int, int] = {}
         self._build(params, clock or VirtualClock())
 
     def reset(self) -> None:
         """Rebuild the router as new at the current virtual time (fresh logs, configuration and
-        roles); every open session is dropped.  The clock keeps running forward."""
-        with self.lock:
-            self.clock.clear_timers()
-            self._build(self.params, self.clock)
+        roles).  The clock keeps running forward; the faces drop the sessions they hold (the
+        ``reset-router`` control RPC says so in its result)."""
+        self.clock.clear_timers()
+        self._build(self.params, self.clock)
 
     def _build(self, params: RouterParams, clock: VirtualClock) -> None:
         self.params = params
@@ -114,14 +113,9 @@ class RouterModel:
                           fpc_slots=_populated_fpcs(self.platform)),
             self.clock,
             self.settings,
-            self.lock,
         )
         for r in self.chassis.res.values():
             self._seed_files(r)
-        #: Fault switches set by control RPCs and consumed by the NETCONF face.
-        self.truncate_next: set[int] = set()
-        for slot in self.chassis.res:
-            self.session_epoch[slot] = self.session_epoch.get(slot, 0) + 1
 
     def _seed_files(self, r: RoutingEngine) -> None:
         """The files the chapter's ``file list /var/tmp/`` sample shows, and /etc/hosts.junos

@@ -52,7 +52,7 @@ class REHardware:
 
 @dataclass(slots=True)
 class RoutingEngine:
-    """A Routing Engine in ``slot``; mutable, owned and locked by its chassis."""
+    """A Routing Engine in ``slot``; mutable, owned by its chassis."""
 
     slot: int
     hardware: REHardware

@@ -1,6 +1,8 @@
 """Sans-IO NETCONF server side: RFC 6242 framing, the session state table, ``<rpc-error>``.
 
-Nothing here does I/O: ``emulator.ssh`` pumps bytes between a channel and ``NetconfSession``.
+Nothing here does I/O or imports an SSH library: the server face feeds bytes to a
+:class:`NetconfSession`, pulls events out of it, dispatches the RPCs itself and writes the
+bytes :meth:`NetconfSession.reply` returns (the shape of h11).
 """
 
 from emulator.netconf.errors import (
@@ -13,32 +15,51 @@ from emulator.netconf.errors import (
     ProtocolError,
     RpcError,
 )
-from emulator.netconf.framing import FramingMode, ReceiveBuffer, encode
-from emulator.netconf.session import (
-    DEFAULT_CAPABILITIES,
-    NetconfSession,
-    RpcHandler,
+from emulator.netconf.events import (
+    TRANSITIONS,
+    CloseRequested,
+    Event,
+    HelloReceived,
+    PeerEOF,
+    Request,
+    RpcReceived,
+    RpcRejected,
     RpcReply,
     SessionState,
-    local_name,
+    Violation,
+    next_state,
 )
+from emulator.netconf.framing import FramingMode, ReceiveBuffer, encode
+from emulator.netconf.messages import BASE_1_0, BASE_1_1, local_name
+from emulator.netconf.session import DEFAULT_CAPABILITIES, NetconfSession
 
 __all__ = [
+    "BASE_1_0",
+    "BASE_1_1",
     "DEFAULT_CAPABILITIES",
     "NETCONF_BASE_NS",
+    "TRANSITIONS",
+    "CloseRequested",
     "ErrorSeverity",
     "ErrorTag",
     "ErrorType",
+    "Event",
     "FramingError",
     "FramingMode",
+    "HelloReceived",
     "NetconfError",
     "NetconfSession",
+    "PeerEOF",
     "ProtocolError",
     "ReceiveBuffer",
+    "Request",
     "RpcError",
-    "RpcHandler",
+    "RpcReceived",
+    "RpcRejected",
     "RpcReply",
     "SessionState",
+    "Violation",
     "encode",
     "local_name",
+    "next_state",
 ]

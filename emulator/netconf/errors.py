@@ -127,6 +127,13 @@ class RpcError(NetconfError):
             f"path={self.path!r})"
         )
 
+    @classmethod
+    def internal(cls, exc: BaseException) -> RpcError:
+        """Return the operation-failed error that answers an RPC whose handler crashed with
+        ``exc`` (the client learns the exception's type, not its details)."""
+        return cls(ErrorType.APPLICATION, ErrorTag.OPERATION_FAILED,
+                   message=f"internal error: {type(exc).__name__}")
+
     def to_element(self) -> etree._Element:
         """Return a new ``<rpc-error>`` element in the NETCONF base namespace.
 

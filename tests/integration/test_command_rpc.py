@@ -9,9 +9,10 @@ For each row of the command table, on a freshly reset router:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 from lxml import etree
@@ -25,6 +26,8 @@ from emulator.model.errors import ModelError
 from emulator.model.router import RouterModel
 from harness.session import ConnectParams, open_manager
 from tests.integration.conftest import Served
+
+T = TypeVar("T")
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 
@@ -126,16 +129,17 @@ def _close_quietly(m: manager.Manager) -> None:
         pass  # the RE went down while we said goodbye: as on a real router
 
 
-def _model(served: Served) -> RouterModel:
+def _on_r1(served: Served, fn: Callable[[RouterModel], T]) -> T:
+    """Return ``fn(model)`` run on router r1 between two requests (on the server's loop)."""
     assert served.server is not None
-    return served.server.router("r1")
+    return served.server.call("r1", fn)
 
 
 def _reset(served: Served, case: Case) -> None:
     """Reset the router and run the case's setup, in process (one ssh login less per step;
     the reset-router control RPC has its own tests)."""
-    model = _model(served)
-    with model.lock:
+
+    def reset(model: RouterModel) -> None:
         model.reset()
         if case.setup is not None:
             setup = etree.fromstring(case.setup)
@@ -143,6 +147,8 @@ def _reset(served: Served, case: Case) -> None:
             assert cmd is not None
             cmd.handler(CommandContext(model, int(case.setup_re[2:]), "lab"),
                         TABLE.rpc_args(setup))
+
+    _on_r1(served, reset)
 
 
 @contextmanager
@@ -186,13 +192,12 @@ def _text_of(reply: bytes) -> str:
 def _cli_text(served: Served, case: Case) -> str:
     """What the CLI prints for the case: the table row's text, warnings and errors first."""
     _reset(served, case)
-    model = _model(served)
-    with model.lock:
-        cmd, args = TABLE.parse_cli(case.cli)
-        try:
-            result = cmd.handler(CommandContext(model, int(case.re[2:]), "lab"), args)
-        except ModelError as exc:
-            return str(exc)
+    cmd, args = TABLE.parse_cli(case.cli)
+    try:
+        result = _on_r1(served, lambda model: cmd.handler(
+            CommandContext(model, int(case.re[2:]), "lab"), args))
+    except ModelError as exc:
+        return str(exc)
     head = [f"warning: {w}" for w in result.warnings] + [f"error: {e}" for e in result.errors]
     return "\n".join([*head, result.text])
 

@@ -186,5 +186,5 @@ def test_emulator_that_stops_answering_mid_session(
     router.status(via="re0")
     router.status(via="re1")
     router.clock.now()
-    with server.router("r1").lock:
+    with server.hold("r1"):
         _raises_in_time(router, op)

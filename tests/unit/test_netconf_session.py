@@ -1,8 +1,11 @@
-"""The sans-IO NETCONF server session, driven by bytes as a client would send them."""
+"""The sans-IO NETCONF server session, driven by bytes as a client would send them.
+
+Most tests drive the pull-style core as the server face does (:class:`Driven`: every
+``RpcReceived`` goes to a handler, every other request gets the core's own answer); the
+``test_pull_*`` tests check the event/reply contract itself."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 import pytest
@@ -20,23 +23,21 @@ from emulator.netconf.errors import (
     ProtocolError,
     RpcError,
 )
-from emulator.netconf.framing import FramingMode, ReceiveBuffer, encode
-from emulator.netconf.session import (
-    BASE_1_0,
-    BASE_1_1,
-    DEFAULT_CAPABILITIES,
+from emulator.netconf.events import (
     CloseRequested,
     Event,
     HelloReceived,
-    NetconfSession,
     PeerEOF,
     RpcReceived,
+    RpcRejected,
     RpcReply,
     SessionState,
     Violation,
-    local_name,
     next_state,
 )
+from emulator.netconf.framing import FramingMode, ReceiveBuffer, encode
+from emulator.netconf.messages import BASE_1_0, BASE_1_1, local_name
+from emulator.netconf.session import DEFAULT_CAPABILITIES, NetconfSession
 
 NC = f"{{{NETCONF_BASE_NS}}}"
 JUNOS_NS = "http://xml.juniper.net/junos/15.1F5/junos"
@@ -62,6 +63,60 @@ class FakeHandler:
         if name == "lock":
             return RpcReply(ok=True)
         raise RpcError("protocol", "operation-failed", message=f"syntax error: {name}")
+
+
+RpcHandler = Callable[[etree._Element], RpcReply]
+
+
+class Driven:
+    """The core driven as the server face drives it: each ``RpcReceived`` is answered by
+    ``handler`` (an ``RpcError`` it raises becomes the reply's error), every other request gets
+    the core's own answer; replies accumulate for :meth:`data_to_send`."""
+
+    def __init__(self, session_id: int, handler: RpcHandler, **kwargs: object) -> None:
+        self.core = NetconfSession(session_id, **kwargs)  # type: ignore[arg-type]
+        self.handler = handler
+        self._out = bytearray()
+
+    def start(self) -> None:
+        self._out += self.core.start()
+
+    def receive_data(self, data: bytes) -> None:
+        self.core.receive_data(data)
+        while (event := self.core.next_event()) is not None:
+            if isinstance(event, RpcReceived):
+                try:
+                    reply = self.handler(event.operation)
+                except RpcError as exc:
+                    reply = RpcReply(errors=[exc])
+                self._out += self.core.reply(event, reply)
+            elif isinstance(event, RpcRejected | CloseRequested):
+                self._out += self.core.reply(event)
+
+    def data_to_send(self) -> bytes:
+        out = bytes(self._out)
+        self._out.clear()
+        return out
+
+    @property
+    def state(self) -> SessionState:
+        return self.core.state
+
+    @property
+    def closed(self) -> bool:
+        return self.core.closed
+
+    @property
+    def framing(self) -> FramingMode:
+        return self.core.framing
+
+    @property
+    def close_reason(self) -> str | None:
+        return self.core.close_reason
+
+    @property
+    def client_capabilities(self) -> tuple[str, ...]:
+        return self.core.client_capabilities
 
 
 def client_hello(*caps: str, extra: str = "") -> bytes:
@@ -90,7 +145,7 @@ def decode_all(data: bytes, mode: FramingMode) -> list[etree._Element]:
     return out
 
 
-Factory = Callable[..., NetconfSession]
+Factory = Callable[..., Driven]
 
 
 @pytest.fixture
@@ -100,9 +155,9 @@ def handler() -> FakeHandler:
 
 @pytest.fixture
 def make_session(handler: FakeHandler) -> Factory:
-    def make(*caps: str, **kwargs: object) -> NetconfSession:
+    def make(*caps: str, **kwargs: object) -> Driven:
         kwargs.setdefault("reply_nsmap", {"junos": JUNOS_NS})
-        session = NetconfSession(4242, handler, **kwargs)  # type: ignore[arg-type]
+        session = Driven(4242, handler, **kwargs)
         session.start()
         session.data_to_send()  # the server hello, checked in its own tests
         if caps:
@@ -112,7 +167,7 @@ def make_session(handler: FakeHandler) -> Factory:
     return make
 
 
-def exchange(session: NetconfSession, message: bytes) -> etree._Element:
+def exchange(session: Driven, message: bytes) -> etree._Element:
     """Send one unframed message in the session's framing; return the one reply."""
     mode = session.framing
     session.receive_data(encode(message, mode))
@@ -128,7 +183,7 @@ def errors_of(reply: etree._Element) -> list[etree._Element]:
 
 
 def test_server_hello_is_junos_shaped_eom_framed_with_preamble(handler: FakeHandler) -> None:
-    session = NetconfSession(7478, handler, hello_preamble=PREAMBLE)
+    session = Driven(7478, handler, hello_preamble=PREAMBLE)
     session.start()
     wire = session.data_to_send()
     assert wire.startswith(PREAMBLE.encode() + b"\n<hello")
@@ -152,15 +207,15 @@ def test_default_capabilities_are_the_junos_sample_plus_base_1_1() -> None:
 
 
 def test_bare_preamble_is_wrapped_and_bad_preamble_refused(handler: FakeHandler) -> None:
-    session = NetconfSession(1, handler, hello_preamble="No zombies were killed")
+    session = Driven(1, handler, hello_preamble="No zombies were killed")
     session.start()
     assert session.data_to_send().startswith(b"<!-- No zombies were killed -->\n")
     with pytest.raises(ValueError):
-        NetconfSession(1, handler, hello_preamble="a -- b")
+        Driven(1, handler, hello_preamble="a -- b")
 
 
 def test_start_twice_and_data_before_start_are_protocol_errors(handler: FakeHandler) -> None:
-    session = NetconfSession(1, handler)
+    session = Driven(1, handler)
     with pytest.raises(ProtocolError):
         session.receive_data(b"<hello/>")
     session.start()
@@ -244,7 +299,7 @@ def test_reply_carries_base_default_namespace_and_reply_nsmap(make_session: Fact
 
 def test_reply_nsmap_cannot_remap_default_namespace(handler: FakeHandler) -> None:
     with pytest.raises(ValueError):
-        NetconfSession(1, handler, reply_nsmap={None: "urn:other"})
+        Driven(1, handler, reply_nsmap={None: "urn:other"})
 
 
 def test_handler_gets_the_unnamespaced_operation_element_itself(
@@ -265,7 +320,7 @@ def test_body_elements_keep_their_namespace_and_errors_come_first(
         warning = RpcError("protocol", "operation-failed", "warning", "Could not connect to re0")
         return RpcReply(body=[owned[0]], errors=[warning], ok=True)
 
-    session = NetconfSession(9, answer)
+    session = Driven(9, answer)
     session.start()
     session.receive_data(client_hello(BASE_1_0))
     session.data_to_send()
@@ -354,20 +409,10 @@ def test_kill_session_is_not_supported(make_session: Factory) -> None:
     assert errors_of(reply)[0].findtext(f"{NC}error-tag") == "operation-not-supported"
 
 
-def test_handler_crash_becomes_operation_failed_and_is_logged(
-    make_session: Factory, handler: FakeHandler, caplog: pytest.LogCaptureFixture
-) -> None:
-    session = make_session(BASE_1_0)
-    handler.crash = KeyError("slot")
-    with caplog.at_level(logging.ERROR, logger="emulator.netconf.session"):
-        reply = exchange(session, rpc("<lock/>"))
-    (error,) = errors_of(reply)
-    assert error.findtext(f"{NC}error-tag") == "operation-failed"
-    assert error.findtext(f"{NC}error-message") == "internal error: KeyError"
-    (record,) = caplog.records
-    assert record.exc_info is not None and record.exc_info[0] is KeyError
-    handler.crash = None
-    assert exchange(session, rpc("<lock/>")).find(f"{NC}ok") is not None
+def test_internal_error_names_the_exception_type_only() -> None:
+    error = RpcError.internal(KeyError("slot 7 of /secret/path"))
+    assert (error.error_type, error.tag) == (ErrorType.APPLICATION, ErrorTag.OPERATION_FAILED)
+    assert error.message == "internal error: KeyError"
 
 
 def test_peer_eof_and_framing_violation_close(make_session: Factory) -> None:
@@ -386,16 +431,97 @@ def test_oversized_message_closes(make_session: Factory) -> None:
     assert session.closed
 
 
+# --- the pull contract: receive_data buffers, next_event decodes, reply renders --------------
+
+
+def established(*caps: str) -> NetconfSession:
+    session = NetconfSession(77)
+    session.start()
+    session.receive_data(client_hello(*(caps or (BASE_1_0,))))
+    assert isinstance(session.next_event(), HelloReceived)
+    return session
+
+
+def test_pull_receive_data_only_buffers() -> None:
+    session = established()
+    session.receive_data(encode(rpc("<lock/>"), FramingMode.EOM))
+    assert session.awaiting_reply == 0  # nothing decoded until next_event()
+    event = session.next_event()
+    assert isinstance(event, RpcReceived)
+    assert local_name(event.operation) == "lock" and event.attributes == {"message-id": "101"}
+    assert session.next_event() is None
+    (reply,) = decode_all(session.reply(event, RpcReply(ok=True)), FramingMode.EOM)
+    assert reply.find(f"{NC}ok") is not None and reply.get("message-id") == "101"
+
+
+def test_pull_events_of_a_pipelined_feed_come_one_at_a_time_in_order() -> None:
+    session = established(BASE_1_0, BASE_1_1)
+    session.receive_data(b"".join(
+        encode(rpc(op, f' message-id="{n}"'), FramingMode.CHUNKED)
+        for n, op in enumerate(["<lock/>", "<kill-session/>", "<close-session/>", "<get/>"])))
+    first, second, third = session.next_event(), session.next_event(), session.next_event()
+    assert isinstance(first, RpcReceived) and isinstance(second, RpcRejected)
+    assert isinstance(third, CloseRequested) and session.closed
+    assert session.next_event() is None  # the <get/> after close-session is never decoded
+    with pytest.raises(ProtocolError):
+        session.reply(second)  # replies keep request order (RFC 6241 section 4.1)
+    ids = [decode_all(session.reply(e, r), FramingMode.CHUNKED)[0].get("message-id")
+           for e, r in ((first, RpcReply(ok=True)), (second, None), (third, None))]
+    assert ids == ["0", "1", "2"]
+    with pytest.raises(ProtocolError):
+        session.reply(third)  # answered already
+
+
+def test_pull_an_rpc_needs_the_callers_reply() -> None:
+    session = established()
+    session.receive_data(encode(rpc("<lock/>"), FramingMode.EOM))
+    event = session.next_event()
+    assert isinstance(event, RpcReceived)
+    with pytest.raises(ProtocolError):
+        session.reply(event)
+
+
+def test_pull_messages_before_eof_come_first() -> None:
+    session = established()
+    session.receive_data(encode(rpc("<lock/>"), FramingMode.EOM))
+    session.receive_data(b"")
+    assert isinstance(session.next_event(), RpcReceived)
+    assert isinstance(session.next_event(), PeerEOF)
+    assert session.closed and session.next_event() is None
+
+
+def test_pull_rpc_before_hello_is_a_violation_event() -> None:
+    session = NetconfSession(5)
+    session.start()
+    session.receive_data(encode(rpc("<get/>"), FramingMode.EOM))
+    event = session.next_event()
+    assert isinstance(event, Violation) and "RpcReceived" in event.reason
+    assert session.closed
+
+
+def test_netconf_package_imports_no_ssh_library() -> None:
+    import ast
+    import pathlib
+
+    import emulator.netconf
+
+    for path in pathlib.Path(emulator.netconf.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                assert name.split(".")[0] not in {"paramiko", "asyncssh", "asyncio"}, path
+
+
 # --- state table, errors, helpers ----------------------------------------------------------
 
 
 def test_transition_table_refuses_illegal_pairs() -> None:
     hello = HelloReceived((BASE_1_0,))
     assert next_state(SessionState.AWAIT_HELLO, hello) is SessionState.ESTABLISHED
-    element = etree.Element("rpc")
-    assert next_state(SessionState.ESTABLISHED, CloseRequested(element)) is SessionState.CLOSED
+    assert next_state(SessionState.ESTABLISHED, CloseRequested({})) is SessionState.CLOSED
     illegal: list[tuple[SessionState, Event]] = [
-        (SessionState.AWAIT_HELLO, RpcReceived(b"", None)),
+        (SessionState.AWAIT_HELLO, RpcReceived({}, etree.Element("get"))),
         (SessionState.ESTABLISHED, hello),
         (SessionState.CLOSED, PeerEOF()),
         (SessionState.CLOSED, Violation("x")),
@@ -464,8 +590,7 @@ def test_ncclient_parser_accepts_hello_with_preamble_and_replies(
     recorder = Recorder()
     nc.add_listener(recorder)
 
-    session = NetconfSession(7478, handler, hello_preamble=PREAMBLE,
-                             reply_nsmap={"junos": JUNOS_NS})
+    session = Driven(7478, handler, hello_preamble=PREAMBLE, reply_nsmap={"junos": JUNOS_NS})
     session.start()
     nc.parser.parse(session.data_to_send())
     ((sid, caps),) = hello_seen

@@ -1,0 +1,108 @@
+"""What every face of a router shares: the link under it, the RE it is on, flow control.
+
+A face (NETCONF session, CLI shell, console client) takes requests from its client only while
+the client drains its replies (:class:`~emulator.limits.SendFlow`) and the router is not held;
+otherwise it stops reading from the link (the client's window fills, the client blocks, nobody
+else does) and goes on in :meth:`Face.pump` when that changes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from emulator.limits import SendFlow
+from emulator.runtime import Link, RouterRuntime
+
+__all__ = ["Face"]
+
+log = logging.getLogger(__name__)
+
+
+class Face:
+    """Base of the faces: a client on RE ``slot`` of a router, over ``link``."""
+
+    #: Names the face in logs ("NETCONF session 1001", "terminal").
+    kind = "face"
+
+    def __init__(self, link: Link, runtime: RouterRuntime, slot: int, *,
+                 pinned: bool = False) -> None:
+        self.link = link
+        self.runtime = runtime
+        self._slot = slot
+        self._pinned = pinned
+        self._boot_stamp = runtime.boot_stamp(slot)
+        self.flow = SendFlow(runtime.loop, runtime.limits, self._stalled)
+        self._closed = False
+        self._reading = True
+
+    # -- what the runtime reads (SessionFace) --
+    @property
+    def slot(self) -> int:
+        """Return the RE slot the face was opened on."""
+        return self._slot
+
+    @property
+    def pinned(self) -> bool:
+        """Return True for a control session, which outlives its RE."""
+        return self._pinned
+
+    @property
+    def boot_stamp(self) -> float:
+        """Return the RE's start time when the face opened (a reboot changes it)."""
+        return self._boot_stamp
+
+    @property
+    def closed(self) -> bool:
+        """Return True once the face ended."""
+        return self._closed
+
+    # -- flow control (the link reports its buffer) --
+    def pause_writing(self) -> None:
+        """The client's replies pile up: take no more requests, start the send deadline."""
+        self.flow.pause_writing()
+
+    def resume_writing(self) -> None:
+        """The client drained its replies: serve it again."""
+        self.flow.resume_writing()
+        self.pump()
+
+    def resize(self, width: int, height: int) -> None:
+        """The client's window changed size (nothing depends on it)."""
+        log.debug("%s on %s re%d: window %dx%d", self.kind, self.runtime.name, self._slot,
+                  width, height)
+
+    def pump(self) -> None:
+        """Answer what the client sent, as far as flow control and the router allow."""
+
+    def close(self) -> None:
+        """End the face: forget it, close the link (what is queued is sent first)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.flow.cancel()
+        self.runtime.detach(self)
+        self.link.close()
+
+    # -- for the subclasses' pump --
+    def _held(self) -> bool:
+        """Return True (and stop reading from the client) while the client or the router
+        holds requests back; the face is parked on a held router and pumps again on resume."""
+        if self.flow.writable and not self.runtime.paused:
+            return False
+        if self._reading:
+            self._reading = False
+            self.link.pause_reading()
+        if self.runtime.paused:
+            self.runtime.park(self.pump)
+        return True
+
+    def _read_again(self) -> None:
+        """Read from the client again after :meth:`_held` stopped it."""
+        if not self._reading and not self._closed:
+            self._reading = True
+            self.link.resume_reading()
+
+    def _stalled(self) -> None:
+        log.warning("%s on %s re%d: the client read nothing for %.0f s; dropping it", self.kind,
+                    self.runtime.name, self._slot, self.runtime.limits.send_deadline)
+        self.close()

@@ -1,0 +1,147 @@
+"""Inbound NETCONF messages: parse one framed message and say which event it is.
+
+Pure functions over bytes and lxml elements; the session feeds them whole messages from its
+:class:`~emulator.netconf.framing.ReceiveBuffer` and applies the event to its state table.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from lxml import etree
+
+from emulator.netconf.errors import NETCONF_BASE_NS, ErrorTag, ErrorType, RpcError
+from emulator.netconf.events import (
+    CloseRequested,
+    Event,
+    HelloReceived,
+    RpcReceived,
+    RpcRejected,
+    Violation,
+)
+
+__all__ = ["BASE_1_0", "BASE_1_1", "classify", "is_base", "local_name", "nc", "new_parser"]
+
+logger = logging.getLogger(__name__)
+
+BASE_1_0 = "urn:ietf:params:netconf:base:1.0"
+BASE_1_1 = "urn:ietf:params:netconf:base:1.1"
+
+# Recovers message-id from a request too broken to parse, so the error reply can still be
+# matched by the client (RFC 6241 section 4.2 wants it echoed).
+_MESSAGE_ID_RE = re.compile(rb"""\bmessage-id\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")
+
+
+def nc(local: str) -> str:
+    """Return the Clark-notation name of ``local`` in the NETCONF base namespace."""
+    return f"{{{NETCONF_BASE_NS}}}{local}"
+
+
+def local_name(el: etree._Element) -> str:
+    """Return the tag of ``el`` without its namespace (``{ns}get`` and ``get`` give ``get``)."""
+    return str(etree.QName(el).localname)
+
+
+def is_base(el: etree._Element, name: str) -> bool:
+    """Return True if ``el`` is ``name`` in the base namespace or in no namespace.
+
+    No namespace is accepted too: Junos clients send un-namespaced elements (NOTES.md), and
+    Junos' XML mode is lenient about them.
+    """
+    return el.tag in (nc(name), name)
+
+
+def new_parser() -> etree.XMLParser:
+    """Return a parser hardened against entity expansion, network access and huge trees."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+    )
+
+
+def classify(raw: bytes, parser: etree.XMLParser) -> Event:
+    """Return the event the message ``raw`` (framing removed, stripped) stands for."""
+    root = _parse(raw, parser)
+    if root is not None and is_base(root, "hello"):
+        return _hello_event(root)
+    if root is None or not is_base(root, "rpc"):
+        return _malformed(raw, root)
+    return _rpc_event(root)
+
+
+def _parse(raw: bytes, parser: etree.XMLParser) -> etree._Element | None:
+    """Return the root of ``raw``, or None if it is not well-formed XML."""
+    try:
+        return etree.fromstring(raw, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        logger.info("unparseable message: %s", exc)
+        return None
+
+
+def _hello_event(root: etree._Element) -> HelloReceived | Violation:
+    """Return HelloReceived for an acceptable client hello, else a Violation saying why.
+
+    RFC 6241 section 8.1: a client hello carrying a session-id makes the server terminate the
+    session; a hello without :base:1.0 or :base:1.1 cannot be answered.
+    """
+    if any(is_base(child, "session-id") for child in root.iterchildren(tag=etree.Element)):
+        return Violation("client hello carries a session-id (RFC 6241 section 8.1)")
+    capabilities = tuple(
+        (cap.text or "").strip()
+        for caps in root.iterchildren(nc("capabilities"), "capabilities")
+        for cap in caps.iterchildren(nc("capability"), "capability")
+    )
+    if BASE_1_0 not in capabilities and BASE_1_1 not in capabilities:
+        return Violation("client hello lists no base capability")
+    return HelloReceived(capabilities)
+
+
+def _rpc_event(rpc: etree._Element) -> RpcReceived | RpcRejected | CloseRequested:
+    """Return the event of a well-formed ``<rpc>``: its one operation, or why it is refused."""
+    attrs = dict(rpc.attrib)
+    if "message-id" not in attrs:
+        # RFC 6241 section 4.1.
+        return RpcRejected(attrs, RpcError(
+            ErrorType.RPC, ErrorTag.MISSING_ATTRIBUTE, message="missing message-id attribute",
+            info={"bad-attribute": "message-id", "bad-element": "rpc"}))
+    children = list(rpc.iterchildren(tag=etree.Element))
+    if len(children) != 1:
+        # RFC 6241 section 4.1 allows exactly one operation; malformed-message is reserved for
+        # parse failures.
+        return RpcRejected(attrs, RpcError(
+            ErrorType.RPC, ErrorTag.OPERATION_FAILED,
+            message=f"<rpc> must hold exactly one operation, found {len(children)}",
+            info={"bad-element": "rpc"}))
+    operation = children[0]
+    if is_base(operation, "close-session"):
+        return CloseRequested(attrs)
+    if is_base(operation, "kill-session"):
+        return RpcRejected(attrs, RpcError(
+            ErrorType.PROTOCOL, ErrorTag.OPERATION_NOT_SUPPORTED,
+            message="kill-session is not supported by this emulator",
+            info={"bad-element": "kill-session"}))
+    return RpcReceived(attrs, operation)
+
+
+def _malformed(raw: bytes, root: etree._Element | None) -> RpcRejected:
+    """Return the malformed-message refusal of a message that is not a well-formed ``<rpc>``."""
+    attrs: dict[str, str] = {}
+    message_id = _recover_message_id(raw)
+    if message_id is not None:
+        attrs["message-id"] = message_id
+    text = ("message is not well-formed XML" if root is None
+            else f"expected <rpc>, got <{local_name(root)}>")
+    return RpcRejected(attrs, RpcError(ErrorType.RPC, ErrorTag.MALFORMED_MESSAGE, message=text))
+
+
+def _recover_message_id(raw: bytes) -> str | None:
+    """Return the message-id found by regex in an unparseable request, or None."""
+    match = _MESSAGE_ID_RE.search(raw)
+    if match is None:
+        return None
+    value = match.group(1) if match.group(1) is not None else match.group(2)
+    return value.decode("utf-8", errors="replace")
