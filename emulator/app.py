@@ -122,8 +122,9 @@ def _banner(server: EmulatorServer, shard: Shard | None) -> Iterator[str]:
     yield READY
 
 
-def _wait_for_signal() -> None:
-    """Block until SIGTERM or SIGINT (Ctrl-C)."""
+def _on_signal() -> threading.Event:
+    """Return an event set by SIGTERM or SIGINT (Ctrl-C); install before printing the banner,
+    so a signal sent as soon as it is read is not lost."""
     done = threading.Event()
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -131,6 +132,11 @@ def _wait_for_signal() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    return done
+
+
+def _wait(done: threading.Event) -> None:
+    """Block until ``done`` is set (a signal handler runs between the waits)."""
     while not done.wait(3600):
         continue
 
@@ -153,10 +159,11 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         sys.stderr.write(f"re-emulator: cannot listen: {exc}\n")
         return 1
+    done = _on_signal()
     for line in _banner(server, args.shard):
         sys.stdout.write(line + "\n")
     sys.stdout.flush()
-    _wait_for_signal()
+    _wait(done)
     server.stop()
     return 0
 
@@ -175,6 +182,7 @@ def _worker_command(args: argparse.Namespace, index: int) -> list[str]:
 
 def _workers(args: argparse.Namespace) -> int:
     """Start ``--workers`` shard processes, print their banners, stop them on a signal."""
+    done = _on_signal()
     procs = [subprocess.Popen(_worker_command(args, i), stdout=subprocess.PIPE, text=True)
              for i in range(args.workers)]
     status = 0
@@ -184,7 +192,7 @@ def _workers(args: argparse.Namespace) -> int:
         if status == 0:
             sys.stdout.write(READY + "\n")
             sys.stdout.flush()
-            _wait_for_signal()
+            _wait(done)
     finally:
         for proc in procs:
             if proc.poll() is None:

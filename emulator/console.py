@@ -37,6 +37,10 @@ class TransportLink:
         """Send what is queued, then close."""
         self._transport.close()
 
+    def abort(self) -> None:
+        """Close at once, discarding what is queued."""
+        self._transport.abort()
+
     def pause_reading(self) -> None:
         """Stop reading from the client."""
         self._transport.pause_reading()

@@ -34,6 +34,7 @@ class Face:
         self.flow = SendFlow(runtime.loop, runtime.limits, self._stalled)
         self._closed = False
         self._reading = True
+        self._stall = False
 
     # -- what the runtime reads (SessionFace) --
     @property
@@ -75,13 +76,17 @@ class Face:
         """Answer what the client sent, as far as flow control and the router allow."""
 
     def close(self) -> None:
-        """End the face: forget it, close the link (what is queued is sent first)."""
+        """End the face: forget it, close the link (what is queued is sent first, unless the
+        client stalled past the send deadline)."""
         if self._closed:
             return
         self._closed = True
         self.flow.cancel()
         self.runtime.detach(self)
-        self.link.close()
+        if self._stall:
+            self.link.abort()
+        else:
+            self.link.close()
 
     # -- for the subclasses' pump --
     def _held(self) -> bool:
@@ -103,6 +108,8 @@ class Face:
             self.link.resume_reading()
 
     def _stalled(self) -> None:
+        """The send deadline passed: drop the client, discarding its unread replies."""
         log.warning("%s on %s re%d: the client read nothing for %.0f s; dropping it", self.kind,
                     self.runtime.name, self._slot, self.runtime.limits.send_deadline)
+        self._stall = True
         self.close()

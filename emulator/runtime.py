@@ -45,6 +45,9 @@ class Link(Protocol):
     def close(self) -> None:
         """Send what is queued, then close (an SSH channel sends exit status 0 first)."""
 
+    def abort(self) -> None:
+        """Close now, discarding what is queued (a client that stopped reading)."""
+
     def pause_reading(self) -> None:
         """Stop delivering the client's bytes (its window fills, it blocks)."""
 

@@ -130,6 +130,10 @@ class ChannelLink:
         if not self._chan.is_closing():
             self._chan.exit(0)
 
+    def abort(self) -> None:
+        """Close at once, discarding what is queued."""
+        self._chan.abort()
+
     def pause_reading(self) -> None:
         """Stop delivering the client's bytes."""
         self._chan.pause_reading()

@@ -97,11 +97,32 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         f"re-harness testbed warning: {w}" for w in bed.lint_warnings()]
 
 
+#: The session's router pool, once the ``router_pool`` fixture made it.
+POOL_KEY = pytest.StashKey[RouterPool]()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
                               ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
-    return markers.skip_unavailable_fault(item, call, report)
+    report = markers.skip_unavailable_fault(item, call, report)
+    return _fail_on_emulator_errors(item, report)
+
+
+def _fail_on_emulator_errors(item: pytest.Item, report: pytest.TestReport) -> pytest.TestReport:
+    """An exception raised inside the in-process emulator during this phase of the test fails
+    it, with the emulator's traceback (as pytest-httpserver's ``check_assertions``)."""
+    pool = item.config.stash.get(POOL_KEY, None)
+    errors = pool.take_emulator_errors() if pool is not None else []
+    if not errors:
+        return report
+    text = "\n".join(error.format() for error in errors)
+    if report.failed:
+        report.sections.append(("re-emulator errors", text))
+    else:
+        report.outcome = "failed"
+        report.longrepr = f"the emulator raised while this test ran:\n{text}"
+    return report
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -136,8 +157,10 @@ def router_pool(pytestconfig: pytest.Config, testbed: Testbed) -> Iterator[Route
     lock_dir = pytestconfig.getoption("--lock-dir") or options.default_lock_dir()
     locks = LockSettings(Path(lock_dir), pytestconfig.getoption("--lock-timeout"))
     pool = RouterPool(testbed, locks, lab_clock=lab_clocks(pytestconfig))
+    pytestconfig.stash[POOL_KEY] = pool
     yield pool
     pool.close()
+    del pytestconfig.stash[POOL_KEY]
 
 
 @pytest.fixture(scope="session")

@@ -137,6 +137,11 @@ class RouterPool:
         with router_lock(spec, self.locks) as path:
             yield path
 
+    def take_emulator_errors(self) -> list[Any]:
+        """Return the unexpected exceptions the in-process emulators recorded since the last
+        call (``emulator.incidents.ServerError``: ``.format()`` gives where and the traceback)."""
+        return [error for server in self._servers for error in server.take_errors()]
+
     def started(self) -> Iterator[DualRERouter]:
         """Yield the routers built so far."""
         yield from self._routers.values()

@@ -39,6 +39,8 @@ def served() -> Iterator[Served]:
         yield Served(eps, server)
     finally:
         server.stop()
+    errors = server.take_errors()
+    assert not errors, "\n".join(error.format() for error in errors)
 
 
 @pytest.fixture(scope="module")

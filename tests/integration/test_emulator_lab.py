@@ -252,6 +252,8 @@ def lab() -> Iterator[Lab]:
         yield served
     finally:
         served.server.stop()
+    errors = served.server.take_errors()
+    assert not errors, "\n".join(error.format() for error in errors)
 
 
 def test_lab_sees_both_res_from_either_endpoint(lab: Lab) -> None:

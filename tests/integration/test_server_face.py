@@ -1,0 +1,142 @@
+"""The event-loop server face: one client cannot block another, server-side errors are
+recorded for the test that caused them, control sessions are not cut by their own faults.
+
+Every wait is bounded; no timing is asserted (limits are made small so that what must happen
+happens quickly)."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Iterator
+
+import paramiko
+import pytest
+
+from emulator.limits import DEFAULT_LIMITS, Limits
+from emulator.model.router import RouterModel, RouterParams
+from emulator.server import CONTROL, EmulatorServer, RouterEntry, TimeMode
+from emulator.ssh import User
+from tests.integration.test_emulator_lab import NC, Netconf
+
+_IDS = itertools.count(1)
+GET_RE = "<get-route-engine-information/>"
+
+
+def serve(*, limits: Limits = DEFAULT_LIMITS, time_mode: str = TimeMode.VIRTUAL
+          ) -> tuple[EmulatorServer, dict[str, tuple[str, int]]]:
+    listen = {"re0": ("127.0.0.1", 0), "re1": ("127.0.0.1", 0), CONTROL: ("127.0.0.1", 0)}
+    users = [User("lab", "lab123"), User("ctl", "ctl", control=True)]
+    server = EmulatorServer([RouterEntry(RouterParams(name="r1"), users, listen)],
+                            time_mode=time_mode, limits=limits)
+    return server, {ep.re: (ep.host, ep.port) for ep in server.start()}
+
+
+SMALL = Limits(send_high_water=1024, send_deadline=1.0)
+RPCS = 200
+
+
+@pytest.fixture
+def small_buffers() -> Iterator[tuple[EmulatorServer, dict[str, tuple[str, int]]]]:
+    server, eps = serve(limits=SMALL)
+    try:
+        yield server, eps
+    finally:
+        server.stop()
+
+
+def wait_for(check: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout:g} s: {what}")
+        time.sleep(0.05)
+
+
+def test_a_client_that_reads_nothing_blocks_nobody_and_is_dropped(
+        small_buffers: tuple[EmulatorServer, dict[str, tuple[str, int]]]) -> None:
+    server, eps = small_buffers
+    host, port = eps["re0"]
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(host, port, "lab", "lab123", look_for_keys=False, allow_agent=False,
+                   timeout=10)
+    try:
+        transport = client.get_transport()
+        assert transport is not None
+        # A small receive window: the server's replies pile up on its side at once.
+        chan = transport.open_session(window_size=16384, max_packet_size=8192)
+        chan.invoke_subsystem("netconf")
+        chan.sendall(f'<hello xmlns="{NC}"><capabilities><capability>urn:ietf:params:netconf:'
+                     f'base:1.0</capability></capabilities></hello>]]>]]>'.encode())
+        for _ in range(RPCS):  # pipelined, never read
+            chan.sendall(f'<rpc message-id="{next(_IDS)}" xmlns="{NC}">{GET_RE}</rpc>]]>]]>'
+                         .encode())
+        # Meanwhile another client of the same router is served as usual.
+        other = Netconf(*eps["re0"], "lab", "lab123")
+        assert other.rpc(GET_RE).find(".//route-engine") is not None
+        other.close()
+        # Past the send deadline the stalled session is dropped, its unread replies discarded.
+        wait_for(lambda: chan.closed or chan.eof_received, "the stalled session is dropped",
+                 timeout=SMALL.send_deadline + 20)
+        replies = _read_all(chan).count(b"]]>]]>")
+    finally:
+        client.close()
+    assert 1 <= replies < 1 + RPCS  # the hello and some replies, not all
+    assert server.take_errors() == []
+
+
+def _read_all(chan: paramiko.Channel) -> bytes:
+    """Return what the channel still holds (it is closed: recv returns b"" at the end)."""
+    chan.settimeout(5)
+    data = b""
+    while chunk := chan.recv(65536):
+        data += chunk
+    return data
+
+
+def test_exception_in_a_loop_callback_is_recorded() -> None:
+    server, _ = serve(time_mode=TimeMode.REAL)
+    try:
+        def plant(model: RouterModel) -> None:
+            def boom() -> None:
+                raise LookupError("deliberate crash in a model timer")
+            model.clock.call_later(0.05, boom, "boom")
+
+        server.call("r1", plant)  # real time: the loop timer fires it, nobody connected
+        errors: list[object] = []
+        wait_for(lambda: bool(errors.extend(server.take_errors()) or errors), "an error")
+    finally:
+        server.stop()
+    (error,) = errors
+    assert "LookupError: deliberate crash in a model timer" in error.format()  # type: ignore[attr-defined]
+    assert "event loop" in error.where  # type: ignore[attr-defined]
+
+
+def test_truncate_fault_on_the_control_sessions_re_cuts_a_user_reply_not_its_own() -> None:
+    server, eps = serve()
+    try:
+        control = Netconf(*eps[CONTROL], "ctl", "ctl")
+        control.rpc('<truncate-next-reply xmlns="urn:re-emulator:control:1"><re>re0</re>'
+                    '</truncate-next-reply>')  # answered whole (the control session is on re0)
+        user = Netconf(*eps["re0"], "lab", "lab123")
+        with pytest.raises(Exception, match="closed the session"):
+            user.rpc(GET_RE)
+        user.client.close()
+        again = Netconf(*eps["re0"], "lab", "lab123")
+        assert again.rpc(GET_RE).find(".//route-engine") is not None
+        again.close()
+        control.close()
+    finally:
+        server.stop()
+    assert server.take_errors() == []
+
+
+def test_stop_ends_every_session_and_joins_the_loop() -> None:
+    server, eps = serve()
+    sessions = [Netconf(*eps[re], "lab", "lab123") for re in ("re0", "re1", "re0")]
+    server.stop()
+    for session in sessions:
+        wait_for(lambda s=session: s.chan.closed or s.chan.eof_received, "session closed")
+        session.client.close()
+    assert server.take_errors() == []
