@@ -1,0 +1,270 @@
+"""Mastership election and switchover: the claim / give-up exchange of the chapter.
+
+``request chassis routing-engine master acquire|release|switch``, the election at boot from the
+configured roles, role changes by commit, and the chapter's retry schedule (E_TMOUT ...
+E_MAXTRY) when the other RE cannot be reached.  Every change is a transition of the state
+table, logged with the Table 107 event that caused it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from emulator.model.chassis_core import (
+    CFG_EVENT,
+    RETRY_SCHEDULE,
+    RedundancySettings,
+    SwitchMethod,
+    SwitchOutcome,
+    Trigger,
+)
+from emulator.model.errors import CommandRefusedError, NotReadyError, UnreachableError
+from emulator.model.keepalive import Keepalives
+from emulator.model.mlog import EventCode
+from emulator.model.routing_engine import REState, Role, RoutingEngine
+
+__all__ = ["Election"]
+
+S = REState
+
+
+def _bind(retry: Callable[[int, int, Trigger], None], slot: int, attempt: int, why: Trigger
+          ) -> Callable[[], None]:
+    """Return a timer callback running ``retry(slot, attempt, why)``."""
+    return lambda: retry(slot, attempt, why)
+
+
+class Election(Keepalives):
+    """The mastership layer of the chassis: switchover requests, claims, election at boot."""
+
+    # ------------------------------------------------------- mastership moves
+    def switchover(
+        self, slot: int, method: SwitchMethod, *, check: bool = False, force: bool = False
+    ) -> SwitchOutcome:
+        """Run ``request chassis routing-engine master <method>`` on RE ``slot``.
+
+        Returns the outcome.  Raises CommandRefusedError (wrong state, single RE, disabled RE),
+        NotReadyError (the 240 s hold-down) or UnreachableError (no other RE to hand over to).
+        With ``check`` nothing changes: readiness is checked and reported.
+        """
+        r = self.re(slot)
+        peer = self._require_peer(slot)
+        self._refuse_bad_switch(r, peer, method)
+        remaining = self.hold_down_remaining()
+        if remaining and not force:
+            raise NotReadyError(remaining)
+        gres = self.gres()
+        if check:
+            return SwitchOutcome(method, slot, False, False, False, gres)
+        code = {
+            SwitchMethod.ACQUIRE: EventCode.E_CMD_F if force else EventCode.E_CMD_A,
+            SwitchMethod.RELEASE: EventCode.E_CMD_R,
+            SwitchMethod.SWITCH: EventCode.E_CMD_S,
+        }[method]
+        self._log_event(slot, code)
+        if r.state is S.MASTER:
+            done = self._give_up(slot, Trigger.COMMAND)
+        elif force:
+            done = self._force_master(slot)
+        else:
+            done = self._claim(slot, Trigger.COMMAND)
+        became = self.res[slot].state is S.MASTER
+        return SwitchOutcome(method, slot, done, became, done and not gres, gres)
+
+    def _refuse_bad_switch(
+        self, r: RoutingEngine, peer: RoutingEngine, method: SwitchMethod
+    ) -> None:
+        if r.state is S.DISABLED or peer.state is S.DISABLED:
+            raise CommandRefusedError("Routing engine is disabled, mastership switch not allowed")
+        if r.state in (S.CLAIM, S.GIVEUP):
+            raise CommandRefusedError("Mastership resolution already in progress")
+        if method is SwitchMethod.ACQUIRE and r.state is S.MASTER:
+            raise CommandRefusedError("Routing Engine is already master")
+        if method is SwitchMethod.RELEASE and r.state is not S.MASTER:
+            raise CommandRefusedError("Routing Engine is not master, cannot release mastership")
+        if r.state is S.MASTER and not peer.alive:
+            raise UnreachableError("Backup RE not running")
+
+    def _give_up(self, slot: int, why: Trigger) -> bool:
+        """Master ``slot`` hands mastership to the other RE; return True if done at once."""
+        peer = self._require_peer(slot).slot
+        self._log(slot, 'send "you are the master" request')
+        if not self.reachable(slot, peer):
+            self._log(slot, "Failed to send RE mastership cmd. err = 65")
+        self._set_state(slot, S.GIVEUP, why)
+        if self.reachable(slot, peer):
+            self._peer_takes_over(peer, slot)
+            return True
+        self._schedule_retries(slot, why, self._retry_giveup)
+        return False
+
+    def _peer_takes_over(self, new: int, old: int) -> None:
+        self._log_event(new, EventCode.E_REQ_G)
+        self._set_state(new, S.MASTER, Trigger.PEER_REQUEST)
+        self._log_event(old, EventCode.E_ACK_G)
+        self._set_state(old, S.BACKUP, Trigger.PEER_REQUEST)
+        self._mastership_moved(new, old)
+
+    def _claim(self, slot: int, why: Trigger) -> bool:
+        """Backup ``slot`` claims mastership; return True if resolved at once."""
+        peer = self._require_peer(slot).slot
+        self._set_state(slot, S.CLAIM, why)
+        if not self.reachable(slot, peer):
+            self._log(slot, "Failed to send RE mastership cmd. err = 65")
+            self._schedule_retries(slot, why, self._retry_claim)
+            return False
+        self._log_event(peer, EventCode.E_REQ_C)
+        if self.res[peer].state is S.MASTER and why is not Trigger.COMMAND:
+            # Chapter: the current master "will reject this request, and the second Routing
+            # Engine will become the backup".
+            self._log_event(slot, EventCode.E_NAK_C)
+            self._set_state(slot, S.BACKUP, why)
+            return True
+        if self.res[peer].state is S.MASTER:
+            self._set_state(peer, S.BACKUP, Trigger.PEER_REQUEST)
+        self._log_event(slot, EventCode.E_ACK_C)
+        self._set_state(slot, S.MASTER, why)
+        self._mastership_moved(slot, peer)
+        return True
+
+    def _force_master(self, slot: int) -> bool:
+        peer = self._require_peer(slot).slot
+        self._set_state(slot, S.MASTER, Trigger.COMMAND)
+        if self.reachable(slot, peer) and self.res[peer].state is S.MASTER:
+            self._set_state(peer, S.BACKUP, Trigger.PEER_REQUEST)
+        self._mastership_moved(slot, peer)
+        return True
+
+    def _mastership_moved(self, new: int, old: int) -> None:
+        """Bookkeeping after ``new`` became master: confirmation, ORE events, PFE, hold-down."""
+        if self.reachable(new, old):
+            self._log_event(old, EventCode.E_REQ_Y)
+            self._log_event(new, EventCode.E_ACK_Y)
+            self._log_event(old, EventCode.E_ORE_M)
+            ore = {S.BACKUP: EventCode.E_ORE_B, S.DISABLED: EventCode.E_ORE_D}
+            if self.res[old].state in ore:
+                self._log_event(new, ore[self.res[old].state])
+        self.last_switch = self.clock.now()
+        self._cancel_pending(new)
+        self._cancel_pending(old)
+        if not self.settings(new).graceful_switchover:
+            self._reinit_pfe()
+
+    def _schedule_retries(
+        self, slot: int, why: Trigger, retry: Callable[[int, int, Trigger], None]
+    ) -> None:
+        """Schedule the chapter's retry times; each retry logs with the original reason_code
+        (the chapter's sample keeps ``reason_code: 1`` from E_CMD_R to E_MAXTRY)."""
+        self._cancel_pending(slot)
+        at = self.clock.now()
+        handles = []
+        for attempt, gap in enumerate(RETRY_SCHEDULE):
+            at += gap
+            handles.append(self.clock.call_at(
+                at, _bind(retry, slot, attempt, why), f"retry-{slot}-{attempt}"))
+        self._pending[slot] = handles
+
+    def _retry_giveup(self, slot: int, attempt: int, why: Trigger) -> None:
+        peer = self._require_peer(slot).slot
+        if self.res[slot].state is not S.GIVEUP:
+            return
+        if attempt == len(RETRY_SCHEDULE) - 1:
+            # Chapter: "... until the Routing Engine reaches the maximum number of attempts
+            # permitted (E_MAXTRY). The output then shows ... giveup back to master."
+            self._log_event(slot, EventCode.E_MAXTRY)
+            self._set_state(slot, S.MASTER, why)
+            self._pending.pop(slot, None)
+            return
+        self._log_event(slot, EventCode.E_TMOUT)
+        self._log(slot, 'send "you are the master" request')
+        if self.reachable(slot, peer):
+            self._peer_takes_over(peer, slot)
+            return
+        self._log(slot, "Failed to send RE mastership cmd. err = 65")
+        self._set_state(slot, S.GIVEUP, why)
+
+    def _retry_claim(self, slot: int, attempt: int, why: Trigger) -> None:
+        peer = self._require_peer(slot).slot
+        if self.res[slot].state is not S.CLAIM:
+            return
+        if attempt == len(RETRY_SCHEDULE) - 1:
+            # Nobody refused the claim: the chapter's "If the connection is broken, you can
+            # switch mastership by entering the switchover command".
+            self._log_event(slot, EventCode.E_MAXTRY)
+            self._set_state(slot, S.MASTER, why)
+            self._pending.pop(slot, None)
+            self._mastership_moved(slot, peer)
+            return
+        self._log_event(slot, EventCode.E_TMOUT)
+        if self.reachable(slot, peer):
+            self._claim_resolved(slot, peer, why)
+            return
+        self._log(slot, "Failed to send RE mastership cmd. err = 65")
+        self._set_state(slot, S.CLAIM, why)
+
+    def _claim_resolved(self, slot: int, peer: int, why: Trigger) -> None:
+        self._log_event(peer, EventCode.E_REQ_C)
+        if self.res[peer].state is S.MASTER and why is not Trigger.COMMAND:
+            self._log_event(slot, EventCode.E_NAK_C)
+            self._set_state(slot, S.BACKUP, why)
+            self._pending.pop(slot, None)
+            return
+        if self.res[peer].state is S.MASTER:
+            self._set_state(peer, S.BACKUP, Trigger.PEER_REQUEST)
+        self._log_event(slot, EventCode.E_ACK_C)
+        self._set_state(slot, S.MASTER, why)
+        self._pending.pop(slot, None)
+        self._mastership_moved(slot, peer)
+
+    # --------------------------------------------------------------- election
+    def _boot_complete(self, slot: int) -> None:
+        """RE ``slot`` finished booting: it reads its own configuration and joins the election."""
+        r = self.res[slot]
+        r.up_since = self._now()
+        role = self.settings(slot).role_of(slot)
+        self._log_event(slot, CFG_EVENT[role])
+        peer = self.other(slot)
+        if role is Role.DISABLED:
+            self._set_state(slot, S.DISABLED, Trigger.ELECTION)
+            if peer is not None and self.reachable(slot, peer.slot):
+                self._log_event(peer.slot, EventCode.E_ORE_D)
+        elif peer is None or peer.state is S.ABSENT:
+            if peer is not None:
+                self._log_event(slot, EventCode.E_NO_ORE)
+            self._set_state(slot, S.MASTER, Trigger.ELECTION)
+        elif not peer.alive:
+            # Chapter: a backup-configured RE does not take mastership while the other RE is
+            # present (both backup -> "neither Routing Engine becomes master").
+            nxt = S.MASTER if role is Role.MASTER else S.BACKUP
+            self._set_state(slot, nxt, Trigger.ELECTION)
+        elif role is Role.MASTER:
+            self._claim(slot, Trigger.ELECTION)
+        else:
+            self._set_state(slot, S.BACKUP, Trigger.ELECTION)
+            if peer.state is S.MASTER and self.reachable(slot, peer.slot):
+                self._log_event(peer.slot, EventCode.E_ORE_B)
+        self._refresh_keepalives()
+
+    def config_committed(self, slot: int, old: RedundancySettings) -> None:
+        """RE ``slot`` committed a configuration: log role changes (E_CFG_*) and apply them.
+
+        A role change does not move mastership by itself (the chapter: the running state "is
+        determined by mastership election upon system boot"), except that a backup configured
+        ``disabled`` leaves the election at once and a disabled RE configured ``backup`` joins it.
+        """
+        new = self.settings(slot)
+        if new.role_of(slot) is old.role_of(slot):
+            self._refresh_keepalives()
+            return
+        self._log_event(slot, CFG_EVENT[new.role_of(slot)])
+        r = self.res[slot]
+        peer = self.other(slot)
+        if new.role_of(slot) is Role.DISABLED and r.state is S.BACKUP:
+            self._set_state(slot, S.DISABLED, Trigger.CONFIG)
+            if peer is not None and self.reachable(slot, peer.slot):
+                self._log_event(peer.slot, EventCode.E_ORE_D)
+        elif new.role_of(slot) is not Role.DISABLED and r.state is S.DISABLED:
+            self._set_state(slot, S.BACKUP, Trigger.CONFIG)
+            if peer is not None and self.reachable(slot, peer.slot):
+                self._log_event(peer.slot, EventCode.E_ORE_B)
+        self._refresh_keepalives()
