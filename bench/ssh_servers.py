@@ -12,9 +12,9 @@ The client is asyncssh on one loop in this process, with the cipher and MAC a pa
 servers speak just enough NETCONF 1.0 for the client: a hello, then one fixed ~1.5 KB
 reply per ``]]>]]>``-framed request.  For each server and each session count N (default 10 and
 200): memory per held session (RSS growth / N after opening N sessions, hellos exchanged),
-server CPU per RPC (utime+stime of the server process over ``--rpcs`` RPCs, one at a time, round
-robin over the sessions), the RPC median seen by the client, and the server's idle CPU over 2 s with N
-sessions held.  Ratios are to paramiko in the same run.  Every wait is bounded.
+server CPU per RPC (utime+stime of the server process over ``--rpcs`` RPCs, one at a time,
+round robin over the sessions), the RPC median seen by the client, and the server's idle CPU over
+2 s with N sessions held.  Ratios are to paramiko in the same run.  Every wait is bounded.
 
     python bench/ssh_servers.py [--sessions 10 200] [--rpcs 2000]
     python bench/ssh_servers.py --serve paramiko|asyncssh   (used by the benchmark itself)
