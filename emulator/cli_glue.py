@@ -61,9 +61,11 @@ class TerminalPump(Face):
             self.runtime.attach(self)
         self.runtime.run(self.session.start)
         self._flush()
+        self._touch()
 
     def data_received(self, data: bytes) -> None:
         """Feed keystrokes (held while the router is held or the client reads nothing)."""
+        self._touch()
         self._pending += data
         self.pump()
 

@@ -8,6 +8,7 @@ else does) and goes on in :meth:`Face.pump` when that changes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from emulator.limits import SendFlow
@@ -35,6 +36,8 @@ class Face:
         self._closed = False
         self._reading = True
         self._stall = False
+        self._last_input = runtime.loop.time()
+        self._idle_timer: asyncio.TimerHandle | None = None
 
     # -- what the runtime reads (SessionFace) --
     @property
@@ -82,11 +85,37 @@ class Face:
             return
         self._closed = True
         self.flow.cancel()
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
         self.runtime.detach(self)
         if self._stall:
             self.link.abort()
         else:
             self.link.close()
+
+    # -- idle clients (Limits.idle_timeout) --
+    def _touch(self) -> None:
+        """The client sent something: its idle time starts again (and the watch, if none)."""
+        self._last_input = self.runtime.loop.time()
+        if self._idle_timer is None and self.runtime.limits.idle_timeout is not None:
+            self._arm_idle()
+
+    def _arm_idle(self) -> None:
+        timeout = self.runtime.limits.idle_timeout
+        if timeout is None or self._closed:
+            return
+        self._idle_timer = self.runtime.loop.call_at(self._last_input + timeout, self._idle_due)
+
+    def _idle_due(self) -> None:
+        """One timer per face, moved on lazily: input does not re-arm it, its firing does."""
+        self._idle_timer = None
+        timeout = self.runtime.limits.idle_timeout
+        if timeout is not None and self.runtime.loop.time() - self._last_input >= timeout:
+            log.info("%s on %s re%d: idle for %.0f s; closing", self.kind, self.runtime.name,
+                     self._slot, timeout)
+            self.close()
+        else:
+            self._arm_idle()
 
     # -- for the subclasses' pump --
     def _held(self) -> bool:

@@ -32,9 +32,9 @@ class Limits:
     hello_timeout: float | None = None
     #: Seconds without a byte from the client before its session is closed.
     idle_timeout: float | None = None
-    #: Open SSH connections per router (all its listeners together).
+    #: Open SSH connections per router (all its listeners together); more are dropped at once.
     max_connections_per_router: int | None = None
-    #: Session channels per SSH connection.
+    #: Session channels per SSH connection open at once; more are refused.
     max_channels_per_connection: int | None = None
 
 

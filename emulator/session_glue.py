@@ -9,6 +9,7 @@ dropped at the send deadline) without touching anyone else.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from lxml import etree
@@ -19,12 +20,14 @@ from emulator.face import Face
 from emulator.netconf import (
     CloseRequested,
     Event,
+    HelloReceived,
     NetconfSession,
     PeerEOF,
     RpcError,
     RpcReceived,
     RpcRejected,
     RpcReply,
+    SessionState,
     Violation,
     local_name,
 )
@@ -51,14 +54,21 @@ class NetconfFace(Face):
                                    extra={"session_id": session_id})
         self.core = NetconfSession(session_id, reply_nsmap={"junos": junos_ns(version)},
                                    hello_preamble=f"<!-- user {user.name}, class super-user -->")
+        self._hello_timer: asyncio.TimerHandle | None = None
 
     def start(self) -> None:
-        """Send the server hello; the session is now reaped with its RE."""
+        """Send the server hello; the session is now reaped with its RE, and must see the
+        client hello within ``Limits.hello_timeout``."""
         self.runtime.attach(self)
         self.link.write(self.core.start())
+        self._touch()
+        timeout = self.runtime.limits.hello_timeout
+        if timeout is not None:
+            self._hello_timer = self.runtime.loop.call_later(timeout, self._no_hello)
 
     def data_received(self, data: bytes) -> None:
         """Take bytes from the client and answer every whole request there is."""
+        self._touch()
         self.core.receive_data(data)
         self.pump()
 
@@ -83,11 +93,23 @@ class NetconfFace(Face):
         subsystem ends); the configuration locks it held are released."""
         if self.closed:
             return
+        if self._hello_timer is not None:
+            self._hello_timer.cancel()
         for db in self.runtime.model.configs.values():
             db.release_session(self.session_id)
         super().close()
 
+    def _no_hello(self) -> None:
+        self._hello_timer = None
+        if self.core.state is SessionState.AWAIT_HELLO:
+            log.info("%s: no client hello within %.0f s; closing", self.kind,
+                     self.runtime.limits.hello_timeout or 0)
+            self.close()
+
     def _handle(self, event: Event) -> None:
+        if isinstance(event, HelloReceived) and self._hello_timer is not None:
+            self._hello_timer.cancel()
+            self._hello_timer = None
         if isinstance(event, RpcReceived):
             self._send(self.core.reply(event, self._dispatch(event.operation)))
         elif isinstance(event, RpcRejected):

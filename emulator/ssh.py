@@ -207,6 +207,7 @@ class _Channel(asyncssh.SSHServerSession[bytes]):
     def connection_lost(self, exc: Exception | None) -> None:
         self._call("close", lambda face: face.close())
         self._face = None
+        self._policy.channel_closed()
 
     def _call(self, what: str, run: Callable[[ChannelFace], None]) -> None:
         face = self._face
@@ -293,3 +294,7 @@ class ConnectionPolicy(asyncssh.SSHServer):
             return False
         self._channels += 1
         return _Channel(self)
+
+    def channel_closed(self) -> None:
+        """A session channel of this connection ended (it no longer counts against the cap)."""
+        self._channels -= 1

@@ -140,3 +140,67 @@ def test_stop_ends_every_session_and_joins_the_loop() -> None:
         wait_for(lambda s=session: s.chan.closed or s.chan.eof_received, "session closed")
         session.client.close()
     assert server.take_errors() == []
+
+
+def _transport(host: str, port: int) -> tuple[paramiko.SSHClient, paramiko.Transport]:
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    client.connect(host, port, "lab", "lab123", look_for_keys=False, allow_agent=False,
+                   timeout=10, banner_timeout=10, auth_timeout=10)
+    transport = client.get_transport()
+    assert transport is not None
+    return client, transport
+
+
+@pytest.mark.parametrize("limits", [Limits(hello_timeout=0.3), Limits(idle_timeout=0.3)],
+                         ids=["no-hello", "idle"])
+def test_silent_netconf_clients_are_closed(limits: Limits) -> None:
+    server, eps = serve(limits=limits)
+    try:
+        client, transport = _transport(*eps["re0"])
+        chan = transport.open_session()
+        chan.invoke_subsystem("netconf")
+        if limits.idle_timeout is not None:  # says hello, then nothing
+            chan.sendall(f'<hello xmlns="{NC}"><capabilities><capability>urn:ietf:params:'
+                         f'netconf:base:1.0</capability></capabilities></hello>]]>]]>'.encode())
+        wait_for(lambda: chan.closed or chan.eof_received, "the silent session is closed")
+        client.close()
+    finally:
+        server.stop()
+    assert server.take_errors() == []
+
+
+def test_connection_and_channel_caps() -> None:
+    server, eps = serve(limits=Limits(max_connections_per_router=1,
+                                      max_channels_per_connection=1))
+    try:
+        first, transport = _transport(*eps["re0"])
+        chan = transport.open_session()
+        with pytest.raises(paramiko.ChannelException):
+            transport.open_session()  # one channel at a time on this connection
+        chan.close()
+        wait_for(lambda: _opens(transport), "a channel opens once the first is closed")
+        with pytest.raises((paramiko.SSHException, EOFError, OSError)):
+            _transport(*eps["re1"])  # the router's one connection is in use
+        first.close()
+        wait_for(lambda: _connects(*eps["re1"]), "a new connection once the first is gone")
+    finally:
+        server.stop()
+    assert server.take_errors() == []
+
+
+def _opens(transport: paramiko.Transport) -> bool:
+    try:
+        transport.open_session().close()
+    except paramiko.ChannelException:
+        return False
+    return True
+
+
+def _connects(host: str, port: int) -> bool:
+    try:
+        client, _ = _transport(host, port)
+    except (paramiko.SSHException, EOFError, OSError):
+        return False
+    client.close()
+    return True
