@@ -33,6 +33,11 @@ class EmulatedRouter:
         """Stop the emulator serving this router (its listeners and sessions)."""
         self.server.stop()
 
+    def take_errors(self) -> list[Any]:
+        """Return the unexpected exceptions the emulator recorded since the last call
+        (``emulator.incidents.ServerError``: ``.format()`` gives where and the traceback)."""
+        return list(self.server.take_errors())
+
 
 def start_emulated(spec: RouterSpec) -> EmulatedRouter:
     """Start the in-process emulator serving router ``spec``; return it with the real ports.

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import filelock
 
@@ -139,8 +140,8 @@ class RouterPool:
 
     def take_emulator_errors(self) -> list[Any]:
         """Return the unexpected exceptions the in-process emulators recorded since the last
-        call (``emulator.incidents.ServerError``: ``.format()`` gives where and the traceback)."""
-        return [error for server in self._servers for error in server.take_errors()]
+        call (:meth:`EmulatedRouter.take_errors`), to fail the test during which they happened."""
+        return [error for emulated in self._emulated for error in emulated.take_errors()]
 
     def started(self) -> Iterator[DualRERouter]:
         """Yield the routers built so far."""

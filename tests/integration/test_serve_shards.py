@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from emulator.app import READY, Shard, shard_slice
 from emulator.model.router import RouterParams
-from emulator.serve_cmd import READY, Shard, shard_slice
 from emulator.server import RouterEntry
 from tests.integration.test_emulator_lab import Netconf
 

@@ -15,7 +15,8 @@ from emulator.limits import DEFAULT_LIMITS
 from emulator.model.chassis import Scope
 from emulator.model.clock import VirtualClock
 from emulator.model.router import RouterModel, RouterParams
-from emulator.runtime import CONTROL, MASTER, RouterRuntime
+from emulator.runtime import RouterRuntime
+from re_contract.listeners import CONTROL, MASTER
 
 
 @dataclass
