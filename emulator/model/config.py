@@ -1,9 +1,10 @@
 """The Junos configuration database of one Routing Engine.
 
 Candidate and committed trees, ``load`` in the three formats Junos accepts (set, curly text,
-XML), ``commit`` with validators, ``rollback`` (the last 50 commits), ``show | compare``, the
-exclusive lock, and group inheritance (chapter, "Use the Groups Configuration": groups ``re0``
-and ``re1`` apply only on the RE in that slot; the body takes precedence over the groups).
+XML), every statement checked against the configuration schema (``emulator.model.schema``),
+``commit`` with its checks (mandatory statements, validators), ``rollback`` (the last 50
+commits), ``show | compare``, the exclusive lock, and group inheritance
+(``emulator.model.config_groups``).
 Typed readers (:func:`redundancy_settings`, :func:`host_name`) give the chassis model what it
 needs from an effective configuration.
 
@@ -12,7 +13,6 @@ Pure model: no I/O and no clock; the caller passes commit times.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,26 +20,30 @@ from enum import Enum
 
 from lxml import etree
 
+from emulator.model.config_check import (
+    KEEPALIVE_RANGE,
+    keepalive_time_validator,
+    missing_statements,
+)
 from emulator.model.config_errors import (
     CHECKOUT_FAILED,
     CommitCheckError,
     ConfigError,
     ConfigLockedError,
     ConfigSyntaxError,
+    ConfigValueError,
+    LoadProblem,
     RollbackNotFoundError,
 )
-from emulator.model.config_set import parse_set, render_set
+from emulator.model.config_groups import apply_groups, group_applies
+from emulator.model.config_set import parse_set, parse_set_lines, render_set
 from emulator.model.config_text import parse_text, render_compare, render_text
 from emulator.model.config_tree import (
     ConfigNode,
     Edit,
     EditAction,
     NodeKind,
-    PathStep,
     apply_edit,
-    find,
-    merge_under,
-    strip_inactive,
 )
 from emulator.model.config_xml import parse_xml, render_xml
 from emulator.model.routing_engine import Role
@@ -56,8 +60,10 @@ __all__ = [
     "ConfigLockedError",
     "ConfigNode",
     "ConfigSyntaxError",
+    "ConfigValueError",
     "LoadAction",
     "LoadFormat",
+    "LoadProblem",
     "LoadResult",
     "LockInfo",
     "RedundancyConfig",
@@ -79,9 +85,6 @@ __all__ = [
 
 #: Junos keeps rollback 0 (the active configuration) to rollback 49.
 MAX_ROLLBACK = 50
-
-#: ``chassis redundancy keepalive-time`` range in seconds (chapter: "from 2 to 10,000").
-KEEPALIVE_RANGE = (2, 10000)
 
 #: Default keepalive-time (chapter: "The default time before failover ... 300 seconds").
 DEFAULT_KEEPALIVE = 300
@@ -110,9 +113,11 @@ class LoadAction(Enum):
 
 @dataclass(frozen=True, slots=True)
 class LoadResult:
-    """What a load reports besides success: warnings such as ``statement not found``."""
+    """What a load reports besides success: warnings such as ``statement not found``, and
+    (``partial`` loads) the statements the schema refused while the rest was loaded."""
 
     warnings: tuple[str, ...] = ()
+    problems: tuple[LoadProblem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,59 +161,6 @@ class RedundancyConfig:
     commit_synchronize: bool = False
     #: ``system processes <name> failover <how>``: process name -> how.
     process_failover: dict[str, str] = field(default_factory=dict)
-
-
-# ------------------------------------------------------------------ groups
-_RE_GROUP = re.compile(r"re(\d+)")
-_GROUP_STATEMENTS = frozenset({"apply-groups", "apply-groups-except"})
-
-
-def group_applies(name: str, slot: int) -> bool:
-    """Return True if group ``name`` applies on the RE in ``slot``.
-
-    Chapter, "Use the Groups Configuration": "The configuration specified in group re0 is only
-    applied if the current Routing Engine is in slot 0"; other groups apply everywhere.
-    """
-    m = _RE_GROUP.fullmatch(name)
-    return m is None or int(m.group(1)) == slot
-
-
-def _inherit(node: ConfigNode, path: tuple[PathStep, ...], groups: dict[str, ConfigNode],
-             slot: int) -> None:
-    """Apply the groups listed at ``node`` and below, the most specific level first."""
-    for c in node.children:
-        if c.kind in (NodeKind.CONTAINER, NodeKind.ENTRY):
-            _inherit(c, path + (PathStep(c.name, c.key),), groups, slot)
-    listed = node.child("apply-groups")
-    for name in listed.values if listed is not None else []:
-        group = groups.get(name)
-        src = find(group, path, create=False) if group and group_applies(name, slot) else None
-        for c in src.children if src is not None else []:
-            if c.name not in _GROUP_STATEMENTS:
-                # Body first, then groups in the order listed: merge_under never overrides.
-                merge_under(node, c)
-
-
-def _drop_group_statements(node: ConfigNode) -> None:
-    node.children = [c for c in node.children if c.name not in _GROUP_STATEMENTS]
-    for c in node.children:
-        _drop_group_statements(c)
-
-
-def apply_groups(root: ConfigNode, slot: int) -> ConfigNode:
-    """Return the configuration RE ``slot`` runs with: groups inherited, inactive removed.
-
-    ``apply-groups`` is honoured at the top and at any sub-hierarchy; the body wins over the
-    groups and a group listed first wins over later ones.  The result holds no ``groups`` and
-    no ``apply-groups`` statements (``apply-groups-except`` is not implemented).
-    """
-    tree = strip_inactive(root)
-    groups = {g.key or "": g for g in tree.entries("groups")}
-    tree.children = [c for c in tree.children if not (c.kind is NodeKind.ENTRY
-                                                      and c.name == "groups")]
-    _inherit(tree, (), groups, slot)
-    _drop_group_statements(tree)
-    return tree
 
 
 # ------------------------------------------------------------------ readers
@@ -267,32 +219,6 @@ def redundancy_settings(root: ConfigNode) -> RedundancyConfig:
 def host_name(root: ConfigNode) -> str | None:
     """Return ``system host-name`` of an effective configuration, or None."""
     return _leaf(root.get("system"), "host-name")
-
-
-# ------------------------------------------------------------------ validators
-def _keepalive_messages(value: str) -> list[str]:
-    low, high = KEEPALIVE_RANGE
-    if not value.isdigit():
-        return [f"invalid numeric value: {value}"]
-    if not low <= int(value) <= high:
-        # Junos's wording for an out-of-range number, e.g. "Value 1 is not within range
-        # (2..10000)".
-        return [f"Value {value} is not within range ({low}..{high})"]
-    return []
-
-
-def keepalive_time_validator(root: ConfigNode) -> list[str]:
-    """Return errors for ``chassis redundancy keepalive-time`` outside 2..10000 (chapter).
-
-    Checks the body and every group (Junos range-checks a statement wherever it is written).
-    Messages: ``Value 1 is not within range (2..10000)``, ``invalid numeric value: x``.
-    """
-    messages: list[str] = []
-    for tree in [root, *root.entries("groups")]:
-        value = _leaf(tree.get("chassis", "redundancy"), "keepalive-time")
-        if value is not None:
-            messages += _keepalive_messages(value)
-    return messages
 
 
 # ------------------------------------------------------------------ the database
@@ -424,37 +350,57 @@ class ConfigDatabase:
         action: LoadAction | str = LoadAction.MERGE,
         *,
         session_id: int | None = None,
+        partial: bool = False,
     ) -> LoadResult:
-        """Load ``data`` into the candidate; all or nothing.
+        """Load ``data`` into the candidate.
 
         ``action``: merge (new values win), replace (as merge, plus ``replace:`` tags),
         override/update (the load becomes the candidate), set (set commands; also implied by
-        ``format="set"``).  Returns warnings.  Raises ConfigSyntaxError, ConfigLockedError.
+        ``format="set"``).  Every statement is checked against the schema.  By default the
+        load is all or nothing; with ``partial`` (what Junos does for ``load`` in the CLI and
+        over NETCONF) the statements the schema refuses are reported in the result and the
+        others are loaded (an XML load stays all or nothing).  Returns warnings and problems.
+        Raises ConfigSyntaxError, ConfigValueError, ConfigLockedError.
         """
         self._guard(session_id)
         fmt = _choice(format, LoadFormat)
         act = _choice(action, LoadAction)
-        work, edits = self._prepare(data, fmt, act)
+        work, edits, problems = self._prepare(data, fmt, act)
+        if problems and not partial:
+            raise problems[0].error
+        warnings = [w for e in edits if (w := apply_edit(work, e)) is not None]
+        self._candidate = work
+        return LoadResult(tuple(warnings), tuple(problems))
+
+    def apply(self, edits: list[Edit], *, session_id: int | None = None) -> LoadResult:
+        """Apply edits already spelled against the schema (configuration mode's ``set``,
+        ``delete``, ``activate``, ``deactivate``).  Returns warnings.  Raises
+        ConfigLockedError."""
+        self._guard(session_id)
+        work = self._candidate.copy()
         warnings = [w for e in edits if (w := apply_edit(work, e)) is not None]
         self._candidate = work
         return LoadResult(tuple(warnings))
 
     def _prepare(self, data: str | bytes | etree._Element, fmt: Enum, act: Enum
-                 ) -> tuple[ConfigNode, list[Edit]]:
-        """Return (the tree to edit, the edits) for one load.  Raises ConfigSyntaxError."""
+                 ) -> tuple[ConfigNode, list[Edit], list[LoadProblem]]:
+        """Return (the tree to edit, the edits, the refused statements) for one load.
+        Raises ConfigSyntaxError for text that is not in the format at all."""
         if fmt is LoadFormat.SET or act is LoadAction.SET:
             if fmt is LoadFormat.XML or act not in (LoadAction.SET, LoadAction.MERGE):
                 raise ConfigSyntaxError(str(act.value), f"invalid action {act.value} for set")
-            return self._candidate.copy(), parse_set(_as_text(data))
+            set_edits, set_problems = parse_set_lines(_as_text(data))
+            return self._candidate.copy(), set_edits, set_problems
+        problems: list[LoadProblem] = []
         if fmt is LoadFormat.TEXT:
             parsed = parse_text(_as_text(data))
-            tree = parsed.tree
+            tree, problems = parsed.tree, parsed.problems
             edits = [Edit(EditAction.MERGE, (), c) for c in tree.children] + parsed.edits
         else:
             tree, edits = parse_xml(data)
         if act in (LoadAction.OVERRIDE, LoadAction.UPDATE):
-            return tree, []  # the load is the new candidate; its tags are already applied
-        return self._candidate.copy(), edits
+            return tree, [], problems  # the load is the new candidate; tags already applied
+        return self._candidate.copy(), edits, problems
 
     # -------------------------------------------------------------- candidate control
     def discard(self, *, session_id: int | None = None) -> None:
@@ -480,7 +426,10 @@ class ConfigDatabase:
         """Make ``text`` (another RE's candidate) the candidate until commit or
         :meth:`discard_staged` (``commit synchronize``: "copied ... followed by a load
         override").  Raises ConfigSyntaxError."""
-        tree = parse_text(text).tree
+        parsed = parse_text(text)
+        if parsed.problems:
+            raise parsed.problems[0].error
+        tree = parsed.tree
         if self._stash is None:
             self._stash = self._candidate
         self._candidate = tree
@@ -492,10 +441,13 @@ class ConfigDatabase:
 
     # -------------------------------------------------------------- commit
     def check(self) -> None:
-        """Run the validators on the candidate.  Raises CommitCheckError with their messages."""
+        """Check the candidate: mandatory statements of the schema, then the validators.
+
+        Raises CommitCheckError with every problem found."""
+        missing = missing_statements(self._candidate)
         messages = [m for v in self.validators for m in v(self._candidate)]
-        if messages:
-            raise CommitCheckError(messages)
+        if missing or messages:
+            raise CommitCheckError(messages, missing)
 
     def commit(
         self,

@@ -1,20 +1,14 @@
 """The configuration tree of one Routing Engine and the edits that change it.
 
-No Junos schema is available to the emulator, so the shape of a statement is decided by a rule
-and a small table (:data:`HINTS`):
-
-* a statement followed by exactly one value is a leaf (``host-name r1;``);
-* a statement followed by nothing is a presence container (``graceful-switchover;``);
-* a statement followed by two or more words is a container holding the rest
-  (``redundancy failover on-loss-of-keepalives``);
-* ``name value { ... }`` in the curly format is always a keyed list entry (``user admin {``);
-* ``name [ a b ]`` is always a leaf-list;
-* the names in :data:`HINTS` override the rule (keyed lists, leaf-lists, containers that take no
-  value, and lists whose element name is hidden in the text formats).
-
 The tree mirrors the Junos XML (NOTES.md 3.11): ``interfaces { fxp0 {...} }`` is a container
 ``interfaces`` holding a list entry ``interface`` keyed ``fxp0``; ``groups re0`` is a list entry
-``groups`` keyed ``re0`` at the top level.
+``groups`` keyed ``re0`` at the top level.  What a statement is (leaf, list, choice case) and
+where it goes among its siblings come from the configuration schema
+(:mod:`emulator.model.schema`): a new child takes its schema position (Junos shows statements
+in schema order, whatever the order they were set in), entries of one list keep the order they
+were set in, and setting one case of a choice removes the others (``routing-engine 1 master``
+after ``routing-engine 1 backup``).  Operations take the schema of the node they work under
+(``at``); None means a tree the schema does not describe (order of insertion, no choices).
 """
 
 from __future__ import annotations
@@ -24,135 +18,31 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 
+from emulator.model.schema import ROOT, Statement, child_of
+
 __all__ = [
-    "CHOICES",
-    "CONTEXT_HINTS",
-    "HIDDEN_ENTRY",
-    "HINTS",
-    "ONELINERS",
-    "PREFIXED",
-    "WRAPPER_EXCEPTIONS",
     "ConfigNode",
     "Edit",
     "EditAction",
-    "Hint",
     "NodeKind",
     "PathStep",
     "apply_edit",
     "find",
-    "hint_for",
     "merge_into",
     "merge_under",
+    "place",
+    "schema_at",
     "strip_inactive",
 ]
 
 
 class NodeKind(Enum):
-    """What a node of the configuration tree is."""
+    """What a node is, as the Junos XML shows it."""
 
-    CONTAINER = "container"  # children only; no children = presence (``graceful-switchover;``)
-    LEAF = "leaf"  # one value (``host-name r1;``)
-    LEAF_LIST = "leaf-list"  # ordered values (``apply-groups [ re0 re1 ];``)
-    ENTRY = "entry"  # keyed list entry with children (``unit 0 {...}``)
-
-
-class Hint(Enum):
-    """How a statement name is parsed when the default rule would guess wrong."""
-
-    CONTAINER = "container"  # never takes a value: the next word is a child statement
-    KEYED = "keyed"  # the next word is its key: ``unit 0``
-    GROUPED = "grouped"  # keyed, shown as ``groups { re0 {...} }`` in the curly format
-    WRAPPER = "wrapper"  # holds entries whose element name is hidden: ``interfaces { fxp0 {``
-    LEAF_LIST = "leaf-list"  # takes one or more values: ``apply-groups [ re0 re1 ]``
-
-
-#: Statement names whose parse the default rule would get wrong.  Keyed lists are the ones the
-#: redundancy configuration uses (NOTES.md 3.11, chapter "Use the Groups Configuration") plus
-#: common Junos lists seen in the samples; containers are those that hold a single presence
-#: child in common configurations (``system commit synchronize``, ``services ssh``).
-HINTS: dict[str, Hint] = {
-    # top level (junos-conf-root: list groups, leaf-list apply-groups)
-    "groups": Hint.GROUPED,
-    "apply-groups": Hint.LEAF_LIST,
-    "apply-groups-except": Hint.LEAF_LIST,
-    # lists shown without their element name
-    "interfaces": Hint.WRAPPER,
-    "routing-instances": Hint.WRAPPER,
-    # keyed lists
-    "routing-engine": Hint.KEYED,
-    "unit": Hint.KEYED,
-    "address": Hint.KEYED,
-    "interface": Hint.KEYED,
-    "user": Hint.KEYED,
-    "file": Hint.KEYED,
-    "host": Hint.KEYED,
-    "fpc": Hint.KEYED,
-    "pic": Hint.KEYED,
-    "route": Hint.KEYED,
-    "policy": Hint.KEYED,
-    "policy-statement": Hint.KEYED,
-    "term": Hint.KEYED,
-    "filter": Hint.KEYED,
-    "security-zone": Hint.KEYED,
-    "ids-option": Hint.KEYED,
-    "community": Hint.KEYED,
-    "neighbor": Hint.KEYED,
-    "group": Hint.KEYED,
-    "area": Hint.KEYED,
-    # containers that never take a value
-    "system": Hint.CONTAINER,
-    "chassis": Hint.CONTAINER,
-    "redundancy": Hint.CONTAINER,
-    "graceful-switchover": Hint.CONTAINER,
-    "commit": Hint.CONTAINER,
-    "processes": Hint.CONTAINER,
-    "services": Hint.CONTAINER,
-    "netconf": Hint.CONTAINER,
-    "login": Hint.CONTAINER,
-    "syslog": Hint.CONTAINER,
-    "family": Hint.CONTAINER,
-    "inet": Hint.CONTAINER,
-    "inet6": Hint.CONTAINER,
-    "routing-options": Hint.CONTAINER,
-    "protocols": Hint.CONTAINER,
-    "static": Hint.CONTAINER,
-    "authentication": Hint.CONTAINER,
-    "root-authentication": Hint.CONTAINER,
-}
-
-#: Hints that depend on the parent statement: ``chassis redundancy failover`` holds presence
-#: children (``on-loss-of-keepalives``) while ``system processes routing failover`` is a leaf.
-CONTEXT_HINTS: dict[tuple[str, str], Hint] = {
-    ("redundancy", "failover"): Hint.CONTAINER,
-}
-
-#: Element name of the entries inside a :attr:`Hint.WRAPPER` container (Junos XML mapping).
-HIDDEN_ENTRY: dict[str, str] = {"interfaces": "interface", "routing-instances": "instance"}
-
-#: Statements inside a wrapper that are not entries of the hidden list.
-WRAPPER_EXCEPTIONS = frozenset(
-    {"traceoptions", "interface-range", "interface-set", "apply-groups", "apply-groups-except"}
-)
-
-#: Mutually exclusive children of an entry: ``routing-engine N (master|backup|disabled)`` is a
-#: YANG choice (NOTES.md 3.11, chassis_rdd_re_type), so setting one removes the others.
-CHOICES: dict[str, frozenset[str]] = {
-    "routing-engine": frozenset({"master", "backup", "disabled"}),
-}
-
-#: Entries Junos shows on one line when they hold a single leaf or presence child
-#: (``routing-engine 0 master;``, ``route 0.0.0.0/0 next-hop 10.0.0.1;``).
-ONELINERS = frozenset({"routing-engine", "route"})
-
-#: Containers Junos never opens a block for: each child is shown as ``family inet {``.
-PREFIXED = frozenset({"family"})
-
-
-def hint_for(parent: str | None, name: str) -> Hint | None:
-    """Return the parse hint of statement ``name`` under ``parent``, or None (default rule)."""
-    if parent is not None and (parent, name) in CONTEXT_HINTS:
-        return CONTEXT_HINTS[(parent, name)]
-    return HINTS.get(name)
+    CONTAINER = "container"  # holds child statements (or none: a presence statement)
+    LEAF = "leaf"  # one value: ``host-name r1;``
+    LEAF_LIST = "leaf-list"  # values: ``apply-groups [ re0 re1 ];``
+    ENTRY = "entry"  # a keyed list entry: ``routing-engine 0 { ... }``
 
 
 @dataclass(slots=True)
@@ -284,18 +174,22 @@ def _same(a: ConfigNode, b: ConfigNode) -> bool:
     return True
 
 
-def _drop_choice_siblings(parent: ConfigNode, name: str) -> None:
-    """Remove the other branches of a choice when ``name`` is set (NOTES.md 3.11)."""
-    branches = CHOICES.get(parent.name)
-    if branches and name in branches:
-        parent.children = [
-            c for c in parent.children if c.name == name or c.name not in branches
-        ]
+def _choice_rivals(at: Statement | None, name: str) -> frozenset[str]:
+    """Return the other cases of the choice ``name`` belongs to under ``at`` (NOTES.md 3.11:
+    ``chassis_rdd_re_type`` is a choice master | backup | disabled)."""
+    me = child_of(at, name)
+    if me is None or me.choice is None or at is None:
+        return frozenset()
+    parent = ROOT if at.top_after_key else at
+    return frozenset(c.name for c in parent.children if c.choice == me.choice) - {name}
 
 
-def merge_into(parent: ConfigNode, node: ConfigNode) -> None:
-    """Merge ``node`` into ``parent``'s children: new values win (Junos ``load merge``)."""
-    _drop_choice_siblings(parent, node.name)
+def merge_into(parent: ConfigNode, node: ConfigNode, at: Statement | None = None) -> None:
+    """Merge ``node`` into ``parent``'s children (``at``: the schema of ``parent``): new values
+    win (Junos ``load merge``), a choice case replaces its rivals."""
+    rivals = _choice_rivals(at, node.name)
+    if rivals:
+        parent.children = [c for c in parent.children if c.name not in rivals]
     for i, old in enumerate(parent.children):
         if not _same(old, node):
             continue
@@ -309,49 +203,67 @@ def merge_into(parent: ConfigNode, node: ConfigNode) -> None:
             old.inactive = inactive
         else:
             old.inactive = inactive
+            below = child_of(at, node.name)
             for c in node.children:
-                merge_into(old, c)
+                merge_into(old, c, below)
         return
-    parent.children.insert(_position(parent, node), node.copy())
+    parent.children.insert(_position(parent, node, at), node.copy())
 
 
-def _position(parent: ConfigNode, node: ConfigNode) -> int:
-    """Return where a new child goes: at the end, except that the top level keeps Junos's
-    schema order for ``groups`` (first) and ``apply-groups`` (next), so that every format
-    loads to the same tree."""
-    if parent.name != "configuration" or node.name not in _TOP_FIRST:
+def _position(parent: ConfigNode, node: ConfigNode, at: Statement | None) -> int:
+    """Return where a new child goes: after every sibling that comes before it in the schema
+    (and after the entries of its own list); at the end when the schema does not know it."""
+    if at is None or child_of(at, node.name) is None:
         return len(parent.children)
-    rank = _TOP_FIRST.index(node.name)
+    schema = ROOT if at.top_after_key else at
+    rank = schema.order(node.name)
     for i, c in enumerate(parent.children):
-        if c.name not in _TOP_FIRST or _TOP_FIRST.index(c.name) > rank:
+        if schema.order(c.name) > rank:
             return i
     return len(parent.children)
 
 
-_TOP_FIRST = ("groups", "apply-groups", "apply-groups-except")
-
-
-def merge_under(parent: ConfigNode, node: ConfigNode) -> None:
+def merge_under(parent: ConfigNode, node: ConfigNode, at: Statement | None = None) -> None:
     """Merge ``node`` into ``parent`` where ``parent`` has nothing: existing values win.
 
     This is group inheritance (chapter, "Use the Groups Configuration": "the configuration in
-    the body takes precedence").  A leaf-list present in the body is kept whole.
+    the body takes precedence").  A leaf-list present in the body is kept whole; a choice
+    case already chosen in the body keeps out the group's other cases.
     """
     for old in parent.children:
         if _same(old, node):
             if old.kind is node.kind and node.kind in (NodeKind.CONTAINER, NodeKind.ENTRY):
+                below = child_of(at, node.name)
                 for c in node.children:
-                    merge_under(old, c)
+                    merge_under(old, c, below)
             return
-    branches = CHOICES.get(parent.name)
-    if branches and node.name in branches and any(c.name in branches for c in parent.children):
-        return  # the body already chose a branch of this choice
-    parent.children.append(node.copy())
+    rivals = _choice_rivals(at, node.name)
+    if any(c.name in rivals for c in parent.children):
+        return  # the body already chose a case of this choice
+    parent.children.insert(_position(parent, node, at), node.copy())
 
 
-def find(root: ConfigNode, path: tuple[PathStep, ...], *, create: bool) -> ConfigNode | None:
-    """Return the node at ``path`` under ``root``; create missing steps if ``create``."""
+def schema_at(path: tuple[PathStep, ...]) -> Statement | None:
+    """Return the schema of the node at ``path`` from the top (None where it does not go)."""
+    at: Statement | None = ROOT
+    for step in path:
+        at = child_of(at, step.name)
+    return at
+
+
+def place(parent: ConfigNode, node: ConfigNode, at: Statement | None) -> None:
+    """Insert ``node`` (not a copy) among ``parent``'s children at its schema position."""
+    parent.children.insert(_position(parent, node, at), node)
+
+
+def find(root: ConfigNode, path: tuple[PathStep, ...], *, create: bool,
+         at: Statement | None = None) -> ConfigNode | None:
+    """Return the node at ``path`` under ``root``; create missing steps if ``create`` (at
+    their schema position: ``at`` is the schema of ``root``, the top level by default for a
+    ``<configuration>`` root)."""
     node = root
+    if at is None and root.name == "configuration":
+        at = ROOT
     for step in path:
         nxt = node.child(step.name, step.key)
         if nxt is not None and step.key is None and nxt.kind is NodeKind.ENTRY:
@@ -360,8 +272,9 @@ def find(root: ConfigNode, path: tuple[PathStep, ...], *, create: bool) -> Confi
             if not create:
                 return None
             nxt = step.make()
-            node.children.insert(_position(node, nxt), nxt)
+            node.children.insert(_position(node, nxt, at), nxt)
         node = nxt
+        at = child_of(at, step.name)
     return node
 
 
@@ -381,14 +294,14 @@ def _delete(parent: ConfigNode, pattern: ConfigNode) -> bool:
     return True
 
 
-def _replace(parent: ConfigNode, node: ConfigNode) -> None:
+def _replace(parent: ConfigNode, node: ConfigNode, at: Statement | None) -> None:
     """Replace the statement ``node`` names under ``parent`` (``replace:`` tag)."""
     for i, old in enumerate(parent.children):
         if _same(old, node):
             rest = [c for c in parent.children[i + 1 :] if not _same(c, node)]
             parent.children = [*parent.children[:i], node.copy(), *rest]
             return
-    merge_into(parent, node)
+    merge_into(parent, node, at)
 
 
 def _set_active(parent: ConfigNode, pattern: ConfigNode, inactive: bool) -> bool:
@@ -406,13 +319,14 @@ def _words(path: tuple[PathStep, ...], node: ConfigNode) -> str:
 
 def apply_edit(root: ConfigNode, edit: Edit) -> str | None:
     """Apply ``edit`` to ``root`` in place; return a warning (nothing to delete) or None."""
+    at = schema_at(edit.path)
     if edit.action in (EditAction.MERGE, EditAction.REPLACE):
         parent = find(root, edit.path, create=True)
         assert parent is not None  # create=True always returns a node
         if edit.action is EditAction.MERGE:
-            merge_into(parent, edit.node)
+            merge_into(parent, edit.node, at)
         else:
-            _replace(parent, edit.node)
+            _replace(parent, edit.node, at)
         return None
     parent = find(root, edit.path, create=False)
     if edit.action is EditAction.DELETE:

@@ -1,25 +1,28 @@
 """The Junos XML configuration format (``<configuration>``): parse (``load-configuration``,
-``edit-config``) and render (``get-configuration``)."""
+``edit-config``) and render (``get-configuration``), element by element against the schema.
+
+An element the schema does not know is refused with ``syntax error`` naming it in
+``<bad-element>`` (samples/load-configuration.error.pyez.xml), a value outside its type with
+Junos's value message.  An XML load is all or nothing.
+"""
 
 from __future__ import annotations
 
 from lxml import etree
 
-from emulator.model.config_errors import ConfigSyntaxError
+from emulator.model.config_errors import ConfigSyntaxError, ConfigValueError
 from emulator.model.config_tree import (
-    HINTS,
     ConfigNode,
     Edit,
     EditAction,
-    Hint,
     NodeKind,
     PathStep,
     merge_into,
 )
+from emulator.model.schema import ROOT, Kind, Statement, child_of
 
 __all__ = ["parse_xml", "render_xml"]
 
-# ------------------------------------------------------------------ Junos XML
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 
 
@@ -53,49 +56,61 @@ def _operation(el: etree._Element) -> EditAction | None:
     return None
 
 
-def _repeats(el: etree._Element) -> set[str]:
-    """Return names of value-only children that repeat under ``el``: they form a leaf-list."""
-    seen: set[str] = set()
-    twice: set[str] = set()
-    for c in _kids(el):
-        if not _kids(c) and (c.text or "").strip():
-            name = _local(c)
-            (twice if name in seen else seen).add(name)
-    return twice
+def _value(me: Statement, el: etree._Element, text: str) -> str:
+    """Return ``text`` as a value of ``me``.  Raises ConfigSyntaxError / ConfigValueError."""
+    assert me.type is not None  # lists, leaves and leaf-lists all have one
+    problem = me.type.problem(text)
+    if problem is None:
+        return me.type.normalize(text)
+    if problem.syntax:
+        raise ConfigSyntaxError(text)
+    raise ConfigValueError(_local(el), problem.message)
 
 
-def _key_element(el: etree._Element) -> etree._Element | None:
+def _key(me: Statement, el: etree._Element) -> etree._Element | None:
     for c in _kids(el):
-        if _local(c) == "name" and not _kids(c):
+        if _local(c) == me.key_tag and not _kids(c):
             return c
     return None
 
 
-def _xml_node(el: etree._Element, repeated: bool) -> ConfigNode:
-    """Return the subtree of ``el`` (operation attributes inside are not looked at)."""
+def _xml_node(el: etree._Element, at: Statement | None, loose: bool) -> ConfigNode:
+    """Return the subtree of ``el`` under the schema ``at``; ``loose`` lets values and keys be
+    absent (filters, and elements carrying a delete or (de)activate operation).
+
+    Raises ConfigSyntaxError naming an element the schema does not know there.
+    """
     name, text = _local(el), (el.text or "").strip()
-    key_el = _key_element(el)
-    if key_el is not None:
-        node = ConfigNode.entry(name, (key_el.text or "").strip())
-        node.children = _xml_children(el, skip=key_el)
-    elif _kids(el):
-        node = ConfigNode.container(name, _xml_children(el, skip=None))
-    elif text and (repeated or HINTS.get(name) is Hint.LEAF_LIST):
-        node = ConfigNode.leaf_list(name, [text])
-    elif text:
-        node = ConfigNode.leaf(name, text)
+    me = child_of(at, name)
+    if me is None:
+        raise ConfigSyntaxError(name)
+    loose = loose or _operation(el) in (EditAction.DELETE, EditAction.DEACTIVATE,
+                                        EditAction.ACTIVATE)
+    if me.kind is Kind.LIST:
+        key_el = _key(me, el)
+        if key_el is None and not loose:
+            raise ConfigSyntaxError(name, "syntax error, expecting <name>")
+        key = None if key_el is None else _value(me, key_el, (key_el.text or "").strip())
+        node = ConfigNode(name, NodeKind.ENTRY, key)
+        node.children = _xml_children(el, me, key_el, loose)
+    elif me.takes_value:
+        if not text and not loose:
+            raise ConfigSyntaxError(name, "syntax error, expecting <data>")
+        value = _value(me, el, text) if text else None
+        node = (ConfigNode.leaf_list(name, [value] if value else []) if me.kind is
+                Kind.LEAF_LIST else ConfigNode(name, NodeKind.LEAF, value=value))
     else:
-        node = ConfigNode.container(name)
+        node = ConfigNode.container(name, _xml_children(el, me, None, loose))
     node.inactive = _attr(el, "inactive") == "inactive"
     return node
 
 
-def _xml_children(el: etree._Element, skip: etree._Element | None) -> list[ConfigNode]:
+def _xml_children(el: etree._Element, at: Statement, skip: etree._Element | None,
+                  loose: bool) -> list[ConfigNode]:
     holder = ConfigNode.container(_local(el))
-    twice = _repeats(el)
     for c in _kids(el):
         if c is not skip:
-            merge_into(holder, _xml_node(c, _local(c) in twice))
+            merge_into(holder, _xml_node(c, at, loose), at)
     return holder.children
 
 
@@ -103,14 +118,14 @@ def _has_operation(el: etree._Element) -> bool:
     return any(_operation(d) is not None for d in el.iter() if isinstance(d.tag, str))
 
 
-def _xml_edits(el: etree._Element, path: tuple[PathStep, ...], edits: list[Edit]) -> None:
+def _xml_edits(el: etree._Element, path: tuple[PathStep, ...], at: Statement | None,
+               edits: list[Edit], loose: bool) -> None:
     """Append, in document order, the edits the children of ``el`` ask for."""
-    twice = _repeats(el)
-    key_el = _key_element(el) if path else None
+    key_el = _key(at, el) if path and at is not None and at.kind is Kind.LIST else None
     for c in _kids(el):
         if c is key_el:
             continue
-        node, op = _xml_node(c, _local(c) in twice), _operation(c)
+        node, op = _xml_node(c, at, loose), _operation(c)
         if op is not None:
             if op is not EditAction.REPLACE:
                 node.children = []
@@ -119,7 +134,8 @@ def _xml_edits(el: etree._Element, path: tuple[PathStep, ...], edits: list[Edit]
             if node.kind is NodeKind.ENTRY:
                 edits.append(Edit(EditAction.MERGE, path, ConfigNode.entry(node.name,
                                                                            node.key or "")))
-            _xml_edits(c, path + (PathStep(node.name, node.key),), edits)
+            _xml_edits(c, path + (PathStep(node.name, node.key),), child_of(at, node.name),
+                       edits, loose)
         else:
             edits.append(Edit(EditAction.MERGE, path, node))
 
@@ -143,40 +159,45 @@ def _configuration(data: str | bytes | etree._Element) -> etree._Element:
     return found
 
 
-def parse_xml(data: str | bytes | etree._Element) -> tuple[ConfigNode, list[Edit]]:
+def parse_xml(data: str | bytes | etree._Element, *, loose: bool = False
+              ) -> tuple[ConfigNode, list[Edit]]:
     """Parse Junos XML: return (the tree, the edits of a load in document order).
 
-    ``data`` is a ``<configuration>`` element (or a document holding one).  Keyed lists are
-    elements with a ``<name>`` child; repeated value elements form a leaf-list; an empty element
-    is a presence container.  ``operation="delete|remove|replace"`` (RFC 6241 7.2) and Junos's
-    ``delete="delete"``, ``replace="replace"``, ``active="active"``, ``inactive="inactive"``
-    attributes become edits.  Raises ConfigSyntaxError.
+    ``data`` is a ``<configuration>`` element (or a document holding one).  A list entry's
+    key is its key element (``<name>``); leaf-list values repeat their element; an empty
+    element is a presence statement.  ``operation="delete|remove|replace"`` (RFC 6241 7.2)
+    and Junos's ``delete="delete"``, ``replace="replace"``, ``active="active"``,
+    ``inactive="inactive"`` attributes become edits.  ``loose`` accepts a subtree filter
+    (``<configuration><system/></configuration>``: no keys or values needed).
+    Raises ConfigSyntaxError (an element the schema does not know) and ConfigValueError.
     """
     conf = _configuration(data)
     edits: list[Edit] = []
-    _xml_edits(conf, (), edits)
+    _xml_edits(conf, (), ROOT, edits, loose)
     tree = ConfigNode.root()
-    tree.children = _xml_children(conf, skip=None)
+    tree.children = _xml_children(conf, ROOT, None, loose)
     return tree, edits
 
 
-def _xml_append(parent: etree._Element, node: ConfigNode) -> None:
+def _xml_append(parent: etree._Element, node: ConfigNode, at: Statement | None) -> None:
+    me = child_of(at, node.name)
     values = node.values if node.kind is NodeKind.LEAF_LIST else [None]
     for v in values:
         el = etree.SubElement(parent, node.name)
         if node.inactive:
             el.set("inactive", "inactive")
         if node.kind is NodeKind.ENTRY:
-            etree.SubElement(el, "name").text = node.key
+            etree.SubElement(el, me.key_tag if me is not None else "name").text = node.key
         el.text = v if v is not None else node.value
         for c in node.children:
-            _xml_append(el, c)
+            _xml_append(el, c, me)
 
 
-def render_xml(root: ConfigNode) -> etree._Element:
-    """Return ``root`` as a Junos XML ``<configuration>`` element (no namespace, no attributes;
-    the face adds ``junos:commit-seconds`` and friends)."""
+def render_xml(root: ConfigNode, at: Statement | None = ROOT) -> etree._Element:
+    """Return the children of ``root`` (schema ``at``) in a Junos XML ``<configuration>``
+    element (no namespace, no attributes; the face adds ``junos:commit-seconds`` and
+    friends)."""
     conf = etree.Element("configuration")
     for c in root.children:
-        _xml_append(conf, c)
+        _xml_append(conf, c, at)
     return conf

@@ -14,6 +14,7 @@ from emulator.model.config import (
     ConfigLockedError,
     ConfigNode,
     ConfigSyntaxError,
+    ConfigValueError,
     RedundancyConfig,
     RollbackNotFoundError,
     apply_groups,
@@ -172,7 +173,7 @@ set groups re0 interfaces fxp0 unit 0 family inet address 10.0.0.15/24
 set groups re1 system host-name r1-re1
 set groups re1 interfaces fxp0 unit 0 family inet address 10.0.0.16/24
 set apply-groups [ re0 re1 ]
-set system description "lab router one"
+set system location building "lab router one"
 """
 
 
@@ -216,8 +217,8 @@ def test_set_statement_shapes_follow_the_rule_and_the_table() -> None:
     assert apply is not None and apply.kind is NodeKind.LEAF_LIST
     assert apply.values == ["re0", "re1"]
     assert [g.key for g in root.entries("groups")] == ["re0", "re1"]
-    desc = root.get("system", "description")
-    assert desc is not None and desc.value == "lab router one"
+    building = root.get("system", "location", "building")
+    assert building is not None and building.value == "lab router one"
 
 
 def test_role_is_a_choice_setting_master_removes_backup() -> None:
@@ -284,16 +285,23 @@ def test_render_text_matches_junos_layout() -> None:
     assert "\napply-groups [ re0 re1 ];\n" in text
     assert "        routing-engine 0 master;\n" in text
     assert "                    family inet {\n" in text
-    assert '    description "lab router one";\n' in text
+    assert '        building "lab router one";\n' in text
 
 
 def test_vrnetlab_sample_parses_and_renders_back() -> None:
-    tree = parse_text(VRNETLAB).tree
+    parsed = parse_text(VRNETLAB)
+    assert parsed.problems == []
+    tree = parsed.tree
     assert [g.key for g in tree.entries("groups")] == ["re0", "re1"]
     user = tree.get("system", "login")
     assert user is not None and user.child("user", "vrnetlab") is not None
-    # Junos output, less the trailing "## VR-netlab9" comments.
-    assert render_text(tree) == re.sub(r" ## .*", "", VRNETLAB)
+    # Junos output, less the trailing "## VR-netlab9" comments, in schema order: Junos shows
+    # root-authentication before login whatever order a loaded file had.
+    text = re.sub(r" ## .*", "", VRNETLAB)
+    rendered = render_text(tree)
+    assert sorted(rendered.splitlines()) == sorted(text.splitlines())
+    assert rendered.index("root-authentication {") < rendered.index("login {")
+    assert render_text(parse_text(rendered).tree) == rendered
 
 
 def test_comments_and_inactive_are_understood() -> None:
@@ -319,8 +327,10 @@ def test_text_syntax_errors() -> None:
     assert err.value.bad_element == "}"
     with pytest.raises(ConfigSyntaxError):
         parse_text("system { host-name x;")
-    with pytest.raises(ConfigSyntaxError):
-        parse_text("apply-groups [ a ] { x; }")  # a leaf-list cannot open a block
+    # A leaf-list cannot open a block: the statement is refused, its block skipped.
+    refused = parse_text("apply-groups [ a ] { x; }").problems
+    assert [(p.error.bad_element, str(p.error)) for p in refused] == [
+        ("{", "syntax error"), ("}", "error recovery ignores input until this point")]
     assert isinstance(ConfigSyntaxError("x"), ModelError)
 
 
@@ -357,14 +367,14 @@ def test_xml_load_operations_delete_replace_inactive() -> None:
         <routing-engine replace="replace"><name>1</name><disabled/></routing-engine>
       </redundancy></chassis>
       <apply-groups delete="delete">re1</apply-groups>
-      <system><description inactive="inactive"/><host-name>body</host-name></system>
+      <system><location inactive="inactive"/><host-name>body</host-name></system>
     </configuration>""", format="xml")
     s = redundancy_settings(apply_groups(db.candidate, 1))
     assert s.keepalive_time == 300
     assert s.roles == {0: Role.MASTER, 1: Role.DISABLED}
     assert host_name(apply_groups(db.candidate, 1)) == "body"
-    desc = db.candidate.get("system", "description")
-    assert desc is not None and desc.inactive
+    location = db.candidate.get("system", "location")
+    assert location is not None and location.inactive
     apply = db.candidate.child("apply-groups")
     assert apply is not None and apply.values == ["re0"]
 
@@ -383,10 +393,10 @@ def test_load_override_and_replace_tags() -> None:
     assert render_set(db.candidate) == ["set system host-name only"]
     db.rollback(0)
     db.load("chassis { redundancy { replace: routing-engine 1 { disabled; } } }\n"
-            "system { delete: description; }", format="text", action="replace")
+            "system { delete: location; }", format="text", action="replace")
     s = redundancy_settings(db.candidate)
     assert s.roles[1] is Role.DISABLED
-    assert db.candidate.get("system", "description") is None
+    assert db.candidate.get("system", "location") is None
     assert db.candidate.get("system", "processes") is not None  # merge kept the rest
 
 
@@ -402,29 +412,36 @@ def test_load_is_all_or_nothing() -> None:
         db.load("set a b", format="set", action="override")
 
 
-def test_keepalive_time_range_is_checked_at_commit() -> None:
+def test_keepalive_time_range_is_refused_at_load() -> None:
     db = _db()
-    db.load("set chassis redundancy keepalive-time 1", format="set")
-    with pytest.raises(CommitCheckError) as err:
-        db.commit(1.0, "root")
-    assert err.value.messages == ("Value 1 is not within range (2..10000)",)
-    assert db.committed.children == []
+    with pytest.raises(ConfigValueError) as err:
+        db.load("set chassis redundancy keepalive-time 1", format="set")
+    assert str(err.value) == "Value 1 is not within range (2..10000)"
+    assert err.value.bad_element == "1"
+    assert db.candidate.children == [] and not db.modified
     db.load("set chassis redundancy keepalive-time 10000", format="set")
     assert db.commit(2.0, "root").changed
     assert redundancy_settings(db.effective(0)).keepalive_time == 10000
-    db.load("set groups re1 chassis redundancy keepalive-time 10001", format="set")
-    with pytest.raises(CommitCheckError):
-        db.commit(3.0, "root", check_only=True)
+    with pytest.raises(ConfigValueError):  # in a group too
+        db.load("set groups re1 chassis redundancy keepalive-time 10001", format="set")
+    with pytest.raises(ConfigValueError):
+        db.load("chassis { redundancy { keepalive-time 10001; } }", format="text")
+    with pytest.raises(ConfigValueError):
+        db.load("<configuration><chassis><redundancy><keepalive-time>1</keepalive-time>"
+                "</redundancy></chassis></configuration>", format="xml")
+    assert not db.modified
 
 
 def test_keepalive_validator_bounds() -> None:
     def tree(value: str) -> ConfigNode:
-        return parse_text(f"chassis {{ redundancy {{ keepalive-time {value}; }} }}").tree
+        return ConfigNode("configuration", children=[ConfigNode.container("chassis", [
+            ConfigNode.container("redundancy", [ConfigNode.leaf("keepalive-time", value)])])])
 
     assert keepalive_time_validator(tree("2")) == []
     assert keepalive_time_validator(tree("10000")) == []
-    assert keepalive_time_validator(tree("10001")) != []
-    assert keepalive_time_validator(tree("abc")) == ["invalid numeric value: abc"]
+    assert keepalive_time_validator(tree("10001")) == [
+        "Value 10001 is not within range (2..10000)"]
+    assert keepalive_time_validator(tree("abc")) == ["Invalid numeric value: 'abc'"]
 
 
 def test_custom_validators_refuse_with_their_messages() -> None:
@@ -451,7 +468,7 @@ def test_commit_records_history_and_rollback_1() -> None:
     assert host_name(db.candidate) == "one"
     assert host_name(db.committed) == "two"
     assert db.compare() == (
-        "[edit system]\n-    host-name two;\n+    host-name one;\n"
+        "[edit system]\n-  host-name two;\n+  host-name one;\n"
     )
     db.commit(300.0, "alice")
     assert [r.user for r in db.history] == ["alice", "alice", "root"]
@@ -477,15 +494,15 @@ def test_compare_shows_added_and_removed_blocks() -> None:
     db.load("set interfaces fxp0 unit 0 family inet address 10.0.0.1/24", format="set")
     assert render_compare(old, db.candidate) == (
         "[edit]\n"
-        "+    interfaces {\n"
-        "+        fxp0 {\n"
-        "+            unit 0 {\n"
-        "+                family inet {\n"
-        "+                    address 10.0.0.1/24;\n"
-        "+                }\n"
-        "+            }\n"
-        "+        }\n"
-        "+    }\n"
+        "+  interfaces {\n"
+        "+      fxp0 {\n"
+        "+          unit 0 {\n"
+        "+              family inet {\n"
+        "+                  address 10.0.0.1/24;\n"
+        "+              }\n"
+        "+          }\n"
+        "+      }\n"
+        "+  }\n"
     )
     assert db.compare() == render_compare(old, db.candidate)
     db.discard()
@@ -526,7 +543,7 @@ def test_stage_copy_for_commit_synchronize() -> None:
     local = _db(REDUNDANCY_SET)
     local.load("set system host-name synced", format="set")
     other = _db("set system host-name other\n")
-    other.load("set system location lab", format="set")
+    other.load("set system location building lab", format="set")
     other.stage_copy(local.candidate_text())
     other.check()
     other.discard_staged()
