@@ -19,6 +19,9 @@ from emulator.commands.context import CommandContext, Request, Result
 from emulator.commands.xmlutil import junos_ns
 from emulator.model import config as cfg
 from emulator.model.config_errors import CommitCheckError, ConfigError
+from emulator.model.config_syntax import Mode, Word, spell
+from emulator.model.config_text import render_at
+from emulator.model.config_tree import PathStep, find
 from emulator.netconf.errors import RpcError
 
 __all__ = [
@@ -31,6 +34,7 @@ __all__ = [
     "load_configuration",
     "lock",
     "open_close",
+    "path_filter",
     "unlock",
     "validate",
 ]
@@ -62,30 +66,43 @@ def open_close(ctx: CommandContext, req: Request) -> Result:
 
 # ------------------------------------------------------------------------- load
 def load_configuration(ctx: CommandContext, req: Request) -> Result:
-    """``load-configuration``: errors inside ``<load-configuration-results>``, never raised."""
+    """``load-configuration``: errors inside ``<load-configuration-results>``, never raised.
+
+    Each statement the schema refuses is one ``<rpc-error>`` naming its word in
+    ``<bad-element>`` (load-configuration.error.pyez.xml), the recovery error of a refused
+    block included; the rest of a text or set load is loaded (Junos), an XML load is all or
+    nothing.
+    """
     db = _db(ctx)
     results = etree.Element(f"{{{NC_NS}}}load-configuration-results", nsmap={None: NC_NS})
     try:
         rollback = req.attrs.get("rollback")
         if rollback is not None:
             db.rollback(int(rollback), session_id=ctx.session_id)
+            loaded = cfg.LoadResult()
         else:
             data, fmt = _load_payload(req)
             action = req.attrs.get("action", "merge")
             loaded = db.load(data, format=fmt, action="set" if action == "set" else action,
-                             session_id=ctx.session_id)
-            for warning in loaded.warnings:
-                results.append(RpcError("protocol", "operation-failed", "warning",
-                                        warning).to_element())
+                             session_id=ctx.session_id, partial=True)
     except (ConfigError, ValueError) as exc:
-        # As in load-configuration.error.pyez.xml: the errors sit inside the results.
-        tag = getattr(exc, "bad_element", None)
-        err = RpcError("protocol", "operation-failed", "error", str(exc),
-                       info={"bad-element": tag} if tag else None)
-        results.append(err.to_element())
+        results.append(_load_error(exc).to_element())
         return Result([results])
-    etree.SubElement(results, f"{{{NC_NS}}}ok")
+    for warning in loaded.warnings:
+        results.append(RpcError("protocol", "operation-failed", "warning",
+                                warning).to_element())
+    for problem in loaded.problems:
+        results.append(_load_error(problem.error).to_element())
+    if not loaded.problems:
+        etree.SubElement(results, f"{{{NC_NS}}}ok")
     return Result([results])
+
+
+def _load_error(exc: Exception) -> RpcError:
+    """Return one refusal of a load as the sample shapes it: the message, the bad token."""
+    tag = getattr(exc, "bad_element", None)
+    return RpcError("protocol", "operation-failed", "error", str(exc),
+                    info={"bad-element": tag} if tag else None)
 
 
 def _load_payload(req: Request) -> tuple[str | etree._Element, str]:
@@ -116,11 +133,21 @@ def _stamp(seconds: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
 
 
+def path_filter(words: list[str]) -> etree._Element:
+    """Return the ``<configuration>`` filter of the statement path ``words`` (CLI
+    abbreviations allowed): ``chassis redundancy`` -> ``<configuration><chassis>
+    <redundancy/></chassis></configuration>``.  Raises ConfigSyntaxError."""
+    spelled = spell([Word(w) for w in words], mode=Mode.PATTERN, abbreviate=True)
+    skeleton = cfg.ConfigNode.root()
+    find(skeleton, spelled.path + (PathStep(spelled.tip.name, spelled.tip.key),), create=True)
+    return cfg.render_xml(skeleton)
+
+
 def _filter(tree: cfg.ConfigNode, spec: etree._Element | None) -> cfg.ConfigNode:
     """Keep the subtrees named by a ``<configuration>`` filter (top-level and nested names)."""
     if spec is None or len(spec) == 0:
         return tree
-    filt, _ = cfg.parse_xml(spec)
+    filt, _ = cfg.parse_xml(spec, loose=True)
     return _intersect(tree, filt)
 
 
@@ -128,20 +155,38 @@ def _intersect(tree: cfg.ConfigNode, filt: cfg.ConfigNode) -> cfg.ConfigNode:
     out = tree.copy()
     out.children = []
     for want in filt.children:
-        have = tree.child(want.name, want.key) if want.key is not None else next(
-            (c for c in tree.children if c.name == want.name), None)
-        if have is None:
-            continue
-        out.children.append(_intersect(have, want) if want.children else have.copy())
+        have = [c for c in tree.children if c.name == want.name
+                and (want.key is None or c.key == want.key)]
+        out.children += [_intersect(h, want) if want.children else h.copy() for h in have]
     return out
 
 
-def _shown_text(ctx: CommandContext, tree: cfg.ConfigNode, committed: bool) -> str:
+def _filter_path(spec: etree._Element) -> tuple[tuple[PathStep, ...], cfg.ConfigNode] | None:
+    """Return (path, pattern) of a filter naming one statement (``show configuration
+    chassis redundancy``), or None for a filter naming several."""
+    node, _ = cfg.parse_xml(spec, loose=True)
+    steps: list[PathStep] = []
+    while len(node.children) == 1:
+        node = node.children[0]
+        steps.append(PathStep(node.name, node.key))
+    if not steps or node.children:
+        return None
+    last = steps.pop()
+    return tuple(steps), cfg.ConfigNode(last.name, cfg.NodeKind.ENTRY if last.key is not None
+                                        else cfg.NodeKind.CONTAINER, last.key)
+
+
+def _shown_text(ctx: CommandContext, tree: cfg.ConfigNode, committed: bool,
+                spec: etree._Element | None) -> str:
     """Return ``show configuration``'s text: the ``## Last commit`` line (committed database)
-    and the curly form (sample command.text.show-configuration.pyez.xml)."""
+    and the curly form (sample command.text.show-configuration.pyez.xml); for a hierarchy
+    (``show configuration chassis``) what is inside it, as Junos shows it."""
+    at = _filter_path(spec) if spec is not None and len(spec) else None
+    if at is not None:
+        return render_at(tree, *at)
     record = next(iter(_db(ctx).history), None)
     head = f"## Last commit: {_stamp(record.time)} by {record.user}\n" \
-        if committed and record is not None else ""
+        if committed and record is not None and spec is None else ""
     return head + cfg.render_text(tree)
 
 
@@ -163,8 +208,9 @@ def get_configuration(ctx: CommandContext, req: Request) -> Result:
     tree = db.committed if committed else db.candidate
     if req.attrs.get("inherit") == "inherit":
         tree = db.effective(ctx.slot, candidate=not committed)
-    tree = _filter(tree, req.child("configuration"))
-    text = _shown_text(ctx, tree, committed)
+    spec = req.child("configuration")
+    tree = _filter(tree, spec)
+    text = _shown_text(ctx, tree, committed, spec)
     fmt = req.attrs.get("format", "xml")
     if fmt in ("text", "set"):
         el = etree.Element(f"configuration-{fmt}")
@@ -228,8 +274,7 @@ def commit(ctx: CommandContext, req: Request) -> Result:
         outcome = ctx.router.commit(ctx.slot, ctx.user, synchronize=sync, check=check,
                                     log=req.text("log") or None, session_id=ctx.session_id)
     except CommitCheckError as exc:
-        raise RpcError("protocol", "operation-failed", "error",
-                       "\n".join([*exc.messages, cfg.CHECKOUT_FAILED])) from exc
+        raise _check_error(exc) from exc
     if "confirmed" in req and not check:
         ctx.router.confirm_commit_within(ctx.slot, _confirm_seconds(req))
     results = etree.Element("commit-results")
@@ -241,6 +286,19 @@ def commit(ctx: CommandContext, req: Request) -> Result:
         etree.SubElement(entry, "commit-check-success" if step == "check" else "commit-success")
     # With warnings, <ok/> tells ncclient/PyEZ the commit itself succeeded (NOTES.md 3.6).
     return Result([results], warnings=list(outcome.warnings), ok=bool(outcome.warnings))
+
+
+def _check_error(exc: CommitCheckError) -> RpcError:
+    """Return a failed commit check as Junos answers it: the details, then the summary
+    ("configuration check-out failed", with "(missing mandatory statements)" when a mandatory
+    statement is missing; the first one named by its ``[edit]`` path and statement)."""
+    lines = [*exc.messages, exc.summary()]
+    if not exc.missing:
+        return RpcError("protocol", "operation-failed", "error", "\n".join(lines))
+    first = exc.missing[0]
+    lines[:len(exc.missing)] = [f"mgd: {m.message()}" for m in exc.missing]
+    return RpcError("application", "invalid-value", "error", "\n".join(lines),
+                    info={"bad-element": first.statement}, path=first.edit_path)
 
 
 def _confirm_seconds(req: Request) -> float:
@@ -267,6 +325,5 @@ def validate(ctx: CommandContext, req: Request) -> Result:
     try:
         _db(ctx).check()
     except CommitCheckError as exc:
-        raise RpcError("protocol", "operation-failed", "error",
-                       "\n".join(exc.messages)) from exc
+        raise _check_error(exc) from exc
     return Result([], ok=True)

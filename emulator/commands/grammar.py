@@ -29,15 +29,19 @@ __all__ = [
 class CliSyntaxError(Exception):
     """The words do not form a command; ``str()`` is the message Junos prints.
 
-    ``column`` is where the ``^`` goes (an index into the typed line); ``completions`` are the
-    ``(word, help)`` pairs Junos lists under "Possible completions:" (ambiguous words).
+    ``column`` is where the ``^`` goes (an index into the typed line, or into the terminal line
+    when ``absolute``: Junos puts the caret of a bad configuration value in column 0);
+    ``completions`` are the ``(word, help)`` pairs Junos lists under "Possible completions:"
+    (ambiguous words).
     """
 
     def __init__(self, message: str, column: int,
-                 completions: tuple[tuple[str, str], ...] = ()) -> None:
+                 completions: tuple[tuple[str, str], ...] = (), *,
+                 absolute: bool = False) -> None:
         super().__init__(message)
         self.column = column
         self.completions = completions
+        self.absolute = absolute
 
 
 @dataclass(frozen=True, slots=True)

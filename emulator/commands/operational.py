@@ -10,17 +10,39 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from lxml import etree
+
 from emulator.commands import chassis_cmds as cc
 from emulator.commands import config_rpcs as cr
 from emulator.commands import files, pyez
 from emulator.commands import mastership as ms
 from emulator.commands.context import ArgValue, CommandContext, Result
-from emulator.commands.table import Arg, ArgKind, Command, Handler, Preamble, Table, WarningForm
+from emulator.commands.table import (
+    Arg,
+    ArgKind,
+    Command,
+    CommandSyntaxError,
+    Handler,
+    Preamble,
+    Table,
+    WarningForm,
+)
 from emulator.model.chassis import SwitchMethod
+from emulator.model.config_errors import ConfigSyntaxError
 
 __all__ = ["COMMANDS", "CONFIGURATION_RPCS", "TABLE"]
 
-F, V, P = ArgKind.FLAG, ArgKind.VALUE, ArgKind.POSITIONAL
+F, V, P, PATH = ArgKind.FLAG, ArgKind.VALUE, ArgKind.POSITIONAL, ArgKind.PATH
+
+
+def _configuration_filter(words: list[str]) -> etree._Element:
+    """Return the ``<configuration>`` filter ``show configuration <words>`` stands for.
+    Raises CommandSyntaxError naming the first word that is no statement there."""
+    try:
+        return cr.path_filter(words)
+    except ConfigSyntaxError as exc:
+        raise CommandSyntaxError(
+            f"syntax error, expecting <command>: {exc.bad_element}") from exc
 
 
 def _pre(method: SwitchMethod) -> Preamble:
@@ -43,7 +65,7 @@ CHECK = Arg("check", F, "Check status of graceful switchover")
 
 COMMANDS = [
     Command(("show", "chassis", "routing-engine"), "get-route-engine-information",
-            cc.route_engine_information, (Arg("slot", V, "Slot number"),),
+            cc.route_engine_information, (Arg("slot", P, "Slot number"),),
             help="Show Routing Engine status"),
     Command(("show", "chassis", "hardware"), "get-chassis-inventory", cc.chassis_inventory,
             (Arg("detail", F, "Include RAM and disk information in output"),
@@ -67,6 +89,8 @@ COMMANDS = [
             cc.task_replication, help="Show stateful replication status"),
     Command(("show", "log"), "get-log", ms.get_log, (Arg("filename", P, "Log file name"),),
             help="Show contents of a log file"),
+    Command(("clear", "log"), "clear-log", ms.clear_log,
+            (Arg("filename", P, "Name of log file"),), help="Clear contents of log file"),
     Command(("request", "chassis", "routing-engine", "master", "acquire"),
             "request-chassis-routing-engine-acquire", ms.switchover(SwitchMethod.ACQUIRE),
             (NO_CONFIRM, CHECK, Arg("force", F, "Force mastership acquisition")),
@@ -105,6 +129,8 @@ COMMANDS = [
             (Arg("source", P, "Source file"), Arg("destination", P, "Destination")),
             help="Copy files (local or remote)"),
     Command(("show", "configuration"), "get-configuration", cr.get_configuration,
+            (Arg("configuration", PATH, "Configuration hierarchy to show",
+                 build=_configuration_filter),),
             help="Show current configuration", implied=(("database", "committed"),),
             text_shape=("configuration-information", "configuration-output"),
             own_format=True),

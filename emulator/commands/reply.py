@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -139,6 +140,9 @@ def rpc_request(line: CommandLine) -> etree._Element:
     """Return the ``<rpc>`` the line stands for (``| display xml rpc``): the row's element with
     the implied attributes and one child per argument (``<x/>`` for a flag)."""
     rpc = etree.Element("rpc")
+    if line.request.element is not None:  # built from a PATH argument (table.ArgKind.PATH)
+        rpc.append(copy.deepcopy(line.request.element))
+        return rpc
     call = etree.SubElement(rpc, line.cmd.rpc, dict(line.request.attrs))
     for key, value in line.request.items():
         etree.SubElement(call, key).text = None if value is True else str(value)

@@ -24,6 +24,7 @@ __all__ = [
     "Command",
     "CommandSyntaxError",
     "Handler",
+    "PathBuilder",
     "Preamble",
     "Table",
     "WarningForm",
@@ -35,6 +36,15 @@ class ArgKind(Enum):
     FLAG = "flag"  # CLI keyword alone; RPC empty element <x/>
     VALUE = "value"  # CLI "keyword value"; RPC <keyword>value</keyword>
     POSITIONAL = "positional"  # CLI bare value; RPC <name>value</name>
+    #: CLI: the rest of the line (a configuration path); RPC: the element ``build`` makes of
+    #: it (``show configuration chassis redundancy`` -> ``<configuration><chassis>
+    #: <redundancy/>``).
+    PATH = "path"
+
+
+#: Builds the RPC child element of a PATH argument from its words.  Raises
+#: CommandSyntaxError naming the first word that is not a statement there.
+PathBuilder = Callable[[list[str]], etree._Element]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +55,7 @@ class Arg:
     kind: ArgKind
     help: str = ""
     choices: tuple[str, ...] = ()
+    build: PathBuilder | None = None
 
 
 class CommandSyntaxError(ModelError):
@@ -169,17 +180,28 @@ class Table:
                     len(c.words) > depth and c.words[depth].startswith(tokens[depth])
                     for c in candidates)):
                 cmd = complete[0]
-                return cmd, Request(self._cli_args(cmd, tokens[depth:]), dict(cmd.implied))
+                return cmd, self._cli_request(cmd, tokens[depth:])
         expected = sorted({c.words[depth] for c in candidates if len(c.words) > depth})
         if depth == 0:
             raise CommandSyntaxError("syntax error, expecting <command>.")
         want = expected[0] if len(expected) == 1 else "<command>"
         raise CommandSyntaxError(f"syntax error, expecting {want}.")
 
+    def _cli_request(self, cmd: Command, rest: list[str]) -> Request:
+        """Return the invocation of ``cmd`` by the CLI words ``rest``; a PATH argument takes
+        the words left and is the RPC element's child (the Request carries the element)."""
+        path = next((a for a in cmd.args if a.kind is ArgKind.PATH), None)
+        if path is None or path.build is None or not rest or rest[0] in (
+                a.name for a in cmd.args if a.kind is not ArgKind.PATH):
+            return Request(self._cli_args(cmd, rest), dict(cmd.implied))
+        element = etree.Element(cmd.rpc, dict(cmd.implied))
+        element.append(path.build(rest))
+        return Request({path.name: " ".join(rest)}, dict(cmd.implied), element)
+
     def _cli_args(self, cmd: Command, rest: list[str]) -> dict[str, str | bool]:
         args: dict[str, str | bool] = {}
         positional = [a for a in cmd.args if a.kind is ArgKind.POSITIONAL]
-        named = [a for a in cmd.args if a.kind is not ArgKind.POSITIONAL]
+        named = [a for a in cmd.args if a.kind not in (ArgKind.POSITIONAL, ArgKind.PATH)]
         i = 0
         while i < len(rest):
             word = rest[i]

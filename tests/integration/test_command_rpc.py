@@ -46,7 +46,7 @@ class Case:
 
 CASES = [
     Case("show chassis routing-engine", "<get-route-engine-information/>"),
-    Case("show chassis routing-engine slot 1",
+    Case("show chassis routing-engine 1",
          "<get-route-engine-information><slot>1</slot></get-route-engine-information>", "re1"),
     Case("show chassis hardware", "<get-chassis-inventory/>"),
     Case("show chassis hardware", "<get-chassis-inventory/>", "re1"),
@@ -59,6 +59,7 @@ CASES = [
     Case("show system switchover", "<get-switchover-information/>", "re1"),
     Case("show task replication", "<get-routing-task-replication-state/>"),
     Case("show log mastership", "<get-log><filename>mastership</filename></get-log>", "re1"),
+    Case("clear log mastership", "<clear-log><filename>mastership</filename></clear-log>"),
     Case("request chassis routing-engine master acquire no-confirm",
          "<request-chassis-routing-engine-acquire><no-confirm/>"
          "</request-chassis-routing-engine-acquire>", "re1"),
