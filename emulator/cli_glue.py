@@ -37,6 +37,9 @@ class Pumpable(Protocol):
     def tick(self) -> None:
         """Look at the model again (an RE changed state)."""
 
+    def resize(self, width: int, height: int) -> None:
+        """The client's terminal is ``width`` x ``height`` (the CLI pages on it)."""
+
 
 class TerminalPump(Face):
     """Runs one terminal session over one link.
@@ -83,6 +86,10 @@ class TerminalPump(Face):
             self.runtime.run(lambda: self.session.receive_data(data))
             self._flush()
         self._read_again()
+
+    def resize(self, width: int, height: int) -> None:
+        """The client's window changed size: the session pages on the new height."""
+        self.session.resize(width, height)
 
     def tick(self) -> None:
         """The RE changed state: let the session redraw (or end)."""

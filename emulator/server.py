@@ -405,6 +405,8 @@ class EmulatorServer:
     def _cli_face(self, runtime: RouterRuntime, slot: int, link: ChannelLink, user: User,
                   terminal: Terminal) -> ChannelFace:
         cli = CliSession(runtime.model, slot, user.name, session_id=next(self._session_ids))
+        if terminal.term is not None:  # a pty: the CLI pages on its height
+            cli.resize(terminal.width, terminal.height)
         return TerminalPump(link, runtime, cli, slot=slot, reap=True)
 
     async def _save_periodically(self) -> None:

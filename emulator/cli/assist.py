@@ -1,9 +1,10 @@
 """What ``?`` and TAB show, sans-IO: from the typed line (and the ``[edit]`` level in
 configuration mode) to a completed line or a "Possible completions:" listing.
 
-Operational mode offers the command table's words plus the shell-only verbs; configuration
-mode its verbs, and after ``set``/``delete``/``edit``/``show`` the statements of
-``emulator.cli.schema``; after ``|`` the pipes (``emulator.commands.pipes``).
+Operational mode offers the command table's words plus the shell-only verbs, and after ``show
+configuration`` the statements of the schema; configuration mode its verbs, and after
+``set``/``delete``/``activate``/``deactivate``/``edit``/``show`` the statements of the schema
+(``emulator.cli.schema``); after ``|`` the pipes (``emulator.commands.pipes``).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from emulator.cli.configure import CONFIG_GRAMMAR
+from emulator.cli.configure import CONFIG_GRAMMAR, located
 from emulator.cli.schema import statement_help
 from emulator.commands.grammar import CliSyntaxError, Grammar, completion_lines, tokenize
 from emulator.commands.pipes import PIPE_GRAMMAR, split_pipes
+from emulator.model.config_errors import ConfigSyntaxError
+from emulator.model.config_syntax import Want, Word
 
 __all__ = ["Completion", "complete", "error_lines", "help_text"]
 
@@ -37,33 +40,67 @@ def _grammar_for(text: str, operational: Grammar, config_path: list[str] | None
     return (CONFIG_GRAMMAR if config_path is not None else operational), head
 
 
-def _statements(text: str, config_path: list[str] | None) -> list[tuple[str, str, str]] | None:
-    """In configuration mode, after ``set``/``delete``/``edit``/``show``: the statements that
-    may follow (``emulator.cli.schema``), or None to use the command grammar."""
-    head, stages = split_pipes(text)
+_PIPE_HELP = (" ", "|", "Pipe through a command")
+
+#: Configuration-mode verbs followed by a statement path, and what else ``?`` offers after a
+#: whole one (``<[Enter]>``, ``|``).
+_PATH_VERBS = {"set": True, "delete": True, "activate": True, "deactivate": True,
+               "show": True, "edit": False}
+
+
+def _path_words(head: str, config_path: list[str] | None, operational: Grammar
+                ) -> tuple[str, list[Word], int] | None:
+    """Return (the verb, the statement words with their columns, how many lead the line
+    from the ``[edit]`` level) when ``head`` ends in a configuration statement path, else
+    None (the command grammar answers)."""
     tokens = tokenize(head)
-    if config_path is None or stages or not tokens or (
-            len(tokens) == 1 and not head[-1:].isspace()):
+    if not tokens or (len(tokens) == 1 and not head[-1:].isspace()):
         return None
+    level = [Word(w) for w in config_path or []]
     try:
-        verb = CONFIG_GRAMMAR.resolve(tokens[0].text).words[0]
+        if config_path is not None:
+            verb = CONFIG_GRAMMAR.resolve(tokens[0].text).words[0]
+            rest = tokens[1:]
+        else:
+            res = operational.resolve(head)
+            if res.words != ("show", "configuration") or (
+                    not res.args and not head[-1:].isspace()):
+                return None
+            verb, rest, level = "show", list(res.args), []
     except CliSyntaxError:
         return None
-    if verb not in ("set", "delete", "edit", "show"):
+    if verb not in _PATH_VERBS:
         return None
-    words = [t.text for t in tokens[1:]]
-    partial = "" if head[-1:].isspace() else words.pop()
-    found = statement_help([*config_path, *words], partial)
-    if found is not None and verb == "show" and not partial:
-        found = [f for f in found if f[1] != "<[Enter]>"]
-        found = [_ENTER_HELP, *found, (" ", "|", "Pipe through a command")]
-    return found
+    return verb, level + [Word(t.text, t.column) for t in rest], len(level)
+
+
+def _statements(text: str, config_path: list[str] | None, operational: Grammar
+                ) -> list[tuple[str, str, str]] | CliSyntaxError | None:
+    """After ``set``/``delete``/``edit``/``show`` (configuration mode) or ``show
+    configuration``: the statements that may follow (``emulator.cli.schema``), the caret
+    error of a word that is no statement, or None to use the command grammar."""
+    head, stages = split_pipes(text)
+    found = _path_words(head, config_path, operational) if not stages else None
+    if found is None:
+        return None
+    verb, words, lead = found
+    partial = "" if head[-1:].isspace() or len(words) == lead else words.pop().text
+    try:
+        offers, want = statement_help(words, partial)
+    except ConfigSyntaxError as exc:
+        return located(exc)
+    whole = want in (Want.CHILD, Want.NOTHING) and (verb == "show" or len(words) > lead)
+    if not partial and whole:
+        offers = [_ENTER_HELP, *offers] + ([_PIPE_HELP] if _PATH_VERBS[verb] else [])
+    return offers
 
 
 def complete(text: str, operational: Grammar, config_path: list[str] | None) -> Completion:
     """Return what TAB does after ``text`` (``config_path``: the ``[edit]`` level, None in
     operational mode)."""
-    found = _statements(text, config_path)
+    found = _statements(text, config_path, operational)
+    if isinstance(found, CliSyntaxError):
+        return Completion()
     if found is not None:
         words = [w for _, w, _ in found if not w.startswith(("<", "|"))]
         partial = "" if text[-1:].isspace() else tokenize(text)[-1].text
@@ -82,7 +119,9 @@ def help_text(text: str, operational: Grammar, config_path: list[str] | None,
               prompt_width: int) -> str:
     """Return what ``?`` prints after ``text``: the candidates, or why there are none (caret
     under the bad word, ``prompt_width`` columns in)."""
-    found = _statements(text, config_path)
+    found = _statements(text, config_path, operational)
+    if isinstance(found, CliSyntaxError):
+        return error_lines(found, prompt_width)
     if found:
         return _statement_lines(found)
     grammar, part = _grammar_for(text, operational, config_path)
@@ -94,7 +133,8 @@ def help_text(text: str, operational: Grammar, config_path: list[str] | None,
 
 def error_lines(exc: CliSyntaxError, prompt_width: int) -> str:
     """Return the caret under the bad word, the message and any completions."""
-    lines = [" " * (prompt_width + exc.column) + "^", str(exc)]
+    lines = [" " * (exc.column if exc.absolute else prompt_width + exc.column) + "^",
+             str(exc)]
     if exc.completions:
         lines += completion_lines(exc.completions)
     return "\n".join(lines) + "\n"
@@ -102,8 +142,9 @@ def error_lines(exc: CliSyntaxError, prompt_width: int) -> str:
 
 def _statement_lines(found: Sequence[tuple[str, str, str]]) -> str:
     """Return configuration mode's "Possible completions:" with Junos's ``>``/``+`` marks."""
-    lines = ["Possible completions:"] + [f"{mark} {word:<20} {text}".rstrip()
-                                         for mark, word, text in found]
+    # Junos pads the word to 20 columns, and keeps two blanks after a longer one.
+    lines = ["Possible completions:"] + [
+        f"{mark} {word:<{max(20, len(word) + 1)}} {text}".rstrip() for mark, word, text in found]
     return "\n".join(lines) + "\n"
 
 

@@ -1,8 +1,12 @@
-"""Configuration mode: ``[edit]``, ``set``/``delete``/``show``/``edit``/``commit``/``rollback``.
+"""Configuration mode: ``[edit]``, ``set``/``delete``/``activate``/``deactivate``/``show``/
+``edit``/``load``/``commit``/``rollback``.
 
 It edits the candidate of the RE the shell is on (``RouterModel.configs[slot]``) and commits
 through ``RouterModel.commit`` so that ``commit synchronize`` checks and commits both REs in the
 chapter's order ("Synchronize Configurations": ``re1: configuration check succeeds`` ...).
+Every statement is spelled against the configuration schema (``emulator.model.schema``), with
+the unique-prefix abbreviations the Junos CLI accepts; a word the schema refuses gets the caret
+and Junos's message.
 """
 
 from __future__ import annotations
@@ -10,15 +14,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from emulator.cli import config_load
 from emulator.commands.context import Result
-from emulator.commands.grammar import CliVerb, Grammar, Resolution
-from emulator.commands.pipes import Pipe, PipeKind, apply_text
+from emulator.commands.grammar import CliSyntaxError, CliVerb, Grammar, Resolution
+from emulator.commands.pipes import Pipe, PipeKind, apply_text, terminal_xml
 from emulator.commands.reply import message_lines
 from emulator.commands.table import Arg, ArgKind
+from emulator.commands.xmlutil import junos_ns
 from emulator.model import config as cfg
-from emulator.model.config_syntax import INDENT
-from emulator.model.config_tree import ConfigNode, NodeKind, find
-from emulator.model.errors import ModelError
+from emulator.model.config_errors import (
+    MISSING_STATEMENTS,
+    CommitCheckError,
+    ConfigSyntaxError,
+    ConfigValueError,
+)
+from emulator.model.config_set import edit_level, level_words
+from emulator.model.config_syntax import Mode, Tok, Word, quote, spell, tokenize
+from emulator.model.config_text import render_at, select
+from emulator.model.config_tree import Edit, EditAction, PathStep
 from emulator.model.router import CommitOutcome, RouterModel
 
 __all__ = [
@@ -29,6 +42,7 @@ __all__ = [
     "Confirm",
     "Outcome",
     "commit_text",
+    "located",
 ]
 
 F, V = ArgKind.FLAG, ArgKind.VALUE
@@ -36,8 +50,11 @@ F, V = ArgKind.FLAG, ArgKind.VALUE
 _VERBS = (
     CliVerb(("set",), "Set a parameter", free=True),
     CliVerb(("delete",), "Delete a data element", free=True),
+    CliVerb(("activate",), "Remove the inactive tag from a statement", free=True),
+    CliVerb(("deactivate",), "Add the inactive tag to a statement", free=True),
     CliVerb(("show",), "Show a parameter", free=True),
     CliVerb(("edit",), "Edit a sub-element", free=True),
+    CliVerb(("load",), "Load configuration from ASCII file", free=True),
     CliVerb(("top",), "Exit to top level of configuration"),
     CliVerb(("up",), "Exit one level of configuration", free=True),
     CliVerb(("exit",), "Exit from this level",
@@ -62,6 +79,9 @@ UNCOMMITTED = "The configuration has been changed but not committed"
 #: backup's configuration must follow the master's for GRES to work.
 GRES_NOT_SYNCHRONIZED = "graceful-switchover is enabled, commit synchronize should be used"
 
+_ACTIONS = {"set": EditAction.MERGE, "delete": EditAction.DELETE,
+            "activate": EditAction.ACTIVATE, "deactivate": EditAction.DEACTIVATE}
+
 
 @dataclass(slots=True)
 class Confirm:
@@ -83,11 +103,37 @@ class Outcome:
     confirm: Confirm | None = None
     #: ``run <command>``: the operational line to run.
     run: str | None = None
+    #: ``load ... terminal``: the terminal's next lines (up to Ctrl-D) are the text to load.
+    collect: config_load.LoadRequest | None = None
     extra: list[str] = field(default_factory=list)
 
 
-def _lines(text: str) -> str:
-    return text if not text or text.endswith("\n") else text + "\n"
+def located(exc: ConfigSyntaxError) -> CliSyntaxError:
+    """Return the schema's refusal as the CLI shows it: the caret under the word (in the
+    terminal's first column for a bad value, as Junos 25.4 prints it) and Junos's line."""
+    return CliSyntaxError(exc.cli_text(), max(exc.column, 0) if not isinstance(
+        exc, ConfigValueError) else 0, exc.completions, absolute=isinstance(
+        exc, ConfigValueError))
+
+
+def _statement_words(head: str) -> tuple[list[Word], list[str] | None]:
+    """Return the words after the verb of ``head`` (columns in ``head``) and the values of a
+    closing ``[ a b ]``.  Raises CliSyntaxError for brackets that do not close."""
+    try:
+        toks = tokenize(head)[1:]
+    except ConfigSyntaxError as exc:
+        raise CliSyntaxError("syntax error.", len(head)) from exc
+    if toks and toks[-1].kind is Tok.PUNCT and toks[-1].text == "]":
+        opened = next((i for i, t in enumerate(toks) if t.text == "[" and t.kind is Tok.PUNCT),
+                      None)
+        if opened is None:
+            raise CliSyntaxError("syntax error.", toks[-1].column)
+        values = [t.text for t in toks[opened + 1:-1]]
+        return [Word(t.text, t.column, 1, t.end) for t in toks[:opened]], values
+    for t in toks:
+        if t.kind is Tok.PUNCT:
+            raise CliSyntaxError("syntax error.", t.column)
+    return [Word(t.text, t.column, 1, t.end) for t in toks], None
 
 
 class ConfigMode:
@@ -99,7 +145,7 @@ class ConfigMode:
         self.user = user
         self.session_id = session_id
         #: The ``edit`` levels entered, innermost last (``exit`` goes back one).
-        self.levels: list[list[str]] = [[]]
+        self.levels: list[tuple[PathStep, ...]] = [()]
 
     @property
     def db(self) -> cfg.ConfigDatabase:
@@ -107,13 +153,18 @@ class ConfigMode:
         return self.model.configs[self.slot]
 
     @property
+    def level(self) -> tuple[PathStep, ...]:
+        """Return the current ``[edit ...]`` level."""
+        return self.levels[-1]
+
+    @property
     def path(self) -> list[str]:
         """Return the words of the current ``[edit ...]`` level."""
-        return self.levels[-1]
+        return level_words(self.level)
 
     def header(self) -> str:
         """Return ``[edit]`` or ``[edit chassis redundancy]``."""
-        return "[edit" + "".join(" " + w for w in self.path) + "]"
+        return "[edit" + "".join(" " + quote(w) for w in self.path) + "]"
 
     def enter_text(self) -> str:
         """Return what ``configure`` prints."""
@@ -124,64 +175,122 @@ class ConfigMode:
 
     # ------------------------------------------------------------ dispatch
     def run(self, res: Resolution, pipes: Sequence[Pipe], line: str) -> Outcome:
-        """Run one resolved configuration-mode line.  Raises ModelError for the router's
-        refusals (the session prints them as ``error:`` lines)."""
+        """Run one resolved configuration-mode line (``line`` is its command part, before
+        any ``|``).  Raises CliSyntaxError (the caret under the word the schema refuses) and
+        ModelError for the router's refusals (the session prints them as ``error:`` lines)."""
         verb = res.words[0]
         words = [t.text for t in res.args]
         if verb == "run":
             return Outcome(run=line.split(None, 1)[1] if len(line.split(None, 1)) > 1 else "")
-        if verb in ("set", "delete"):
-            return self._edit_data(verb, words)
-        handler = getattr(self, f"_{verb}")
-        result: Outcome = handler(words, pipes) if verb == "show" else handler(words)
-        return result
+        try:
+            if verb in _ACTIONS:
+                return self._edit_data(verb, line)
+            if verb == "show":
+                return self._show(line, pipes)
+            if verb == "edit":
+                return self._edit(line)
+            if verb == "load":
+                return self._load(res)
+        except ConfigSyntaxError as exc:
+            raise located(exc) from exc
+        handler: Callable[[list[str]], Outcome] = getattr(self, f"_{verb}")
+        return handler(words)
 
-    def _edit_data(self, verb: str, words: list[str]) -> Outcome:
-        if verb == "delete" and not words and not self.path:
+    def _spell(self, words: list[Word], mode: Mode,
+               bracket: list[str] | None = None) -> tuple[tuple[PathStep, ...], cfg.ConfigNode]:
+        spelled = spell([Word(w) for w in self.path] + words, mode=mode, bracket=bracket,
+                        abbreviate=True)
+        return spelled.path, spelled.tip
+
+    def _edit_data(self, verb: str, line: str) -> Outcome:
+        words, bracket = _statement_words(line)
+        if verb == "delete" and not words:
             return Outcome(confirm=Confirm("Delete everything under this level? [yes,no] (no) ",
                                            False, self._delete_all))
-        statement = " ".join([verb, *self.path, *(_quote(w) for w in words)])
-        self.db.load(statement, format="set", session_id=self.session_id)
-        return Outcome()
+        if not words:
+            raise CliSyntaxError("syntax error, expecting <statement> or <identifier>.",
+                                 len(line.rstrip()) + 1)
+        action = _ACTIONS[verb]
+        mode = Mode.SET if action is EditAction.MERGE else Mode.PATTERN
+        path, tip = self._spell(words, mode, bracket)
+        loaded = self.db.apply([Edit(action, path, tip)], session_id=self.session_id)
+        # Junos: "warning: statement not found" for a delete of what is not there.
+        return Outcome("".join("warning: statement not found\n" for _ in loaded.warnings))
 
     def _delete_all(self, yes: bool) -> str:
-        if yes:
+        if not yes:
+            return ""
+        if not self.level:
             self.db.load("", format="text", action="override", session_id=self.session_id)
+        else:
+            tip = self.level[-1]
+            node = cfg.ConfigNode(tip.name, cfg.NodeKind.ENTRY if tip.key else
+                                  cfg.NodeKind.CONTAINER, tip.key)
+            self.db.apply([Edit(EditAction.DELETE, self.level[:-1], node)],
+                          session_id=self.session_id)
         return ""
 
-    def _show(self, words: list[str], pipes: Sequence[Pipe]) -> Outcome:
+    def _show(self, line: str, pipes: Sequence[Pipe]) -> Outcome:
         kinds = {p.kind for p in pipes}
         if PipeKind.COMPARE in kinds:
             compare = next(p for p in pipes if p.kind is PipeKind.COMPARE)
             text = self.db.compare(int(compare.arg) if compare.arg.isdigit() else 0)
-        elif PipeKind.DISPLAY_SET in kinds:
-            prefix = " ".join(["set", *self.path, *words])
-            text = "".join(s + "\n" for s in cfg.render_set(self.db.candidate)
+            return Outcome(apply_text(text, pipes))
+        words, _ = _statement_words(line)
+        root = self.db.candidate
+        path: tuple[PathStep, ...] = ()
+        tip: cfg.ConfigNode | None = None
+        if words or self.level:
+            path, tip = self._spell(words, Mode.PATTERN) if words else (
+                self.level[:-1], _pattern(self.level[-1]))
+        if PipeKind.DISPLAY_SET in kinds:
+            prefix = " ".join(["set", *level_words(path + _steps(tip))])
+            text = "".join(s + "\n" for s in cfg.render_set(root)
                            if s == prefix or s.startswith(prefix + " "))
+        elif PipeKind.DISPLAY_XML in kinds:
+            text = self._xml(path, tip)
         else:
-            text = self._subtree_text([*self.path, *words])
+            text = cfg.render_text(root) if tip is None else render_at(root, path, tip)
         return Outcome(apply_text(text, pipes))
 
-    def _subtree_text(self, words: list[str]) -> str:
-        if not words:
-            return self.db.candidate_text()
-        return _statement_text(self.db.candidate, words)
+    def _xml(self, path: tuple[PathStep, ...], tip: cfg.ConfigNode | None) -> str:
+        """``show ... | display xml``: the candidate's subtree in ``<configuration>``."""
+        root = self.db.candidate
+        if tip is not None:
+            root = select(root, path, tip)
+        version = self.model.chassis.re(self.slot).hardware.version
+        return terminal_xml([cfg.render_xml(root)], junos_ns(version))
 
-    def _edit(self, words: list[str]) -> Outcome:
-        self.levels.append([*self.path, *words])
+    def _edit(self, line: str) -> Outcome:
+        words, _ = _statement_words(line)
+        self.levels.append(edit_level(self.level, words, abbreviate=True))
         return Outcome()
 
+    def _load(self, res: Resolution) -> Outcome:
+        request = config_load.parse_load(res.args, self.level)
+        if request.terminal:
+            return Outcome(config_load.TERMINAL_PROMPT + "\n", collect=request)
+        data = config_load.read_file(self.model, self.slot, self.user, request.source)
+        if data is None:
+            return Outcome(config_load.missing_file(request.source))
+        return Outcome(self.finish_load(request, data))
+
+    def finish_load(self, request: config_load.LoadRequest, text: str) -> str:
+        """Load ``text`` as ``request`` asks; return the report (``load complete``).
+        Raises ModelError (the database is locked by another session)."""
+        return config_load.run_load(self.db, request, text, self.session_id)
+
     def _top(self, words: list[str]) -> Outcome:
-        self.levels.append([])
+        self.levels.append(())
         return Outcome()
 
     def _up(self, words: list[str]) -> Outcome:
         count = int(words[0]) if words and words[0].isdigit() else 1
-        self.levels.append(self.path[: max(0, len(self.path) - count)])
+        self.levels.append(self.level[: max(0, len(self.level) - count)])
         return Outcome()
 
     def _exit(self, words: list[str]) -> Outcome:
-        if self.path and not words:
+        if self.level and not words:
             self.levels.pop()
             return Outcome()
         if not self.db.modified:
@@ -202,17 +311,22 @@ class ConfigMode:
 
     def _commit(self, words: list[str]) -> Outcome:
         flags = set(words)
+        check = "check" in flags
         comment = words[words.index("comment") + 1] if "comment" in words[:-1] else None
-        outcome = self.model.commit(
-            self.slot, self.user, synchronize="synchronize" in flags, check="check" in flags,
-            log=comment, session_id=self.session_id)
-        text = commit_text(outcome, self.slot, check="check" in flags)
-        if "check" not in flags and "synchronize" not in flags and self._gres_unsynchronized():
+        try:
+            outcome = self.model.commit(
+                self.slot, self.user, synchronize="synchronize" in flags, check=check,
+                log=comment, session_id=self.session_id)
+        except CommitCheckError as exc:
+            if not exc.missing:
+                raise
+            return Outcome(_missing_text(exc, check))
+        text = commit_text(outcome, self.slot, check=check)
+        if not check and "synchronize" not in flags and self._gres_unsynchronized():
             text = message_lines(Result([], warnings=[GRES_NOT_SYNCHRONIZED])) + text
-        if "and-quit" in flags and "check" not in flags:
+        if "and-quit" in flags and not check:
             return Outcome(text + "Exiting configuration mode\n", leave=True)
         return Outcome(text)
-
 
     def _gres_unsynchronized(self) -> bool:
         """Return True when the RE now runs graceful-switchover on a dual-RE router without
@@ -220,6 +334,28 @@ class ConfigMode:
         running = cfg.redundancy_settings(self.db.effective(self.slot))
         return (len(self.model.chassis.res) > 1 and running.graceful_switchover
                 and not running.commit_synchronize)
+
+
+def _pattern(step: PathStep) -> cfg.ConfigNode:
+    return cfg.ConfigNode(step.name, cfg.NodeKind.ENTRY if step.key is not None
+                          else cfg.NodeKind.CONTAINER, step.key)
+
+
+def _steps(tip: cfg.ConfigNode | None) -> tuple[PathStep, ...]:
+    return () if tip is None else (PathStep(tip.name, tip.key),)
+
+
+def _missing_text(exc: CommitCheckError, check: bool) -> str:
+    """Return Junos's report of missing mandatory statements (``[edit]`` / ``'system'`` /
+    ``Missing mandatory statement: 'root-authentication'`` / ``error: commit failed:
+    (missing mandatory statements)``)."""
+    lines: list[str] = []
+    for m in exc.missing:
+        lines += [m.edit_path, f"  '{m.statement}'", f"    {m.message()}"]
+    lines += [f"error: {m}" for m in exc.messages[len(exc.missing):]]
+    what = "configuration check-out failed" if check else "commit failed"
+    lines.append(f"error: {what}: {MISSING_STATEMENTS}")
+    return "".join(line + "\n" for line in lines)
 
 
 def commit_text(outcome: CommitOutcome, slot: int, *, check: bool) -> str:
@@ -239,39 +375,3 @@ def commit_text(outcome: CommitOutcome, slot: int, *, check: bool) -> str:
         lines += [f"{name}: configuration check succeeds" for name, _ in checks]
         lines += [f"{name}: commit complete" for name, _ in commits]
     return message_lines(Result([], warnings=list(outcome.warnings))) + "\n".join(lines) + "\n"
-
-
-def _quote(word: str) -> str:
-    return f'"{word}"' if any(c.isspace() for c in word) or not word else word
-
-
-def _statement_text(root: ConfigNode, words: list[str]) -> str:
-    """Return ``show <words>`` in configuration mode.
-
-    A container or a keyed entry shows its contents (``show chassis`` -> ``redundancy {``); a
-    leaf or leaf-list shows its own line (``show apply-groups`` -> ``apply-groups [ re0 re1 ];``,
-    chapter "Use the Groups Configuration"); a list named without a key shows every entry
-    (``show groups`` -> ``re0 {...} re1 {...}``, the chapter's ``[edit groups]`` sample).
-    Returns '' when nothing is configured there.
-    """
-    try:
-        edit = cfg.parse_set("set " + " ".join(_quote(w) for w in words))[0]
-    except ModelError:
-        return ""
-    parent = find(root, edit.path, create=False)
-    if parent is None:
-        return ""
-    want = edit.node
-    hits = [c for c in parent.children
-            if c.name == want.name and (want.key is None or c.key == want.key)]
-    if len(hits) == 1 and hits[0].kind in (NodeKind.CONTAINER, NodeKind.ENTRY) \
-            and (want.key is not None or hits[0].kind is NodeKind.CONTAINER):
-        return cfg.render_text(hits[0])
-    holder = ConfigNode(parent.name, children=hits)
-    text = cfg.render_text(holder)
-    if want.name == "groups" and hits:
-        # render_text gathers the entries under one "groups {" block: show its inside.
-        inner = text.splitlines()[1:-1]
-        text = "".join(line[len(INDENT):] + "\n" for line in inner)
-    return text
-

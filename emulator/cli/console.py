@@ -115,6 +115,9 @@ class ConsoleSession:
             self._out.append(self._cli.data_to_send())
         self._sync()
 
+    def resize(self, width: int, height: int) -> None:
+        """A raw console reports no window size: its CLI does not page (nothing to do)."""
+
     def data_to_send(self) -> bytes:
         """Return and forget the bytes for the terminal."""
         out = b"".join(self._out)

@@ -1,126 +1,62 @@
-"""The configuration statements configuration mode's ``?`` and TAB know.
-
-The emulator has no Junos schema (``model/config_tree.py`` parses any statement), so ``?`` after
-``set``/``delete``/``edit``/``show`` is answered from this small tree: the statements of the
-chapter ("Manually Configuring Master and Backup Routing Engines", "Configuring the Backup
-Routing Engine to Assume Mastership on Failure of Keepalives", "Use the Groups Configuration",
-``system processes <name> failover``) and the ones next to them in real Junos, with Junos's help
-texts and its markers (``>`` a statement block, ``+`` a list of values).  Anything deeper than
-this tree is still accepted by ``set``; ``?`` there only offers ``<[Enter]>``.
+"""What configuration mode's ``?`` and TAB offer after ``set``/``delete``/``edit``/``show``
+(and operational ``show configuration``), read from the configuration schema
+(``emulator.model.schema``): the statements that may follow, with Junos's help texts and its
+markers (``>`` a statement with statements inside, ``+`` a list of values), the ``<...>`` word
+of a key or a value with its range (``Time before Routing Engine failover (2..10000
+seconds)``), in Junos's order (``<...>`` first, then alphabetical).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from emulator.model.config_syntax import Mode, Want, Word, spell
+from emulator.model.schema import ROOT, Kind, Statement
 
-__all__ = ["SCHEMA", "Statement", "statement_help"]
+__all__ = ["Offer", "statement_help"]
 
-
-@dataclass(frozen=True, slots=True)
-class Statement:
-    """One statement: its help, what follows it (a key, a value, or child statements)."""
-
-    name: str
-    help: str
-    children: tuple[Statement, ...] = ()
-    #: ``<slot-number>`` when the statement is a keyed list (the key comes next).
-    key: str | None = None
-    #: ``<host-name>`` when the statement takes a value.
-    value: str | None = None
-    #: ``+`` for a list of values (``apply-groups``).
-    values: bool = False
-    #: After the key, the statements of the top level apply again (``groups re0 ...``).
-    top_after_key: bool = False
-
-    @property
-    def mark(self) -> str:
-        """Return Junos's marker column: ``>`` a block, ``+`` values, blank a leaf."""
-        if self.values:
-            return "+"
-        return ">" if self.children or self.key or self.top_after_key else " "
+#: One line of "Possible completions:": (marker, word, help text).
+Offer = tuple[str, str, str]
 
 
-def _s(name: str, help_text: str, *children: Statement, key: str | None = None,
-       value: str | None = None, values: bool = False, top_after_key: bool = False
-       ) -> Statement:
-    return Statement(name, help_text, children, key, value, values, top_after_key)
+def _mark(stmt: Statement) -> str:
+    """Return Junos's marker column: ``+`` values, ``>`` statements inside, blank a leaf."""
+    if stmt.kind is Kind.LEAF_LIST:
+        return "+"
+    return ">" if stmt.has_children else " "
 
 
-_FAILOVER = _s("failover", "Failover to other Routing Engine",
-               _s("alternate-media", "Failover to alternate media"),
-               _s("other-routing-engine", "Failover to other Routing Engine"))
-
-SCHEMA = _s(
-    "", "",
-    _s("apply-groups", "Groups from which to inherit configuration data",
-       value="<group-name>", values=True),
-    _s("chassis", "Chassis configuration",
-       _s("redundancy", "Redundancy parameters",
-          _s("failover", "Failover to other Routing Engine",
-             _s("on-disk-failure", "Failover on disk failure"),
-             _s("on-loss-of-keepalives", "Failover on loss of keepalives")),
-          _s("graceful-switchover", "Enable graceful switchover on supported hardware"),
-          _s("keepalive-time", "Time before Routing Engine failover (2..10000 seconds)",
-             value="<keepalive-time>"),
-          _s("routing-engine", "Redundancy options for Routing Engines",
-             _s("backup", "Backup Routing Engine"),
-             _s("disabled", "Routing Engine disabled"),
-             _s("master", "Master Routing Engine"),
-             key="<slot>"))),
-    _s("groups", "Configuration groups", key="<group-name>", top_after_key=True),
-    _s("interfaces", "Interface configuration", key="<interface-name>"),
-    _s("routing-options", "Protocol-independent routing option configuration",
-       _s("nonstop-routing", "Enable nonstop routing")),
-    _s("system", "System parameters",
-       _s("commit", "Configuration commit management",
-          _s("synchronize", "Synchronize commit on both Routing Engines by default")),
-       _s("host-name", "Hostname for this router", value="<host-name>"),
-       _s("processes", "Process control",
-          _s("chassis-control", "Chassis control process", _FAILOVER),
-          _s("interface-control", "Interface control process", _FAILOVER),
-          _s("routing", "Routing process", _FAILOVER))),
-)
-
-_ENTER = (" ", "<[Enter]>", "Execute this command")
-
-
-def _child(node: Statement, word: str) -> Statement | None:
-    exact = [c for c in node.children if c.name == word]
-    hits = exact or [c for c in node.children if c.name.startswith(word)]
-    return hits[0] if len(hits) == 1 else None
-
-
-def _walk(words: list[str]) -> tuple[Statement, str] | None:
-    """Follow ``words`` from the top; return the statement reached and what it waits for
-    (``key``, ``value`` or ``children``), or None where the tree does not go."""
-    node, want = SCHEMA, "children"
-    for word in words:
-        if want == "key":
-            node, want = (SCHEMA if node.top_after_key else node), "children"
-        elif want == "value":
-            want = "done" if not node.values else "value"
-        else:
-            found = _child(node, word)
-            if found is None:
-                return None
-            node = found
-            want = "key" if node.key else "value" if node.value else "children"
-    return node, want
-
-
-def statement_help(words: list[str], partial: str) -> list[tuple[str, str, str]] | None:
-    """Return ``(mark, word, help)`` for what may follow the statement path ``words`` (the
-    words after ``set`` joined to the ``[edit ...]`` level), the last word being ``partial``;
-    None where this tree does not know the path."""
-    found = _walk(words)
-    if found is None:
-        return None
-    node, want = found
-    if want == "key":
-        return [(" ", node.key or "", node.help)] if not partial else []
-    if want == "value":
-        return [(" ", node.value or "", node.help)] if not partial else []
-    out = [(c.mark, c.name, c.help) for c in node.children if c.name.startswith(partial)]
-    if not partial and (want == "done" or not node.children):
-        out.insert(0, _ENTER)
+def _children(at: Statement) -> list[Offer]:
+    schema = ROOT if at.top_after_key else at
+    out = [(_mark(c), c.name, c.value_help() if c.takes_value else c.help)
+           for c in schema.keyword_children() if c.name != "groups" or schema is ROOT]
+    hidden = schema.hidden_child()
+    if hidden is not None:
+        out += _placeholder(hidden)
     return out
+
+
+def _placeholder(stmt: Statement) -> list[Offer]:
+    """Return the ``<...>`` line of a key or value, or the words of an enumeration."""
+    assert stmt.type is not None  # keys and values always have a type
+    words = stmt.type.keywords()
+    text = stmt.key_help if stmt.kind is Kind.LIST else stmt.value_help()
+    if words:
+        return [(" ", w, text) for w in words]
+    return [(" ", stmt.placeholder, text)]
+
+
+def statement_help(words: list[Word], partial: str) -> tuple[list[Offer], Want]:
+    """Return what may follow the statement ``words`` (the ``[edit]`` level's words first)
+    when the word being typed is ``partial``, and whether the words make a whole statement
+    (:class:`Want`).  Raises ConfigSyntaxError at the first word that is no statement."""
+    at, want, tip = ROOT, Want.CHILD, ROOT
+    if words:
+        spelled = spell(words, mode=Mode.PATTERN, abbreviate=True)
+        at, want, tip = spelled.at, spelled.want, spelled.tip_schema
+    if want is Want.CHILD:
+        found = _children(at)
+    elif want in (Want.KEY, Want.VALUE):
+        found = _placeholder(tip)
+    else:
+        found = []
+    found = [f for f in found if f[1].startswith(partial)]
+    return sorted(found, key=lambda f: (not f[1].startswith("<"), f[1])), want

@@ -8,6 +8,11 @@ interactive shell is handled here (``configure``, ``exit``, ``request routing-en
 with ``emulator.cli.hops``, ``[yes,no]`` confirmations, and ``?``/TAB with
 ``emulator.cli.assist``).
 
+A command's output longer than the terminal is paged (``emulator.cli.pager``: ``---(more
+N%)---``) unless ``| no-more`` or ``set cli screen-length 0`` says otherwise; lines entered are
+kept in the editor's history (up/down arrows, Ctrl-P/Ctrl-N); ``load ... terminal`` in
+configuration mode reads the lines typed up to Ctrl-D.
+
 Texts follow the chapter ("Log In To Backup Routing Engine If graceful-switchover is
 Configured", "Manually Switching Routing Engine Mastership", "Use the Proper Shutdown Process
 on a Backup Routing Engine") and the transcripts in ``samples/cli.*.txt``.  It takes no lock: the
@@ -23,9 +28,11 @@ from enum import Enum
 from lxml import etree
 
 from emulator.cli import assist
-from emulator.cli.configure import CONFIG_GRAMMAR, ConfigMode, Confirm
+from emulator.cli.config_load import LoadRequest
+from emulator.cli.configure import CONFIG_GRAMMAR, ConfigMode, Confirm, Outcome
 from emulator.cli.hops import Hops, login_target
 from emulator.cli.lineedit import EditEvent, EventKind, LineEditor
+from emulator.cli.pager import Pager
 from emulator.commands.context import CommandContext
 from emulator.commands.grammar import CliSyntaxError, CliVerb, Grammar, Resolution
 from emulator.commands.operational import TABLE
@@ -86,6 +93,7 @@ _WORD_HELP = {
     ("request", "system"): "Perform system-level operations",
     ("request", "routing-engine"): "Routing Engine operations",
     ("file",): "Perform file operations",
+    ("clear",): "Clear information in the system",
     ("set",): "Set CLI properties, date/time, craft interface message",
     ("set", "cli"): "Set CLI properties",
     ("show", "chassis", "cluster"): "Show chassis cluster information",
@@ -128,6 +136,14 @@ class CliSession:
         #: Whether the next prompt follows a blank line (Junos's layout after output).
         self._blank = True
         self._hops = Hops(model, slot)
+        self._pager: Pager | None = None
+        #: ``load ... terminal``: the request and the lines typed so far (until Ctrl-D).
+        self._collect: LoadRequest | None = None
+        self._collected: list[str] = []
+        #: The terminal's height (0: unknown, no paging) and ``set cli screen-length``.
+        self._height = 0
+        self._screen_length: int | None = None
+        self._no_more = False
 
     # ------------------------------------------------------------ public API
     @property
@@ -152,11 +168,25 @@ class CliSession:
         self._write(self._junos_line())
         self._prompt(blank=False)
 
+    def resize(self, width: int, height: int) -> None:
+        """The terminal is ``width`` x ``height`` (a pty request or a window change): output
+        longer than ``height`` lines is paged, unless ``set cli screen-length`` said
+        otherwise."""
+        self._height = max(height, 0)
+
+    @property
+    def screen_length(self) -> int:
+        """Return the lines per screen the pager uses (0: no paging)."""
+        return self._screen_length if self._screen_length is not None else self._height
+
     def receive_data(self, data: bytes) -> None:
-        """Consume keystrokes; run each completed line."""
+        """Consume keystrokes; run each completed line (or page on, at a more prompt)."""
         for i in range(len(data)):
             if self.closed:
                 return
+            if self._pager is not None:
+                self._page_key(data[i:i + 1].decode(errors="ignore"))
+                continue
             events = self.editor.feed(data[i:i + 1])
             self._write(self.editor.echo())
             for event in events:
@@ -217,7 +247,9 @@ class CliSession:
 
     # ------------------------------------------------------------ events
     def _event(self, event: EditEvent) -> None:
-        if event.kind is EventKind.LINE:
+        if self._collect is not None:
+            self._collect_event(event)
+        elif event.kind is EventKind.LINE:
             self._write("\n")
             self._line(event.text)
         elif event.kind is EventKind.INTERRUPT:
@@ -264,6 +296,8 @@ class CliSession:
         if not text.strip():
             self._prompt(blank=False)
             return
+        self.editor.remember(text)
+        mark, self._no_more = len(self._out), False
         try:
             if self._config is not None:
                 self._config_line(text)
@@ -271,6 +305,46 @@ class CliSession:
                 self._operational(text)
         except CliSyntaxError as exc:
             self._write(assist.error_lines(exc, self._prompt_width()))
+        if self._collect is None:
+            self._page_from(mark)
+
+    # ------------------------------------------------------------ paging
+    def _page_from(self, mark: int) -> None:
+        """Page what the line printed (from ``_out[mark]``) if it does not fit the screen;
+        otherwise show the prompt."""
+        produced = "".join(self._out[mark:])
+        if self._pending is None and not self.closed and not self._no_more \
+                and Pager.needed(produced, self.screen_length):
+            del self._out[mark:]
+            self._pager = Pager(produced, self.screen_length)
+            self._write(self._pager.start())
+            return
+        self._after_command()
+
+    def _page_key(self, key: str) -> None:
+        assert self._pager is not None
+        self._write(self._pager.key(key))
+        if self._pager.done:
+            self._pager = None
+            self._after_command()
+
+    # ------------------------------------------------------------ load ... terminal
+    def _collect_event(self, event: EditEvent) -> None:
+        """A line of ``load ... terminal`` input; Ctrl-D on a new line ends it, Ctrl-C
+        abandons the load."""
+        assert self._collect is not None
+        if event.kind is EventKind.LINE:
+            self._write("\n")
+            self._collected.append(event.text)
+            return
+        request, self._collect = self._collect, None
+        self.editor.literal = False
+        lines, self._collected = self._collected, []
+        if event.kind is EventKind.EOF and self._config is not None:
+            config = self._config
+            self._write(self._guarded(lambda: config.finish_load(request, "\n".join(lines))))
+        else:
+            self._write("\n")
         self._after_command()
 
     def _after_command(self) -> None:
@@ -290,6 +364,7 @@ class CliSession:
         head, stages = split_pipes(text)
         res = OPERATIONAL_GRAMMAR.resolve(head)
         pipes = parse_pipes(stages)
+        self._no_more = self._no_more or any(p.kind is PipeKind.NO_MORE for p in pipes)
         if isinstance(res.target, CliVerb):
             self._verb(res)
         else:
@@ -309,7 +384,8 @@ class CliSession:
         if line.has(PipeKind.DISPLAY_XML_RPC):
             answer = command_answer(line, None, "xml", banner_for(self.model, self.slot))
             self._write(apply_text(self._terminal_xml(answer.body), pipes))
-        elif cmd.confirm and not req.get("no-confirm") and not line.has(PipeKind.DISPLAY_XML):
+        elif cmd.confirm and not req.get("no-confirm") and not req.get("check") \
+                and not line.has(PipeKind.DISPLAY_XML):
             self._ask(line)
         else:
             self._write(self._guarded(lambda: self._execute(line, [])))
@@ -361,6 +437,8 @@ class CliSession:
         if not value.isdigit():
             raise CliSyntaxError("syntax error, expecting <number>.",
                                  res.args[0].column if res.args else 0)
+        if what == "length":
+            self._screen_length = int(value)
         self._write(f"Screen {what} set to {value}\n")
 
     def _exit_hop(self) -> None:
@@ -405,12 +483,19 @@ class CliSession:
         head, stages = split_pipes(text)
         res = CONFIG_GRAMMAR.resolve(head)
         pipes = parse_pipes(stages)
+        self._no_more = any(p.kind is PipeKind.NO_MORE for p in pipes)
         try:
             outcome = self._config.run(res, pipes, head)
         except ModelError as exc:
             self._write(refusal_text(exc))
             return
+        self._outcome(outcome)
+
+    def _outcome(self, outcome: Outcome) -> None:
         self._write(outcome.text)
+        if outcome.collect is not None:
+            self._collect, self._collected = outcome.collect, []
+            self.editor.literal = True
         if outcome.leave:
             self._config = None
         if outcome.confirm is not None:

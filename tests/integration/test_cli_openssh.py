@@ -4,11 +4,14 @@ person types it: the password prompt answered through the terminal, keys sent ra
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import re
 import select
 import signal
+import struct
+import termios
 import time
 from collections.abc import Iterator
 
@@ -23,7 +26,7 @@ SSH = require_tool("ssh", "openssh-client")
 class PtySsh:
     """``ssh -p PORT lab@127.0.0.1`` running on a pseudo-terminal."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, rows: int = 200) -> None:
         assert SSH is not None
         argv = [SSH, "-F", "/dev/null", "-tt", "-p", str(port),
                 "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
@@ -31,7 +34,8 @@ class PtySsh:
                 "-o", "PreferredAuthentications=password", "-o", "LogLevel=ERROR",
                 f"lab@{host}"]
         pid, fd = pty.fork()
-        if pid == 0:  # the child: become ssh
+        if pid == 0:  # the child: a terminal of ``rows`` lines, then become ssh
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, 80, 0, 0))
             os.execv(argv[0], argv)
         self.pid, self.fd = pid, fd
         self.buf = ""
@@ -143,3 +147,48 @@ def test_procedure_configure_commit_switch_halt_backup(ssh: PtySsh) -> None:
 def test_exit_ends_ssh(ssh: PtySsh) -> None:
     ssh.send("exit\r")
     assert ssh.wait_exit() == 0
+
+
+# ------------------------------------------------------------------ a CLI to live in
+PROMPT = re.compile(r"lab@r1[>#] $")
+MORE = re.compile(r"---\(more \d+%\)---$")
+
+
+def test_history_with_the_arrow_keys(ssh: PtySsh) -> None:
+    ssh.run("show version | match Hostname")
+    ssh.run("show chassis routing-engine 1 | match Slot")
+    ssh.send("\x1b[A\x1b[A\r")  # up twice: the first line again
+    assert ssh.expect(PROMPT).endswith("Hostname: r1\n\nlab@r1> ")
+    ssh.send("\x1b[A\x1b[A\x1b[A\x1b[B\r")  # three up, one down: the "Slot" line
+    assert "Slot 1:" in ssh.expect(PROMPT)
+
+
+def test_paging_under_a_small_terminal(served: Served) -> None:
+    term = PtySsh(*served.endpoints["re0"], rows=10)
+    try:
+        term.send("show chassis routing-engine\r")
+        assert term.expect(MORE).count("\n") == 10  # the echoed line and 9 lines
+        term.send(" ")
+        term.expect(MORE)
+        term.send("q")
+        assert term.expect(PROMPT).endswith("\nlab@r1> ")
+        assert "---(more" not in term.run("show chassis routing-engine | no-more")
+    finally:
+        term.close()
+
+
+def test_load_terminal_display_set_hierarchy_and_clear_log(ssh: PtySsh) -> None:
+    ssh.run("configure")
+    ssh.send("load set terminal\r")
+    ssh.expect(re.compile(r"end input\]\n$"))
+    ssh.send("set system domain-name lab.example.net\rset system frob 1\r\x04")
+    out = ssh.expect(PROMPT)
+    assert "terminal:2:(11) syntax error: frob\nload complete\n" in out
+    assert ssh.run("show system | display set").count("set system domain-name "
+                                                      "lab.example.net") == 1
+    assert "commit complete" in ssh.run("commit and-quit")
+    assert ssh.run("show configuration system domain-name").startswith(
+        "domain-name lab.example.net;\n")
+    ssh.run("clear log mastership")
+    assert re.match(r"\w{3} \d\d \d\d:\d\d:\d\d clear-log\[\d+\]: logfile cleared\n",
+                    ssh.run("show log mastership"))

@@ -20,12 +20,12 @@ class Shell:
     """An interactive SSH shell; :meth:`run` sends a line and returns the output up to the
     next prompt (or ``[yes,no]`` question)."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, height: int = 200) -> None:
         self.client = paramiko.SSHClient()
         self.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
         self.client.connect(host, port=port, username="lab", password="lab123",
                             look_for_keys=False, allow_agent=False)
-        self.chan = self.client.invoke_shell(term="vt100")
+        self.chan = self.client.invoke_shell(term="vt100", height=height)
         self.chan.settimeout(10)
         self.greeting = self.until(PROMPT)
 
@@ -151,3 +151,70 @@ def test_crlf_and_cr_line_ends(shell: Shell) -> None:
 def test_exit_closes_the_channel(shell: Shell) -> None:
     shell.closed_after("exit")
     assert shell.chan.recv_exit_status() == 0
+
+
+# ------------------------------------------------------------------ a CLI to live in
+MORE = re.compile(r"---\(more \d+%\)---$")
+
+
+def test_history_recalls_the_previous_lines(shell: Shell) -> None:
+    shell.run("show version | match Hostname")
+    shell.run("show chassis routing-engine 0 | match Slot")
+    shell.chan.send("\x1b[A\x1b[A\n")  # up twice: the first line again
+    out = shell.until(PROMPT)
+    assert out.endswith("Hostname: r1\n\nlab@r1> ")
+    # History is now: Hostname, Slot, Hostname.  Ctrl-P three times, Ctrl-N once: "Slot".
+    shell.chan.send("\x10\x10\x10\x0e\n")
+    assert "Slot 0:" in shell.until(PROMPT)
+
+
+def test_paging_on_the_terminals_height(served: Served) -> None:
+    sh = Shell(*served.endpoints["re0"], height=12)
+    try:
+        sh.chan.send("show chassis routing-engine\n")
+        first = sh.until(MORE)
+        # The echoed line, a screen less one line (11), then the more prompt.
+        assert len(first.split("\n")) == 13
+        sh.chan.send(" ")
+        assert sh.until(MORE).endswith("Routing Engine status:\n---(more 51%)---")
+        sh.chan.send("\r")  # Enter: one more line
+        assert sh.until(MORE).endswith("\r  Slot 1:\n---(more 51%)---")
+        sh.chan.send("q")
+        assert sh.until(PROMPT).endswith("\nlab@r1> ")
+        assert "---(more" not in sh.run("show chassis routing-engine | no-more")
+        assert sh.run("set cli screen-length 0").startswith("Screen length set to 0")
+        assert "---(more" not in sh.run("show chassis routing-engine")
+    finally:
+        sh.close()
+
+
+def test_load_terminal_display_set_and_show_configuration(shell: Shell) -> None:
+    shell.run("configure")
+    shell.chan.send("load merge terminal\n")
+    assert shell.until(re.compile(r"end input\]\n$")).endswith(
+        "[Type ^D at a new line to end input]\n")
+    shell.chan.send("chassis {\n    redundancy {\n        keepalive-time 25;\n"
+                    "        graceful-switchower;\n    }\n}\n\x04")
+    out = shell.until(PROMPT)
+    assert "terminal:4:(27) syntax error: graceful-switchower\n" in out
+    assert "load complete (1 errors)\n" in out
+    assert shell.run("show chassis | display set").startswith(
+        "set chassis redundancy keepalive-time 25\n")
+    shell.run("commit and-quit")
+    assert shell.run("show configuration chassis redundancy").startswith(
+        "keepalive-time 25;\n")
+    assert shell.run("show configuration chassis | display set").startswith(
+        "set chassis redundancy keepalive-time 25\n")
+
+
+def test_clear_log_mastership(shell: Shell) -> None:
+    shell.run("clear log mastership")
+    out = shell.run("show log mastership")
+    assert re.match(r"Jan 12 \d\d:\d\d:\d\d clear-log\[\d+\]: logfile cleared\n\nlab@r1> $",
+                    out), out
+
+
+def test_set_refusals_show_the_caret(shell: Shell) -> None:
+    shell.run("configure")
+    out = shell.run("set chassis redundancy graceful-switchower")
+    assert out.startswith(" " * len("lab@r1# set chassis redundancy ") + "^\nsyntax error.\n")

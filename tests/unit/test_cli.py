@@ -354,12 +354,12 @@ def test_commit_synchronize_with_other_re_down_warns(term: Term) -> None:
                           "commit complete\n")
 
 
-def test_commit_check_and_failed_check(term: Term) -> None:
+def test_out_of_range_value_is_refused_at_set_and_never_reaches_commit(term: Term) -> None:
+    """Junos 25.4 capture: the caret in the first column, then ``Value ... at '<value>'``."""
     term.run("configure")
-    term.run("set chassis redundancy keepalive-time 1")
-    out = term.run("commit check")
-    assert out.startswith("error: ")
-    term.run("delete chassis redundancy keepalive-time")
+    out = term.run("set chassis redundancy keepalive-time 1")
+    assert out.startswith("^\nValue 1 is not within range (2..10000) at '1'\n")
+    assert term.run("show | compare").startswith("\n[edit]")
     assert term.run("commit check").startswith("configuration check succeeds\n")
 
 

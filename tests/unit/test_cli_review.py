@@ -147,7 +147,10 @@ def test_show_of_a_leaf_and_of_a_keyed_list(term: Term) -> None:
     assert term.run("show chassis redundancy routing-engine").startswith(
         "routing-engine 0 master;\nrouting-engine 1 backup;\n\n")
     assert term.run("show chassis redundancy routing-engine 1").startswith("backup;\n\n")
-    assert term.run("show chassis nothing").startswith("\n[edit]")
+    assert term.run("show chassis redundancy graceful-switchover").startswith("\n[edit]")
+    # A word that is no statement: the caret under it, as Junos prints it.
+    assert term.run("show chassis nothing").startswith(
+        " " * len("user@host# show chassis ") + "^\nsyntax error.\n")
 
 
 # ------------------------------------------------------------------ pipes and show log
@@ -163,7 +166,7 @@ def test_pipe_last_and_find(term: Term) -> None:
 
 def test_show_log_alone_lists_the_log_directory(term: Term) -> None:
     """``show log`` printed ``error: could not resolve file:``."""
-    assert term.run("show log").startswith("/var/log:\nmastership\n")
+    assert term.run("show log").startswith("/var/log/:\nmastership\n")
 
 
 # ------------------------------------------------------------------ commit with GRES
@@ -191,17 +194,24 @@ def test_question_mark_in_configuration_mode_lists_the_chapter_statements(term: 
     """``set chassis redundancy ?`` offered only ``<[Enter]>`` and ``|``."""
     term.run("configure")
     out = term.type("set chassis redundancy ?")
-    assert out.splitlines()[1:6] == [
+    # Junos's layout (25.4 capture): <[Enter]> first, then alphabetical with the markers,
+    # the range after a ranged value's help, "|" last.
+    assert out.splitlines()[1:11] == [
         "Possible completions:",
+        "  <[Enter]>            Execute this command",
+        "+ apply-groups         Groups from which to inherit configuration data",
+        "+ apply-groups-except  Don't inherit configuration data from these groups",
         "> failover             Failover to other Routing Engine",
-        "  graceful-switchover  Enable graceful switchover on supported hardware",
+        "> graceful-switchover  Enable graceful switchover on supported hardware",
         "  keepalive-time       Time before Routing Engine failover (2..10000 seconds)",
+        "  mastership-refresh-timeout  Mastership refresh timeout (9..30 seconds)",
         "> routing-engine       Redundancy options for Routing Engines",
+        "  |                    Pipe through a command",
     ]
     assert out.endswith("[edit]\nuser@host# set chassis redundancy ")
     out = term.type("routing-engine 1 ?")
-    assert [line.split()[0] for line in out.splitlines()[2:5]] == ["backup", "disabled",
-                                                                   "master"]
+    assert [line.split()[0] for line in out.splitlines()[2:6]] == ["<[Enter]>", "backup",
+                                                                   "disabled", "master"]
 
 
 def test_question_mark_follows_the_edit_level(term: Term) -> None:
