@@ -19,8 +19,7 @@ from emulator.commands.files import read_file as _read
 from emulator.commands.grammar import CliSyntaxError, Token
 from emulator.model import config as cfg
 from emulator.model.config_errors import ConfigSyntaxError, LoadProblem
-from emulator.model.config_set import level_words
-from emulator.model.config_syntax import quote
+from emulator.model.config_syntax import level_words, quote
 from emulator.model.config_tree import PathStep
 from emulator.model.router import RouterModel
 

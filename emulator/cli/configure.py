@@ -28,8 +28,16 @@ from emulator.model.config_errors import (
     ConfigSyntaxError,
     ConfigValueError,
 )
-from emulator.model.config_set import edit_level, level_words
-from emulator.model.config_syntax import Mode, Tok, Word, quote, spell, tokenize
+from emulator.model.config_set import edit_level
+from emulator.model.config_syntax import (
+    Mode,
+    Tok,
+    Word,
+    edit_path,
+    level_words,
+    spell,
+    tokenize,
+)
 from emulator.model.config_text import render_at, select
 from emulator.model.config_tree import Edit, EditAction, PathStep
 from emulator.model.router import CommitOutcome, RouterModel
@@ -164,7 +172,7 @@ class ConfigMode:
 
     def header(self) -> str:
         """Return ``[edit]`` or ``[edit chassis redundancy]``."""
-        return "[edit" + "".join(" " + quote(w) for w in self.path) + "]"
+        return edit_path(self.level)
 
     def enter_text(self) -> str:
         """Return what ``configure`` prints."""

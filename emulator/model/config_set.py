@@ -14,6 +14,7 @@ from emulator.model.config_syntax import (
     Tok,
     Want,
     Word,
+    level_words,
     quote,
     spell,
     statement_head,
@@ -22,7 +23,7 @@ from emulator.model.config_syntax import (
 from emulator.model.config_tree import ConfigNode, Edit, EditAction, NodeKind, PathStep
 from emulator.model.schema import ROOT, Statement, child_of
 
-__all__ = ["edit_level", "level_words", "parse_set", "parse_set_lines", "render_set"]
+__all__ = ["edit_level", "parse_set", "parse_set_lines", "render_set"]
 
 _SET_VERBS = {
     "set": EditAction.MERGE,
@@ -51,20 +52,6 @@ def _set_words(line: str) -> tuple[list[Word], list[str] | None]:
         else:
             raise ConfigSyntaxError(tok.text, column=tok.column)
     return words, bracket
-
-
-def level_words(level: tuple[PathStep, ...]) -> list[str]:
-    """Return the words that name the statements of ``level`` (``interfaces fxp0 unit 0``)."""
-    out: list[str] = []
-    at: Statement | None = ROOT
-    for step in level:
-        me = child_of(at, step.name)
-        if me is None or me.keyword:
-            out.append(step.name)
-        if step.key is not None:
-            out.append(step.key)
-        at = me
-    return out
 
 
 def edit_level(level: tuple[PathStep, ...], words: list[Word], *,

@@ -26,6 +26,8 @@ __all__ = [
     "Token",
     "Want",
     "Word",
+    "edit_path",
+    "level_words",
     "quote",
     "spell",
     "statement_head",
@@ -316,6 +318,25 @@ def spell(words: list[Word], at: Statement = ROOT, *, mode: Mode = Mode.SET,
     steps = tuple(PathStep(n.name, n.key) for n, _ in walk.stack[:cut])
     tip, tip_schema = walk.stack[cut]
     return Spelled(steps, tip, tip_schema, walk.at, walk.want, walk.spelled)
+
+
+def level_words(level: tuple[PathStep, ...]) -> list[str]:
+    """Return the words that name the statements of ``level`` (``interfaces fxp0 unit 0``)."""
+    out: list[str] = []
+    at: Statement | None = ROOT
+    for step in level:
+        me = child_of(at, step.name)
+        if me is None or me.keyword:
+            out.append(step.name)
+        if step.key is not None:
+            out.append(step.key)
+        at = me
+    return out
+
+
+def edit_path(level: tuple[PathStep, ...]) -> str:
+    """Return the ``[edit ...]`` banner of ``level`` (``[edit interfaces fxp0 unit 0]``)."""
+    return "[edit" + "".join(" " + quote(w) for w in level_words(level)) + "]"
 
 
 def statement_head(node: ConfigNode, parent: Statement | None) -> str:

@@ -21,6 +21,7 @@ from emulator.model.config_syntax import (
     Tok,
     Token,
     Word,
+    edit_path,
     quote,
     spell,
     statement_head,
@@ -119,7 +120,7 @@ class _TextParser:
 
     def _refused(self, path: tuple[PathStep, ...], st: _Statement,
                  exc: ConfigSyntaxError) -> None:
-        where = _edit_path(path)
+        where = edit_path(path)
         self.result.problems.append(LoadProblem(exc, where, st.text()))
         if st.block:
             closer = self._skip_block()
@@ -205,19 +206,6 @@ class _TextParser:
 
 
 _schema = schema_at
-
-
-def _edit_path(path: tuple[PathStep, ...]) -> str:
-    words: list[str] = []
-    at: Statement | None = ROOT
-    for step in path:
-        me = child_of(at, step.name)
-        if me is None or me.keyword:
-            words.append(step.name)
-        if step.key is not None:
-            words.append(quote(step.key))
-        at = me
-    return "[edit" + "".join(" " + w for w in words) + "]"
 
 
 def parse_text(text: str) -> ParsedText:

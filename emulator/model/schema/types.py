@@ -74,7 +74,24 @@ class ValueType(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
+class _Value:
+    """What most types share: a word is stored as typed, no range, no keywords."""
+
+    def normalize(self, word: str) -> str:
+        """Return ``word`` unchanged."""
+        return word
+
+    def range_help(self) -> str:
+        """Return '' (no range to show)."""
+        return ""
+
+    def keywords(self) -> tuple[str, ...]:
+        """Return () (no words to offer)."""
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class Text(_Value):
     """A string, optionally limited in length (YANG ``string { length "1 .. 255"; }``)."""
 
     low: int = 0
@@ -87,25 +104,13 @@ class Text:
             return Problem(f"Length {len(word)} is not within range ({self.low}..{self.high})")
         return None
 
-    def normalize(self, word: str) -> str:
-        """Return ``word`` unchanged."""
-        return word
-
-    def range_help(self) -> str:
-        """Return '' (Junos shows no range for strings)."""
-        return ""
-
-    def keywords(self) -> tuple[str, ...]:
-        """Return ()."""
-        return ()
-
 
 _NUMBER = re.compile(r"(0x[0-9a-fA-F]+|\d+)([kmgKMG]?)")
 _SCALE = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 
 @dataclass(frozen=True, slots=True)
-class Number:
+class Number(_Value):
     """An integer in ``low..high`` (YANG ``uint32 { range "2 .. 10000"; }``)."""
 
     low: int = 0
@@ -129,10 +134,6 @@ class Number:
         """Return ``low..high``."""
         return f"{self.low}..{self.high}"
 
-    def keywords(self) -> tuple[str, ...]:
-        """Return ()."""
-        return ()
-
 
 def _value(m: re.Match[str]) -> int:
     digits, suffix = m.group(1), m.group(2).lower()
@@ -140,7 +141,7 @@ def _value(m: re.Match[str]) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(_Value):
     """One word of a fixed set (YANG ``enumeration``); Junos parses them as keywords."""
 
     words: tuple[str, ...]
@@ -149,21 +150,13 @@ class Choice:
         """Return a syntax error for a word that is not one of the set."""
         return None if word in self.words else Problem("syntax error", syntax=True)
 
-    def normalize(self, word: str) -> str:
-        """Return ``word`` unchanged."""
-        return word
-
-    def range_help(self) -> str:
-        """Return ''."""
-        return ""
-
     def keywords(self) -> tuple[str, ...]:
         """Return the words of the set."""
         return self.words
 
 
 @dataclass(frozen=True, slots=True)
-class Ip:
+class Ip(_Value):
     """An IPv4/IPv6 address or prefix (``jt:ipv4prefix``, ``jt:ipaddr``, ...).
 
     ``family`` is 4, 6 or 0 (either); ``prefix`` None: no length, True: a length is required
@@ -189,21 +182,9 @@ class Ip:
             return Problem(f"Invalid prefix length: '{word}'")
         return None
 
-    def normalize(self, word: str) -> str:
-        """Return ``word`` unchanged."""
-        return word
-
-    def range_help(self) -> str:
-        """Return ''."""
-        return ""
-
-    def keywords(self) -> tuple[str, ...]:
-        """Return ()."""
-        return ()
-
 
 @dataclass(frozen=True, slots=True)
-class AreaId:
+class AreaId(_Value):
     """An OSPF area (``jt:areaid``): a dotted quad, or a number Junos stores dotted
     (``area 0`` is shown as ``area 0.0.0.0``)."""
 
@@ -221,17 +202,9 @@ class AreaId:
         """Return the dotted form."""
         return str(ipaddress.IPv4Address(int(word))) if word.isdigit() else word
 
-    def range_help(self) -> str:
-        """Return ''."""
-        return ""
-
-    def keywords(self) -> tuple[str, ...]:
-        """Return ()."""
-        return ()
-
 
 @dataclass(frozen=True, slots=True)
-class AsNumber:
+class AsNumber(_Value):
     """An AS number, plain (``65001``, 1..4294967295) or asdot (``1.10``): YANG's
     ``autonomous-system`` / ``peer-as`` description."""
 
@@ -242,18 +215,6 @@ class AsNumber:
             ok = high <= 65535 and low <= 65535
             return None if ok else Problem(f"Invalid AS number: '{word}'")
         return Number(1, 4294967295).problem(word)
-
-    def normalize(self, word: str) -> str:
-        """Return ``word`` unchanged."""
-        return word
-
-    def range_help(self) -> str:
-        """Return ''."""
-        return ""
-
-    def keywords(self) -> tuple[str, ...]:
-        """Return ()."""
-        return ()
 
 
 #: Junos interface types (``show interfaces`` names); a name of another type is refused.
@@ -269,7 +230,7 @@ _IFNAME = re.compile(
 
 
 @dataclass(frozen=True, slots=True)
-class IfName:
+class IfName(_Value):
     """An interface name (``ge-0/0/0``, ``fxp0``, ``lo0``, ``ge-0/0/0.0`` with ``unit``).
 
     Junos refuses a name of no known type with ``invalid interface type in '<name>'`` (the
@@ -286,21 +247,13 @@ class IfName:
             return None
         return Problem(f"invalid interface type in '{word}'")
 
-    def normalize(self, word: str) -> str:
-        """Return ``word`` unchanged."""
-        return word
-
-    def range_help(self) -> str:
-        """Return ''."""
-        return ""
-
     def keywords(self) -> tuple[str, ...]:
         """Return the extra words."""
         return self.extra
 
 
 @dataclass(frozen=True, slots=True)
-class Either:
+class Either(_Value):
     """A value of either type (``jt:ipaddr-or-interface``); the second type's refusal is
     reported when neither accepts the word."""
 
@@ -312,14 +265,6 @@ class Either:
         if self.first.problem(word) is None:
             return None
         return self.second.problem(word)
-
-    def normalize(self, word: str) -> str:
-        """Return ``word`` unchanged."""
-        return word
-
-    def range_help(self) -> str:
-        """Return ''."""
-        return ""
 
     def keywords(self) -> tuple[str, ...]:
         """Return the keywords of both types."""
