@@ -100,7 +100,8 @@ class Election(Keepalives):
 
     def _peer_takes_over(self, new: int, old: int) -> None:
         self._log_event(new, EventCode.E_REQ_G)
-        self._set_state(new, S.MASTER, Trigger.PEER_REQUEST)
+        if self.res[new].state is not S.MASTER:  # it may have taken over while cut off
+            self._set_state(new, S.MASTER, Trigger.PEER_REQUEST)
         self._log_event(old, EventCode.E_ACK_G)
         self._set_state(old, S.BACKUP, Trigger.PEER_REQUEST)
         self._mastership_moved(new, old)
@@ -136,8 +137,15 @@ class Election(Keepalives):
         return True
 
     def _mastership_moved(self, new: int, old: int) -> None:
-        """Bookkeeping after ``new`` became master: confirmation, ORE events, PFE, hold-down."""
+        """Bookkeeping after ``new`` became master: confirmation, ORE events, PFE, hold-down.
+
+        A claim or giveup of ``old`` still retrying is overtaken when ``old`` hears of it: it
+        settles as backup.  Out of reach, ``old`` keeps retrying (and resolves on its own).
+        """
         if self.reachable(new, old):
+            self._cancel_pending(old)
+            if self.res[old].state in (S.CLAIM, S.GIVEUP):
+                self._set_state(old, S.BACKUP, Trigger.PEER_REQUEST)
             self._log_event(old, EventCode.E_REQ_Y)
             self._log_event(new, EventCode.E_ACK_Y)
             self._log_event(old, EventCode.E_ORE_M)
@@ -146,7 +154,6 @@ class Election(Keepalives):
                 self._log_event(new, ore[self.res[old].state])
         self.last_switch = self.clock.now()
         self._cancel_pending(new)
-        self._cancel_pending(old)
         if not self.settings(new).graceful_switchover:
             self._reinit_pfe()
 
@@ -207,13 +214,12 @@ class Election(Keepalives):
         if self.res[peer].state is S.MASTER and why is not Trigger.COMMAND:
             self._log_event(slot, EventCode.E_NAK_C)
             self._set_state(slot, S.BACKUP, why)
-            self._pending.pop(slot, None)
+            self._cancel_pending(slot)
             return
         if self.res[peer].state is S.MASTER:
             self._set_state(peer, S.BACKUP, Trigger.PEER_REQUEST)
         self._log_event(slot, EventCode.E_ACK_C)
         self._set_state(slot, S.MASTER, why)
-        self._pending.pop(slot, None)
         self._mastership_moved(slot, peer)
 
     # --------------------------------------------------------------- election
