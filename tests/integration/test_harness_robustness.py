@@ -80,9 +80,35 @@ def _raises_in_time(router: DualRERouter, op: str) -> HarnessError:
     return info.value
 
 
+#: Seconds a lab clock is asked to sleep with every port of the router dead.
+LAB_SLEEP = 0.3
+
+
+def _lab_clock_sleeps_without_the_network(router: DualRERouter) -> None:
+    """A lab router's clock is this host's wall clock: with the router unreachable it still
+    sleeps what it is asked (no less, and without trying to connect, so no timeout to wait
+    out) and reads the wall time."""
+    attempts: list[object] = []
+    real_connect = socket.socket.connect
+
+    def connect(sock: socket.socket, address: object) -> None:
+        attempts.append(address)
+        real_connect(sock, address)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", connect)
+        start = time.monotonic()
+        router.clock.sleep(LAB_SLEEP, "the lab clock")
+        elapsed = time.monotonic() - start
+        now = router.clock.now()
+    assert attempts == [], f"the lab clock tried to connect to {attempts}"
+    assert LAB_SLEEP <= elapsed < LAB_SLEEP + SLACK, f"slept {elapsed:.3f}s for {LAB_SLEEP}s"
+    assert abs(now - time.time()) < SLACK, f"lab clock reads {now}, wall clock {time.time()}"
+
+
 def _check(router: DualRERouter, op: str) -> None:
     if op == "clock.sleep" and not router.emulated:
-        router.clock.sleep(0.01)  # a lab clock touches no network: nothing to time out
+        _lab_clock_sleeps_without_the_network(router)
         return
     _raises_in_time(router, op)
 
