@@ -224,7 +224,7 @@ class Chassis(Election):
         names = {name, PROCESS_NAMES.get(name, name)}
         peer = self.other(slot)
         if r.state is not S.MASTER or not names & self.settings(slot).process_failover \
-                or peer is None or not peer.alive:
+                or peer is None or not peer.alive or peer.state is S.DISABLED:
             self._log(slot, f"process {name} exited abnormally, restarted")
             return False
         self._log(slot, f"process {name} failed, failover to other routing engine")

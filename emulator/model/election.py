@@ -184,10 +184,11 @@ class Election(Keepalives):
             return
         self._log_event(slot, EventCode.E_TMOUT)
         self._log(slot, 'send "you are the master" request')
-        if self.reachable(slot, peer):
+        if not self.reachable(slot, peer):
+            self._log(slot, "Failed to send RE mastership cmd. err = 65")
+        elif self.res[peer].state is not S.DISABLED:  # a disabled RE ignores the request
             self._peer_takes_over(peer, slot)
             return
-        self._log(slot, "Failed to send RE mastership cmd. err = 65")
         self._set_state(slot, S.GIVEUP, why)
 
     def _retry_claim(self, slot: int, attempt: int, why: Trigger) -> None:

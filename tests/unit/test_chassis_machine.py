@@ -155,6 +155,8 @@ def test_switch_from_the_master_is_the_giveup_exchange() -> None:
     assert story.texts(1) == [ev("E_REQ_G", "backup"), *to("backup", "master", 2), *CONFIRM_NEW]
     assert ch.last_switch == story.t0 and ch.hold_down_remaining() == 240
     assert timers(ch) == []
+    # master_since keeps when each RE last became master (re0 at its boot).
+    assert ch.master_since == {0: ch.re(0).up_since, 1: story.t0}
 
 
 def test_release_from_the_master_logs_e_cmd_r() -> None:
@@ -462,6 +464,32 @@ def test_a_giveup_that_finds_the_other_re_already_master_steps_down() -> None:
     assert states(ch) == {0: "backup", 1: "master"}
 
 
+def test_a_claim_in_progress_is_answered_by_the_masters_switch() -> None:
+    ch = make()
+    ch.sever_link()
+    ch.switchover(1, ACQUIRE)
+    ch.restore_link()
+    story = Story(ch)
+    ch.switchover(0, SWITCH)  # before re1's next retry: re0 hands over, re1's claim is over
+    assert states(ch) == {0: "backup", 1: "master"}
+    assert story.texts(1) == [ev("E_REQ_G", "claim"), *to("claim", "master", 2), *CONFIRM_NEW]
+    assert timers(ch) == []
+
+
+def test_a_giveup_to_a_disabled_re_is_ignored_until_e_maxtry() -> None:
+    ch, cfg = configured()
+    ch.sever_link()
+    ch.switchover(0, RELEASE)
+    cfg.commit(ch, 1, RedundancySettings(roles={1: Role.DISABLED}))
+    ch.restore_link()
+    story = Story(ch)
+    ch.clock.advance(MAXTRY)
+    assert states(ch) == {0: "master", 1: "disabled"}
+    assert story.texts(1) == []
+    assert story.texts(0)[:4] == [ev("E_TMOUT", "giveup"), SEND, *to("giveup", "giveup", 1)]
+    assert story.texts(0)[-3:] == [ev("E_MAXTRY", "giveup"), *to("giveup", "master", 1)]
+
+
 def test_two_claims_cut_off_resolve_to_one_master() -> None:
     ch = make(BOTH_BACKUP)
     ch.sever_link()
@@ -617,6 +645,16 @@ def test_backup_configured_disabled_leaves_and_rejoins_the_election() -> None:
     assert story.texts(0) == [ev("E_ORE_D", "master"), ev("E_ORE_B", "master")]
 
 
+def test_re0_as_backup_configured_disabled_tells_re1() -> None:
+    ch, cfg = configured()
+    ch.switchover(0, SWITCH)
+    story = Story(ch)
+    cfg.commit(ch, 0, RedundancySettings(roles={0: Role.DISABLED}))
+    assert states(ch) == {0: "disabled", 1: "master"}
+    assert story.texts(0) == [ev("E_CFG_D", "backup"), *to("backup", "disabled", 6)]
+    assert story.texts(1) == [ev("E_ORE_D", "master")]
+
+
 def test_role_changes_out_of_reach_are_not_told_to_the_other_re() -> None:
     ch, cfg = configured()
     ch.sever_link()
@@ -727,6 +765,16 @@ def test_split_brain_keeps_the_newest_master_even_in_the_lower_slot() -> None:
     assert story.texts(0) == [ev("E_REQ_Y", "master"), ev("E_ORE_B", "master")]
     assert story.texts(1) == [ev("E_NAK_Y", "master"), *to("master", "backup", 2),
                               ev("E_ORE_M", "backup")]
+
+
+def test_two_masters_stay_two_while_cut_off_whatever_else_happens() -> None:
+    ch, cfg = configured()
+    cfg.commit(ch, 1, KEEPALIVE_ON)
+    ch.sever_link()
+    ch.clock.advance(10)
+    cfg.commit(ch, 0, KEEPALIVE_ON)  # no role change: nothing to resolve over a cut link
+    ch.sever_link()
+    assert states(ch) == {0: "master", 1: "master"}
 
 
 def test_link_restored_with_one_master_changes_nothing() -> None:
@@ -905,12 +953,26 @@ def test_crash_cut_off_is_not_noticed_by_the_other_re() -> None:
     assert states(ch) == {0: "booting", 1: "backup"} and story.unchanged()
 
 
-def test_crash_during_a_giveup_cancels_its_retries() -> None:
+@pytest.mark.parametrize("fault", ["crash", "halt", "pull"])
+def test_an_re_going_down_during_a_giveup_stops_its_retries(fault: str) -> None:
     ch = make()
     ch.sever_link()
     ch.switchover(0, RELEASE)
-    ch.crash(0)
+    getattr(ch, fault)(0)
     assert not [name for name in timers(ch) if name.startswith("retry")]
+
+
+@pytest.mark.parametrize("fault", ["crash", "pull"])
+def test_losing_a_backup_makes_no_master_of_the_other_backup(fault: str) -> None:
+    ch = make(BOTH_BACKUP)
+    getattr(ch, fault)(0)
+    assert states(ch)[1] == "backup" and ch.pfe_resets == 0
+
+
+def test_the_re_taking_over_a_pulled_master_reads_its_own_gres() -> None:
+    ch = make({0: RedundancySettings(), 1: RedundancySettings(graceful_switchover=True)})
+    ch.pull(0)
+    assert states(ch)[1] == "master" and ch.pfe_resets == 0
 
 
 def test_process_failure_without_failover_is_restarted() -> None:
@@ -939,6 +1001,14 @@ def test_process_failure_with_failover_but_no_running_backup_is_restarted() -> N
     assert ch.kill_process(0, "rpd") is False
     assert story.texts(0) == ["process rpd exited abnormally, restarted"]
     assert states(ch) == {0: "master", 1: "halted"}
+
+
+def test_process_failure_with_failover_and_a_disabled_backup_is_restarted() -> None:
+    ch = make(RedundancySettings(roles={1: Role.DISABLED}, process_failover=frozenset({"rpd"})))
+    story = Story(ch)
+    assert ch.kill_process(0, "rpd") is False
+    assert story.texts(0) == ["process rpd exited abnormally, restarted"]
+    assert states(ch) == {0: "master", 1: "disabled"}
 
 
 def test_process_failure_with_failover_cut_off_gives_up_in_vain() -> None:
