@@ -3,7 +3,7 @@
 
 Usage, from the checkout, after ``.venv/bin/pip install -e '.[test,mutation]'``::
 
-    .venv/bin/python tools/mutation.py emulator/model/chassis.py harness/mastership.py
+    .venv/bin/python tools/mutation.py emulator/model/chassis.py harness/mastership/
 
 Each argument is a module file or a package directory under ``[tool.mutmut] source_paths``; a
 directory counts as one module made of its ``.py`` files, so the figure survives a module being
@@ -33,14 +33,16 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 STAGE = REPO / "build" / "mutation"
 EQUIVALENTS = REPO / "tools" / "mutation-equivalents.md"
-#: What the unit tests read besides the packages (mutmut copies ``tests/`` by itself).
-COPIED = ("emulator", "harness", "testbeds", "tests", "docs", "pyproject.toml", "README.md")
+#: Copied to the scratch copy besides ``[tool.mutmut]`` source_paths and also_copy.
+COPIED = ("tests", "pyproject.toml")
 #: mutmut's exit codes (mutmut/stats.py), grouped as this report counts them.
 KILLED = {1, 3}
 SURVIVED = {0}
@@ -84,9 +86,10 @@ class Module:
                       if c not in DETECTED and n not in self.equivalent)
 
     @property
-    def score(self) -> float:
+    def score(self) -> float | None:
+        """Return the percentage detected of the mutants not judged equivalent (None: none)."""
         judged = len(self.codes) - len(self.equivalent)
-        return 100.0 * self.count(DETECTED) / judged if judged else 100.0
+        return 100.0 * self.count(DETECTED) / judged if judged else None
 
 
 def module_prefix(path: Path) -> str:
@@ -100,8 +103,9 @@ def module_files(arg: str) -> list[Path]:
     Raises SystemExit when ``arg`` is neither a module file nor a package directory.
     """
     path = (REPO / arg).resolve()
-    if not path.is_relative_to(REPO):
-        raise SystemExit(f"{arg}: not inside the checkout {REPO}")
+    sources = [(REPO / p).resolve() for p in mutmut_config().get("source_paths", [])]
+    if not any(path.is_relative_to(source) for source in sources):
+        raise SystemExit(f"{arg}: not under a [tool.mutmut] source path of pyproject.toml")
     if path.is_file() and path.suffix == ".py":
         return [path.relative_to(REPO)]
     files = sorted(p.relative_to(REPO) for p in path.rglob("*.py")) if path.is_dir() else []
@@ -110,13 +114,26 @@ def module_files(arg: str) -> list[Path]:
     return files
 
 
+def mutmut_config() -> dict[str, Any]:
+    """Return the ``[tool.mutmut]`` table of pyproject.toml.
+
+    Raises SystemExit when there is none.
+    """
+    config = tomllib.loads((REPO / "pyproject.toml").read_text()).get("tool", {}).get("mutmut")
+    if not isinstance(config, dict):
+        raise SystemExit("pyproject.toml has no [tool.mutmut] table")
+    return config
+
+
 def stage(only: list[Path]) -> None:
-    """Lay a fresh scratch copy of the checkout in STAGE, mutating only ``only``."""
+    """Lay a fresh scratch copy of the checkout in STAGE, mutating only ``only``: the source
+    paths and the files to copy of ``[tool.mutmut]``, the tests and pyproject.toml."""
+    config = mutmut_config()
     if STAGE.exists():
         shutil.rmtree(STAGE)
     STAGE.mkdir(parents=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in COPIED:
+    for name in [*config.get("source_paths", []), *config.get("also_copy", []), *COPIED]:
         src = REPO / name
         if src.is_dir():
             shutil.copytree(src, STAGE / name, ignore=ignore)
@@ -124,7 +141,7 @@ def stage(only: list[Path]) -> None:
             shutil.copy2(src, STAGE / name)
     pyproject = (STAGE / "pyproject.toml").read_text()
     if "\n[tool.mutmut]\n" not in pyproject:
-        raise SystemExit("pyproject.toml has no [tool.mutmut] table")
+        raise SystemExit("pyproject.toml: write the [tool.mutmut] header alone on its line")
     only_mutate = json.dumps([str(p) for p in only])
     (STAGE / "pyproject.toml").write_text(
         pyproject.replace("\n[tool.mutmut]\n", f"\n[tool.mutmut]\nonly_mutate = {only_mutate}\n"))
@@ -198,8 +215,11 @@ def report(modules: list[Module]) -> None:
     for m in modules:
         print(f"{m.prefix:<28} {m.count(KILLED):>6} {m.count(SURVIVED):>5} "
               f"{m.count(NO_TESTS):>6} {m.count(TIMEOUT):>5} {m.other:>5} {len(m.codes):>5} "
-              f"{len(m.equivalent):>5} {m.score:>6.1f}%")
+              f"{len(m.equivalent):>5} " + ("    n/a" if m.score is None else f"{m.score:>6.1f}%"))
     print("score = (killed + timeout) / (total - equivalent)")
+    for m in modules:
+        if not m.codes:
+            print(f"\n{m.prefix}: no mutants (not mutated, or no function of it is mutable)")
     for m in modules:
         if m.unjudged:
             print(f"\n{m.prefix}: {len(m.unjudged)} not detected and not judged equivalent:")
@@ -247,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     if status != 0:
         print(f"mutmut exited {status} (log: {STAGE / 'mutmut.log'})", file=sys.stderr)
         return 1
-    return 1 if any(m.score < args.fail_under for m in modules) else 0
+    return 1 if any(m.score is None or m.score < args.fail_under for m in modules) else 0
 
 
 if __name__ == "__main__":

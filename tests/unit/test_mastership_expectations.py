@@ -142,7 +142,7 @@ def test_a_match_before_the_previous_one_is_out_of_order_earlier() -> None:
 def test_similar_codes_are_those_within_two_edits() -> None:
     entries = [event("E_ACK_G"), event("E_ACK_Y"), event("E_REQ_G"), event("E_NAK_C")]
     result = match_subsequence(entries, ["E_ACK_C"])
-    # E_ACK_G and E_ACK_Y one edit, E_NAK_C two; E_REQ_G three.
+    # E_ACK_G and E_ACK_Y one edit, E_NAK_C two; E_REQ_G four.
     assert result.near_misses == (
         NearMiss(0, entries[0], NearMissReason.SIMILAR_CODE, "E_ACK_G"),
         NearMiss(1, entries[1], NearMissReason.SIMILAR_CODE, "E_ACK_Y"),
