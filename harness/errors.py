@@ -12,9 +12,12 @@ subclass really is a special case of another) and document who is at fault in ea
   :class:`ConnectError`, :class:`SessionClosedError`, :class:`RpcTimeoutError`,
   :class:`RpcFailedError` (the router answered ``<rpc-error>``).
 - :class:`OperationTimeoutError` -- an operation's whole time budget ran out on the network.
-- :class:`WaitTimeoutError` -- the router did not reach a state within the limit.
+- :class:`WaitTimeoutError` -- the router did not reach a state within the limit; an HA
+  operation's end state names which (:class:`EndStateTimeoutError`): :class:`MasterTimeoutError`,
+  :class:`ForwardingTimeoutError`, :class:`RedundancyTimeoutError`.
 - :class:`NoMasterError` -- no RE is master; :class:`RouterUnreachableError` -- no RE answers.
-- :class:`DisruptiveNotAllowedError` -- the testbed entry does not allow a disruptive operation.
+- :class:`DisruptiveNotAllowedError` -- a disruptive operation without consent (the testbed
+  entry, and for a lab router the run's ``--allow-disruptive``).
 - :class:`SwitchoverFailedError` -- a switchover ended without moving mastership;
   :class:`SwitchoverRefusedError` -- the router refused it (hold-down, no backup, ...).
 - :class:`ConfigError` -- the router rejected a configuration load or commit.
@@ -31,11 +34,15 @@ __all__ = [
     "ConfigError",
     "ConnectError",
     "DisruptiveNotAllowedError",
+    "EndStateTimeoutError",
     "FaultError",
     "FaultUnavailableError",
+    "ForwardingTimeoutError",
     "HarnessError",
+    "MasterTimeoutError",
     "NoMasterError",
     "OperationTimeoutError",
+    "RedundancyTimeoutError",
     "RouterUnreachableError",
     "RpcFailedError",
     "RpcTimeoutError",
@@ -108,6 +115,35 @@ class WaitTimeoutError(HarnessError):
         self.last = last
 
 
+class EndStateTimeoutError(WaitTimeoutError):
+    """An HA operation's end state (``until``: master, forwarding, redundant) was not reached
+    within its limit; ``until`` names it and ``last`` holds the last state seen.  At fault: the
+    router (or the limit)."""
+
+    until = ""
+
+
+class MasterTimeoutError(EndStateTimeoutError):
+    """No new master answered as the only master in time (the control plane did not come
+    back)."""
+
+    until = "master"
+
+
+class ForwardingTimeoutError(EndStateTimeoutError):
+    """Not every FPC of the master was Online in time (``show chassis fpc``: the Packet
+    Forwarding Engine was not back)."""
+
+    until = "forwarding"
+
+
+class RedundancyTimeoutError(EndStateTimeoutError):
+    """The backup RE did not report itself ready to take over in time (``show system
+    switchover``)."""
+
+    until = "redundant"
+
+
 class NoMasterError(HarnessError):
     """No RE reports itself master.  At fault: the router."""
 
@@ -123,9 +159,11 @@ class RouterUnreachableError(NoMasterError):
 
 
 class DisruptiveNotAllowedError(HarnessError):
-    """A disruptive operation on a router whose testbed entry does not allow it.
+    """A disruptive operation (switchover, halt, reboot, power, fault, configuration change)
+    without consent: the router's testbed entry does not say ``allow_disruptive: true`` or, on a
+    lab router, the run was not started with ``--allow-disruptive``.  Nothing was sent.
 
-    At fault: the suite (or the testbed, if the router is meant to allow it).
+    At fault: the suite (or the testbed / command line, if the router is meant to allow it).
     """
 
 

@@ -3,7 +3,9 @@
 Markers (see :class:`Mark`):
   ``disruptive``            the test switches, halts or reboots: the router's testbed entry must
                             say ``allow_disruptive: true``, and on a lab router the run needs
-                            ``--allow-disruptive`` too.
+                            ``--allow-disruptive`` too (else the test is skipped).  Unmarked
+                            tests are held to the same consent when they act: the operation
+                            raises DisruptiveNotAllowedError (:class:`harness.faults.Consent`).
   ``platform(*names)``      run only on routers of these platforms.
   ``requires_gres``         graceful Routing Engine switchover must be configured on the router.
   ``dual_re``               the router must have two REs (every ``router`` test does, unless
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import Enum
 
 import pytest
@@ -31,6 +33,7 @@ from lxml import etree
 
 from harness import rpcs
 from harness.errors import FaultUnavailableError
+from harness.faults import DisruptiveAction
 from harness.router import DualRERouter
 from re_contract.testbed import RouterSpec, Testbed
 
@@ -39,6 +42,7 @@ __all__ = [
     "ROUTER_PARAM",
     "TESTBED_KEY",
     "Mark",
+    "Restorer",
     "check_marker_use",
     "gres_configured",
     "gres_skip_reason",
@@ -241,29 +245,81 @@ def gres_skip_reason(node: pytest.Item, dut: DualRERouter) -> str | None:
 
 
 # ----------------------------------------------------------------------------- restoring
+class Restorer:
+    """Leaves a lab router as a test found it: which RE was master and which REs answered,
+    taken before the test's first disruption (:meth:`snapshot`), put back after the test
+    (:meth:`restore`).  ``lock`` (optional) is entered at the first disruption of a test that
+    did not say it would disrupt, so that such a test too holds the router's lock."""
+
+    def __init__(self, dut: DualRERouter,
+                 lock: Callable[[], contextlib.AbstractContextManager[object]] | None = None
+                 ) -> None:
+        self.dut = dut
+        self.before: str | None = None
+        self.answering: list[str] | None = None
+        self._lock = lock
+        self._held = contextlib.ExitStack()
+
+    def __repr__(self) -> str:
+        return f"<Restorer {self.dut.name} before={self.before}>"
+
+    @property
+    def disrupted(self) -> bool:
+        """Return True once a snapshot was taken (the test disrupted, or said it would)."""
+        return self.answering is not None
+
+    def prepare(self) -> str:
+        """For a test marked ``disruptive``: wait out a switchover hold-down left by an earlier
+        test or run (the test would be refused), then snapshot; return the master."""
+        self.dut.wait_ready_for_switch()
+        self.snapshot()
+        return str(self.before)
+
+    def snapshot(self) -> None:
+        """Remember the master and the REs that answer (once per test)."""
+        if self.disrupted:
+            return
+        if self._lock is not None:
+            self._held.enter_context(self._lock())
+        self.before = self.dut.master
+        self.answering = [name for name in self.dut.re_names if self.dut.answers(name)]
+
+    def on_action(self, action: DisruptiveAction) -> None:
+        """A consent listener: snapshot before the test's first disruptive action."""
+        log.info("%s: %s by the test; the router will be restored after it", action.router,
+                 action.what)
+        self.snapshot()
+
+    def restore(self) -> None:
+        """Power on an RE the test left down, then switch mastership back if it moved (after
+        the hold-down, on the router's clock; waiting for the new master only).  Releases the
+        lock taken at the first disruption.
+
+        Raises the router's errors: a failure errors the test's teardown, because the router
+        is not as the test found it.
+        """
+        with self._held:
+            if not self.disrupted:
+                return
+            dut = self.dut
+            for name in self.answering or []:
+                if not dut.answers(name):
+                    log.warning("%s: %s was left down by the test; powering it on", dut.name,
+                                name)
+                    dut.power_on(name)
+            now = dut.master
+            if self.before is not None and now != self.before:
+                log.warning("%s: restoring mastership to %s (now %s)", dut.name, self.before,
+                            now)
+                dut.wait_ready_for_switch()
+                dut.switchover("switch", until="master")
+
+
 @contextlib.contextmanager
 def restoring(dut: DualRERouter) -> Iterator[str]:
-    """Make a lab router ready for a disruptive test and leave it as the test found it.
-
-    Before: wait out a switchover hold-down left by an earlier test or run (on the emulator a
-    reset router has none; on a lab the previous test's switch-back starts one, and the test
-    would be refused).  Remember the master and the REs that answer; yield the master.
-    After: power on an RE the test left down, then switch mastership back if it moved (after
-    the hold-down, on the router's clock).
-
-    Raises the router's errors; a failure on the way out errors the test's teardown, because
-    the router is not as the test found it.
-    """
-    dut.wait_ready_for_switch()
-    before = dut.master
-    answering = [name for name in dut.re_names if dut.answers(name)]
-    yield before
-    for name in answering:
-        if not dut.answers(name):
-            log.warning("%s: %s was left down by the test; powering it on", dut.name, name)
-            dut.power_on(name)
-    now = dut.master
-    if now != before:
-        log.warning("%s: restoring mastership to %s (now %s)", dut.name, before, now)
-        dut.wait_ready_for_switch()
-        dut.switchover("switch")
+    """Make a lab router ready for a disruptive test and leave it as the test found it (see
+    :class:`Restorer`): before, wait out a hold-down and snapshot; yield the master; after,
+    restore.  Raises the router's errors."""
+    restorer = Restorer(dut)
+    yield restorer.prepare()
+    restorer.restore()

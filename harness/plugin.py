@@ -173,18 +173,22 @@ def router_name() -> str:
 def router(request: pytest.FixtureRequest, router_pool: RouterPool, router_name: str
            ) -> Iterator[DualRERouter]:
     """The router under test: reset to its testbed state on the emulator, locked for a
-    disruptive test on a lab router, recorded for JUnit and the report.  Skips a
-    ``requires_gres`` test on a router without graceful switchover."""
+    disruptive test on a lab router, recorded for JUnit and the report, consenting to
+    disruption as the testbed and ``--allow-disruptive`` say.  Skips a ``requires_gres`` test
+    on a router without graceful switchover."""
     node = request.node
     disruptive = node.get_closest_marker(markers.Mark.DISRUPTIVE.value) is not None
     with router_pool.exclusive(router_name, disruptive):
         dut = router_pool.get(router_name)
+        dut.consent.run_allows = bool(request.config.getoption("--allow-disruptive"))
+        run = request.config.stash.get(REPORT_KEY, None)
         if dut.emulated:
             dut.reset()
+            if run is not None:
+                run.reset_done(dut)
         reason = markers.gres_skip_reason(node, dut)
         if reason:
             pytest.skip(reason)
-        run = request.config.stash.get(REPORT_KEY, None)
         observed = run.observing(node, dut) if run else contextlib.nullcontext()
         with junit_recording(node, dut), observed:
             yield dut
@@ -192,19 +196,27 @@ def router(request: pytest.FixtureRequest, router_pool: RouterPool, router_name:
 
 @pytest.fixture(autouse=True)
 def restore_mastership(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """Around a disruptive test on a lab router (:func:`harness.markers.restoring`): first wait
-    out a switchover hold-down left by an earlier test; afterwards power on an RE the test
-    left down and switch mastership back to the RE that held it before.  Yields that RE (None
-    when there is nothing to restore: not a ``router`` test, not disruptive, or an emulated
-    router, which is reset before each test anyway)."""
-    node = request.node
-    if ("router" not in request.fixturenames
-            or node.get_closest_marker(markers.Mark.DISRUPTIVE.value) is None):
+    """Leave a lab router as the test found it (:class:`harness.markers.Restorer`), whether or
+    not the test is marked ``disruptive``: a marked test first waits out a switchover hold-down
+    left by an earlier test, and the router is snapshotted then; an unmarked one is snapshotted
+    (and the router's lock taken) at its first disruptive action.  Afterwards an RE the test
+    left down is powered on and mastership switched back.  Yields the master before a marked
+    test (None otherwise: not a ``router`` test, not marked, or an emulated router, which is
+    reset before each test anyway)."""
+    if markers.ROUTER_PARAM not in request.fixturenames:  # not the plugin's router
         yield None
         return
     dut: DualRERouter = request.getfixturevalue("router")
     if dut.emulated:
         yield None
         return
-    with markers.restoring(dut) as before:
+    marked = request.node.get_closest_marker(markers.Mark.DISRUPTIVE.value) is not None
+    pool: RouterPool = request.getfixturevalue("router_pool")
+    restorer = markers.Restorer(dut, None if marked else lambda: pool.exclusive(dut.name, True))
+    before = restorer.prepare() if marked else None
+    dut.consent.listeners.append(restorer.on_action)
+    try:
         yield before
+    finally:
+        dut.consent.listeners.remove(restorer.on_action)
+    restorer.restore()

@@ -5,8 +5,8 @@ faults), so it runs the same on a lab router and on the emulator.  It is what th
 suites (``suites/``) share: configuration changes that undo themselves, role and FPC readers,
 rebooting both Routing Engines for a new mastership election, mastership-log watches on both
 REs.  The readiness checks (:mod:`harness.readiness`) and the acceptance report
-(:mod:`harness.report.acceptance`) are re-exported here for the suites that import them from
-here.
+(:mod:`harness.report.acceptance`), with the switchover budget checks, are re-exported here for
+the suites that import them from here.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from harness.junos import CommitReport
 from harness.readiness import (
     ACCEPTANCE_TROUBLE,
     CheckResult,
+    budget_checks,
     check_config_sync,
     check_gres,
     check_logs_clean,
@@ -33,6 +34,7 @@ from harness.readiness import (
 )
 from harness.report.acceptance import AcceptanceReport
 from harness.router import DualRERouter, NoMasterError
+from harness.router.status import parse_fpcs
 from harness.session import SessionClosedError, SessionError
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "CheckResult",
     "ConfigChanges",
     "LogWatch",
+    "budget_checks",
     "check_config_sync",
     "check_gres",
     "check_logs_clean",
@@ -154,8 +157,7 @@ def _roles_or_none(router: DualRERouter, via: str) -> dict[str, str] | None:
 def fpc_states(router: DualRERouter, re_name: str) -> dict[int, str]:
     """Return ``show chassis fpc`` on ``re_name`` as ``{slot: state}`` ("Online", ...)."""
     reply = router.rpc(re_name, rpcs.get_fpc_information())
-    return {int(f.findtext("slot") or -1): (f.findtext("state") or "").strip()
-            for f in reply.iter("fpc")}
+    return {f.slot: f.state for f in parse_fpcs(reply)}
 
 
 # ------------------------------------------------------------------------ election

@@ -28,6 +28,11 @@ The gates (chapter "Host Redundancy Overview" and real Junos behaviour):
 - ``HOLD_DOWN``: no hold-down left (``request chassis routing-engine master switch check``;
   real Junos refuses a switch within 240 s of the previous one or of an RE boot).  A property
   of "now", not of the router: not part of :data:`PRE_UPGRADE`.
+
+After a switchover, :func:`check_forwarding_restored` and :func:`check_backup_ready` hold its
+measured data-plane and backup-ready times (router seconds from the command) to the router's
+:class:`~harness.router.endstate.Budgets`: the acceptance report's "forwarding restored" and
+"backup ready" lines.
 """
 
 from __future__ import annotations
@@ -43,16 +48,22 @@ from harness import mastership as ml
 from harness import rpcs
 from harness.errors import HarnessError, NoMasterError, SessionError
 from harness.junos import parse_software, parse_switchover
-from harness.router import DualRERouter
+from harness.router import DualRERouter, OperationResult
+from harness.router.endstate import Budgets
 
 __all__ = [
     "ACCEPTANCE_TROUBLE",
+    "BACKUP_READY",
+    "FORWARDING_RESTORED",
     "PRE_UPGRADE",
     "CheckResult",
     "Gate",
     "NotReadyError",
     "ReadinessReport",
+    "budget_checks",
+    "check_backup_ready",
     "check_config_sync",
+    "check_forwarding_restored",
     "check_gres",
     "check_hold_down",
     "check_logs_clean",
@@ -275,6 +286,54 @@ def check_hold_down(router: DualRERouter) -> CheckResult:
         return _could_not(gate, exc)
     detail = "no hold-down" if left == 0 else f"{left} s of the 240 s hold-down left"
     return CheckResult(gate.value, left == 0, detail, (("seconds_left", str(left)),))
+
+
+#: The names of the acceptance report's lines on a switchover's times.
+FORWARDING_RESTORED = "forwarding restored"
+BACKUP_READY = "backup ready"
+
+
+def _which(result: OperationResult) -> str:
+    method = getattr(result, "method", None) or result.operation
+    return f"{method} {result.master_before or '?'} -> {result.master_after or '?'}"
+
+
+def check_forwarding_restored(result: OperationResult, budget: float) -> CheckResult:
+    """Return whether the switchover ``result`` had every FPC of the new master Online within
+    ``budget`` router seconds of its command (it must have waited ``until`` forwarding)."""
+    seconds = result.phases.data_plane
+    if seconds is None:
+        return CheckResult(FORWARDING_RESTORED, False, f"{_which(result)}: not measured (the "
+                           f"operation waited only until {result.until})")
+    stayed = result.phases.fpcs_stayed_online
+    fpcs = ("FPC history unknown" if stayed is None
+            else "FPCs stayed online" if stayed else "FPCs re-initialised")
+    detail = f"{seconds:.1f} s after {_which(result)} (budget {budget:g} s); {fpcs}"
+    if result.phases.control_plane is not None:
+        detail += f"; new master answered after {result.phases.control_plane:.1f} s"
+    return CheckResult(FORWARDING_RESTORED, seconds <= budget, detail,
+                       (("seconds", f"{seconds:.3f}"), ("budget", f"{budget:g}"),
+                        ("fpcs_stayed_online", str(stayed).lower())))
+
+
+def check_backup_ready(result: OperationResult, budget: float) -> CheckResult:
+    """Return whether after the switchover ``result`` the new backup reported itself ready to
+    take over (``show system switchover``) within ``budget`` router seconds of the command (it
+    must have waited ``until`` redundant)."""
+    seconds = result.phases.backup_ready
+    if seconds is None:
+        return CheckResult(BACKUP_READY, False, f"{_which(result)}: not measured (the "
+                           f"operation waited only until {result.until})")
+    return CheckResult(BACKUP_READY, seconds <= budget,
+                       f"{seconds:.1f} s after {_which(result)} (budget {budget:g} s)",
+                       (("seconds", f"{seconds:.3f}"), ("budget", f"{budget:g}")))
+
+
+def budget_checks(result: OperationResult, budgets: Budgets) -> list[CheckResult]:
+    """Return the "forwarding restored" and "backup ready" lines of the switchover
+    ``result`` against ``budgets``."""
+    return [check_forwarding_restored(result, budgets.forwarding_restored),
+            check_backup_ready(result, budgets.backup_ready)]
 
 
 #: Every gate, with the function that checks it.

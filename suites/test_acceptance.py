@@ -4,8 +4,11 @@ Chapter "Host Redundancy Overview": the readiness of "Avoiding Redundancy Proble
 type and Junos version, synchronised configurations), "Determining Routing Engine Mastership"
 (two REs, one master), graceful-switchover readiness on the backup (``show system switchover``),
 clean mastership logs ("Determining Why Mastership Switched"), then "Manually Switching Routing
-Engine Mastership" there and back.  Each router gets an acceptance report (JSON + text, in
-``--report-dir`` or the run's temporary directory) to attach to the change ticket.
+Engine Mastership" there and back, each switchover waiting until the backup is ready again and
+held to the router's budgets: forwarding restored (every FPC Online, ``show chassis fpc``) and
+backup ready (``show system switchover``), in router seconds from the command.  Each router
+gets an acceptance report (JSON + text, in ``--report-dir`` or the run's temporary directory)
+to attach to the change ticket.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from harness.procedures import (
     AcceptanceReport,
     CheckResult,
     LogWatch,
+    budget_checks,
     check_two_res,
     failed_checks,
     readiness_checks,
@@ -37,21 +41,24 @@ def test_ready_for_upgrade(router: DualRERouter, acceptance_report: AcceptanceRe
 def test_switchover_and_switch_back(router: DualRERouter,
                                     acceptance_report: AcceptanceReport) -> None:
     """Switch mastership to the backup, wait out the hold-down, switch back: both moves
-    complete, the original master is master again, and both REs are back in their roles.
-    Durations and the mastership-log timeline go into the report."""
+    complete, forwarding is restored and the backup is ready again within the router's budgets
+    each time, the original master is master again, and both REs are back in their roles.
+    Times and the mastership-log timeline go into the report."""
     logs = LogWatch.start(router)
     original = router.master
-    there = router.switchover("switch")
+    there = router.switchover("switch", until="redundant")
     acceptance_report.add_operation(there)
+    acceptance_report.checks += budget_checks(there, router.budgets)
     router.wait_ready_for_switch()
-    back = router.switchover("switch")
+    back = router.switchover("switch", until="redundant")
     acceptance_report.add_operation(back)
+    acceptance_report.checks += budget_checks(back, router.budgets)
     acceptance_report.add_timeline(logs.both())
     after = check_two_res(router)
     acceptance_report.checks.append(CheckResult("after-switch-back", after.passed,
                                                 after.detail))
     assert there.master_after != original
     assert back.master_after == original
-    assert after.passed, after.detail
+    assert not failed_checks(acceptance_report.checks), acceptance_report.to_text()
     backup = str(there.master_after)
     assert roles(router, via=backup) == {original: "master", backup: "backup"}

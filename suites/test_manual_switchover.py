@@ -76,14 +76,51 @@ def test_switchover_moves_mastership_and_logs_on_both_res(
 @pytest.mark.parametrize("method", ["acquire", "release", "switch"])
 def test_pfe_reinitialised_without_gres(router: DualRERouter, method: str) -> None:
     """Without graceful-switchover the FPCs go offline at the switchover and come back online
-    later (chapter: "forwarding is interrupted and packet buffers are flushed")."""
+    later (chapter: "forwarding is interrupted and packet buffers are flushed"): a switchover
+    that waits only for the new master (``until="master"``) returns with the FPCs offline."""
     assert _online(fpc_states(router, router.master))
-    result = router.switchover(method)
+    result = router.switchover(method, until="master")
     new = str(result.master_after)
+    assert result.phases.control_plane is not None and result.phases.data_plane is None
     assert not _online(fpc_states(router, new))
     router.clock.wait_until(lambda: _online(fpc_states(router, new)),
                             router.spec.timeouts.switchover, "FPCs online after PFE re-init",
                             poll=5.0)
+
+
+@pytest.mark.parametrize("gres", [False, True], ids=["no-gres", "gres"])
+def test_switchover_times_control_and_data_planes(router: DualRERouter, config: ConfigChanges,
+                                                   gres: bool) -> None:
+    """A switchover waits by default until forwarding is back and says when each plane came
+    back, from the command: without GRES the FPCs went offline and came back after the new
+    master answered; with GRES they stayed online (data-plane time 0)."""
+    if gres:
+        config.apply(GRES)
+    result = router.switchover("switch")
+    phases = result.phases
+    assert result.until == "forwarding"
+    assert phases.control_plane is not None and phases.data_plane is not None
+    assert _online(fpc_states(router, str(result.master_after)))
+    if gres:
+        assert phases.fpcs_stayed_online is True and phases.data_plane == 0
+    else:
+        assert phases.fpcs_stayed_online is False
+        assert phases.data_plane > 0 and phases.data_plane >= phases.control_plane
+    assert result.duration >= max(phases.control_plane, phases.data_plane)
+
+
+def test_switchover_until_redundant_waits_for_the_backup(router: DualRERouter,
+                                                          config: ConfigChanges) -> None:
+    """``until="redundant"``: the switchover returns once the new backup's ``show system
+    switchover`` says Ready (with GRES), after the control and data planes are back."""
+    config.apply(GRES)
+    result = router.switchover("switch", until="redundant")
+    phases = result.phases
+    assert phases.backup_ready is not None and phases.control_plane is not None
+    assert phases.backup_ready >= phases.control_plane
+    backup = result.master_before
+    assert backup is not None
+    assert parse_switchover(router.rpc(backup, "<get-switchover-information/>")).ready
 
 
 @pytest.mark.parametrize("method", ["acquire", "release", "switch"])

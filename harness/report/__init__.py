@@ -1,6 +1,8 @@
 """The report pipeline of a run: recorder -> store -> renderers.
 
-- :mod:`.model`: the vocabulary and frozen records (entries with their source and lane);
+- :mod:`.model`: the vocabulary and frozen records (entries with their source and lane: lane
+  states as the router reported them, resets, operations with their phase times, disruptive
+  actions);
 - :mod:`.recorder`: :class:`Recorder`, what happened per router during the run;
 - :mod:`.store`: JSON parts written atomically, read back, merged across pytest-xdist workers;
 - renderers: :mod:`.html` (one self-contained page, Jinja2 templates; its timeline from
@@ -14,14 +16,16 @@ This module re-exports the public names tests and plugins use.
 from harness.report.html import render_html, write_html
 from harness.report.junit import junit_properties
 from harness.report.model import (
+    DisruptionDetail,
     EntryKind,
     LogDetail,
-    MasterDetail,
     OperationDetail,
     Outcome,
     ReportError,
+    ResetDetail,
     RouterInfo,
     Source,
+    StateDetail,
     TestEdge,
     TestRecord,
     TimelineEntry,
@@ -31,17 +35,19 @@ from harness.report.store import load_json, merge_parts, to_dict, write_json
 from harness.report.timeline import Role
 
 __all__ = [
+    "DisruptionDetail",
     "EntryKind",
     "LogDetail",
-    "MasterDetail",
     "OperationDetail",
     "Outcome",
     "PhaseReport",
     "Recorder",
     "ReportError",
+    "ResetDetail",
     "Role",
     "RouterInfo",
     "Source",
+    "StateDetail",
     "TestEdge",
     "TestRecord",
     "TimelineEntry",

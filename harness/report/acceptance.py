@@ -1,6 +1,8 @@
 """The acceptance report of the pre-upgrade profile, per router: what the readiness checks found,
-the HA operations and their durations, the mastership-log timeline of both REs and the tests'
-outcomes, rendered as JSON (for machines) and plain text (for a change ticket).
+the switchovers' "forwarding restored" and "backup ready" lines against the router's budgets,
+the HA operations with their control-plane, data-plane and backup-ready times, the
+mastership-log timeline of both REs and the tests' outcomes, rendered as JSON (for machines)
+and plain text (for a change ticket).
 
 :class:`AcceptanceReport` collects (the suites' ``acceptance_report`` fixture hands it to the
 tests); :func:`render_json` and :func:`render_text` render it; :meth:`AcceptanceReport.write`
@@ -110,5 +112,11 @@ def render_text(report: AcceptanceReport) -> str:
 
 def _operation_line(op: OperationDetail) -> str:
     method = f" {op.method}" if op.method else ""
-    return (f"  {op.operation}{method}: {op.master_before} -> {op.master_after} in "
+    line = (f"  {op.operation}{method}: {op.master_before} -> {op.master_after} in "
             f"{op.duration:.1f} s router time ({op.wall_duration:.2f} s wall)")
+    phases = [f"{name} {value:.1f} s" for name, value in (
+        ("control plane", op.control_plane), ("data plane", op.data_plane),
+        ("backup ready", op.backup_ready)) if value is not None]
+    if op.fpcs_stayed_online is not None:
+        phases.append("FPCs stayed online" if op.fpcs_stayed_online else "FPCs re-initialised")
+    return line + (f"; until {op.until}: " + ", ".join(phases) if phases else "")

@@ -2,9 +2,15 @@
 and which lane it belongs to.  Frozen values only; no I/O.
 
 Each :class:`TimelineEntry` carries its ``source`` (who says it happened: the harness observing,
-an operation the harness ran, the router's own log) and its ``lane`` (the RE, or later an FPC,
-it is about; None for the router as a whole), so a renderer can draw per-RE and per-FPC lanes
-and tell what a router reported from what the harness inferred.
+an operation the harness ran, the router's own log) and its ``lane`` (the RE, an RE's switchover
+readiness or an FPC it is about; None for the router as a whole), so a renderer can draw per-RE
+and per-FPC lanes and tell what a router reported from what the harness inferred.
+
+Lane states come only from :class:`StateDetail` entries: what an RE said of itself (``show
+chassis routing-engine``, its mastership log's ``new state``), what the master said of its FPCs
+(``show chassis fpc``), what the backup said of its readiness (``show system switchover``), or
+that an RE did not answer.  A :class:`ResetDetail` entry is a break: the emulator rebuilt the
+router, and no state carries across it.
 """
 
 from __future__ import annotations
@@ -22,14 +28,16 @@ __all__ = [
     "DEFAULT_RES",
     "Detail",
     "DETAIL_TYPES",
+    "DisruptionDetail",
     "EntryKind",
     "LogDetail",
-    "MasterDetail",
     "OperationDetail",
     "Outcome",
     "ReportError",
+    "ResetDetail",
     "RouterInfo",
     "Source",
+    "StateDetail",
     "TestEdge",
     "TestRecord",
     "TimelineEntry",
@@ -48,8 +56,10 @@ class EntryKind(Enum):
     TEST_START = "test-start"
     TEST_END = "test-end"
     OPERATION = "operation"
-    MASTER = "master"
+    STATE = "state"
     LOG_EVENT = "log-event"
+    RESET = "reset"
+    DISRUPTION = "disruption"
 
 
 class Source(Enum):
@@ -59,10 +69,15 @@ class Source(Enum):
     PYTEST = "pytest"
     #: The harness ran an HA operation and saw its end state.
     OPERATION = "operation"
-    #: The harness asked the router (``show chassis routing-engine``) and was told.
+    #: The harness asked the router (``show chassis routing-engine``, ``show chassis fpc``,
+    #: ``show system switchover``) and was told, or got no answer at all.
     OBSERVED = "observed"
     #: The router wrote it (its mastership log).
     ROUTER_LOG = "router-log"
+    #: The harness did it to the router outside any test's operations (an emulator reset).
+    HARNESS = "harness"
+    #: A test asked for it (a disruptive action, with the router's consent).
+    TEST = "test"
 
 
 class Outcome(Enum):
@@ -93,7 +108,10 @@ class TestEdge:
 
 @dataclass(frozen=True, slots=True)
 class OperationDetail:
-    """An HA operation as :class:`~harness.router.OperationResult` reported it."""
+    """An HA operation as :class:`~harness.router.OperationResult` reported it: the end state
+    it waited for (``until``), the router time of its command (``started``) and, in router
+    seconds from the command, when the control plane, the data plane and the backup came back
+    (None: not waited for)."""
 
     operation: str
     target: str
@@ -102,20 +120,50 @@ class OperationDetail:
     master_after: str | None
     duration: float
     wall_duration: float
+    started: float | None = None
+    until: str | None = None
+    control_plane: float | None = None
+    data_plane: float | None = None
+    backup_ready: float | None = None
+    fpcs_stayed_online: bool | None = None
 
     @classmethod
     def of(cls, result: OperationResult) -> OperationDetail:
         """Return the detail of ``result`` (``method`` only for a switchover)."""
         method = getattr(result, "method", None)
+        p = result.phases
         return cls(result.operation, result.target, method, result.master_before,
-                   result.master_after, result.duration, result.wall_duration)
+                   result.master_after, result.duration, result.wall_duration, result.started,
+                   result.until, p.control_plane, p.data_plane, p.backup_ready,
+                   p.fpcs_stayed_online)
 
 
 @dataclass(frozen=True, slots=True)
-class MasterDetail:
-    """An observed master change: ``re`` is the new master (None: no RE is master)."""
+class StateDetail:
+    """A lane's state as the router reported it: ``lane`` (``re0``, ``re1 ready``, ``fpc0``)
+    was ``state`` from the entry's router time on; ``via`` says who said so (``re1: show
+    chassis fpc``, ``re0: mastership log``, ``harness: no NETCONF answer``)."""
 
+    lane: str
+    state: str
+    via: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResetDetail:
+    """The emulator rebuilt the router (before a test): a break in every lane."""
+
+    why: str = "emulator reset before the test"
+
+
+@dataclass(frozen=True, slots=True)
+class DisruptionDetail:
+    """A disruptive action the test took on the router with its consent."""
+
+    kind: str
+    what: str
     re: str | None
+    lab: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,15 +177,18 @@ class LogDetail:
     text: str
 
 
-Detail: TypeAlias = TestEdge | OperationDetail | MasterDetail | LogDetail
+Detail: TypeAlias = (TestEdge | OperationDetail | StateDetail | LogDetail | ResetDetail
+                     | DisruptionDetail)
 
 #: The detail record of each kind of entry (what a store reads back).
 DETAIL_TYPES: dict[EntryKind, type[Any]] = {
     EntryKind.TEST_START: TestEdge,
     EntryKind.TEST_END: TestEdge,
     EntryKind.OPERATION: OperationDetail,
-    EntryKind.MASTER: MasterDetail,
+    EntryKind.STATE: StateDetail,
     EntryKind.LOG_EVENT: LogDetail,
+    EntryKind.RESET: ResetDetail,
+    EntryKind.DISRUPTION: DisruptionDetail,
 }
 
 #: Who says each kind of entry happened, unless the recorder says otherwise.
@@ -145,8 +196,10 @@ DEFAULT_SOURCE: dict[EntryKind, Source] = {
     EntryKind.TEST_START: Source.PYTEST,
     EntryKind.TEST_END: Source.PYTEST,
     EntryKind.OPERATION: Source.OPERATION,
-    EntryKind.MASTER: Source.OBSERVED,
+    EntryKind.STATE: Source.OBSERVED,
     EntryKind.LOG_EVENT: Source.ROUTER_LOG,
+    EntryKind.RESET: Source.HARNESS,
+    EntryKind.DISRUPTION: Source.TEST,
 }
 
 
@@ -187,8 +240,10 @@ class TestRecord:
 
 @dataclass(frozen=True, slots=True)
 class RouterInfo:
-    """A router of the report: its platform and the RE lanes it gets."""
+    """A router of the report: its platform, the RE lanes it gets and whether it is a lab
+    router (not the emulator)."""
 
     name: str
     platform: str = ""
     re_names: tuple[str, ...] = DEFAULT_RES
+    lab: bool = False

@@ -1,11 +1,12 @@
 """The recorder of a run: per router, what happened and when.
 
 A :class:`Recorder` collects tests starting and ending, each HA operation a
-:class:`~harness.router.DualRERouter` reports to its ``listeners``, the master changes the
-harness observed and the mastership-log events a test matched.  Every entry carries the
-router's time (virtual on the emulator), the wall time, who says it happened and the RE it is
-about (:mod:`harness.report.model`).  The store (:mod:`harness.report.store`) writes and merges
-recorders; the renderers read them.  No I/O.
+:class:`~harness.router.DualRERouter` reports to its ``listeners`` (with the states the router
+reported while it was waited for), the states observed around each test, the mastership-log
+events and state changes each RE wrote, the emulator's resets (breaks) and the disruptive
+actions tests took.  Every entry carries the router's time (virtual on the emulator), the wall
+time, who says it happened and the lane it is about (:mod:`harness.report.model`).  The store
+(:mod:`harness.report.store`) writes and merges recorders; the renderers read them.  No I/O.
 """
 
 from __future__ import annotations
@@ -20,23 +21,29 @@ from datetime import UTC, tzinfo
 from typing import Any, Protocol
 
 from harness.errors import HarnessError
-from harness.mastership import EntryBase, MastershipEvent
+from harness.faults import DisruptiveAction
+from harness.mastership import EntryBase, MastershipEvent, NewState
 from harness.report.model import (
     DEFAULT_RES,
     Detail,
+    DisruptionDetail,
     EntryKind,
     LogDetail,
-    MasterDetail,
     OperationDetail,
     Outcome,
+    ResetDetail,
     RouterInfo,
+    Source,
+    StateDetail,
     TestEdge,
     TestRecord,
     TimelineEntry,
 )
 from harness.router import OperationResult
+from harness.router.results import Seen
 
-__all__ = ["PhaseReport", "Recorder", "op_details", "outcome_of", "summary"]
+__all__ = ["PhaseReport", "Recorder", "op_details", "outcome_of", "summary",
+           "switchover_timings"]
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +115,7 @@ class Recorder:
         self._entries: list[TimelineEntry] = []
         self._tests: dict[str, TestRecord] = {}
         self._current = ""
-        self._masters: dict[str, str | None] = {}
+        self._keys: set[tuple[object, ...]] = set()
 
     def __repr__(self) -> str:
         return (f"<Recorder {self.testbed or '?'} {len(self._routers)} routers "
@@ -117,11 +124,13 @@ class Recorder:
     # ------------------------------------------------------------ registration
     def add_router(self, name: str, *, platform: str = "",
                    re_names: Sequence[str] = DEFAULT_RES,
-                   clock: Callable[[], float] | None = None) -> None:
-        """Register router ``name``: its platform, RE lanes and (optionally) a router clock that
-        stamps entries recorded without an explicit router time (``router.clock.now``)."""
+                   clock: Callable[[], float] | None = None, lab: bool = False) -> None:
+        """Register router ``name``: its platform, RE lanes, whether it is a lab router and
+        (optionally) a router clock that stamps entries recorded without an explicit router
+        time (``router.clock.now``)."""
         with self._lock:
-            self._routers[name] = RouterInfo(name, platform, tuple(re_names) or DEFAULT_RES)
+            self._routers[name] = RouterInfo(name, platform, tuple(re_names) or DEFAULT_RES,
+                                             lab)
             if clock is not None:
                 self._clocks[name] = clock
 
@@ -188,55 +197,79 @@ class Recorder:
     # ---------------------------------------------------------- router events
     def record_operation(self, router: str, result: OperationResult, *,
                          at: float | None = None, nodeid: str | None = None) -> TimelineEntry:
-        """Record ``result`` on ``router``'s timeline; ``at`` is the router time it ended (by
-        default the router's clock now).  Return the entry."""
+        """Record ``result`` on ``router``'s timeline, and the states the router reported while
+        it was waited for; ``at`` is the router time it ended (by default its command's time
+        plus its duration, else the router's clock now).  Return the operation's entry."""
         detail = OperationDetail.of(result)
-        with self._lock:
-            self._masters[router] = result.master_after
-        return self._record(router, EntryKind.OPERATION, detail, at, nodeid, lane=result.target)
+        if at is None and result.started is not None:
+            at = result.started + result.duration
+        entry = self._record(router, EntryKind.OPERATION, detail, at, nodeid, lane=result.target)
+        self.record_states(router, result.seen, nodeid=nodeid)
+        return entry
 
-    def observe_master(self, router: str, re: str | None, at: float | None = None, *,
-                       nodeid: str | None = None) -> TimelineEntry | None:
-        """Record that ``re`` is master of ``router`` at router time ``at`` (None: no master).
+    def record_states(self, router: str, seen: Iterable[Seen], *, nodeid: str | None = None,
+                      source: Source = Source.OBSERVED) -> int:
+        """Record the lane states ``router`` reported (``seen``).  Return how many."""
+        added = 0
+        for item in seen:
+            self._record(router, EntryKind.STATE, StateDetail(item.lane, item.state, item.via),
+                         item.at, nodeid, lane=item.lane, source=source)
+            added += 1
+        return added
 
-        Return the entry, or None when that master was already known (nothing changed).
-        """
-        with self._lock:
-            if router in self._masters and self._masters[router] == re:
-                return None
-            self._masters[router] = re
-        return self._record(router, EntryKind.MASTER, MasterDetail(re), at, nodeid)
+    def record_reset(self, router: str, at: float | None = None, *,
+                     nodeid: str | None = None) -> TimelineEntry:
+        """Record that the emulator rebuilt ``router`` (a break: no lane state carries over)."""
+        return self._record(router, EntryKind.RESET, ResetDetail(), at, nodeid)
+
+    def record_disruption(self, action: DisruptiveAction, at: float | None = None, *,
+                          nodeid: str | None = None) -> TimelineEntry:
+        """Record a disruptive action a test is about to take (with the router's consent)."""
+        detail = DisruptionDetail(action.kind.value, action.what, action.re, action.lab)
+        return self._record(action.router, EntryKind.DISRUPTION, detail, at, nodeid,
+                            lane=action.re)
 
     def add_log_events(self, router: str, entries: Iterable[EntryBase], *,
                        nodeid: str | None = None, tz: tzinfo = UTC) -> int:
-        """Record matched mastership-log ``entries`` of ``router`` (their stamps are read in
-        ``tz``; the emulator writes UTC).  An entry already recorded is skipped.
+        """Record mastership-log ``entries`` of ``router`` (their stamps are read in ``tz``; the
+        emulator writes UTC): each event of Table 107 as a log event, each ``new state = X``
+        as the state of its RE's lane.  An entry already recorded is skipped.
 
         Return how many were added.
         """
         added = 0
         for entry in entries:
-            detail = _log_detail(entry)
             at = entry.timestamp.replace(tzinfo=entry.timestamp.tzinfo or tz).timestamp()
-            if not self._seen_log(router, detail, at):
+            if isinstance(entry, NewState) and entry.re:
+                seen = Seen(at, entry.re, entry.state.lower(), f"{entry.re}: mastership log")
+                if self._first((router, EntryKind.STATE, entry.re, entry.raw, at)):
+                    added += self.record_states(router, [seen], nodeid=nodeid,
+                                                source=Source.ROUTER_LOG)
+                continue
+            detail = _log_detail(entry)
+            if self._first((router, EntryKind.LOG_EVENT, detail, at)):
                 self._record(router, EntryKind.LOG_EVENT, detail, at, nodeid, lane=detail.re)
                 added += 1
         return added
 
-    def _seen_log(self, router: str, detail: LogDetail, at: float) -> bool:
+    def _first(self, key: tuple[object, ...]) -> bool:
+        """Return True (and remember ``key``) unless ``key`` was seen before."""
         with self._lock:
-            return any(e.router == router and e.detail == detail and e.router_time == at
-                       for e in self._entries)
+            if key in self._keys:
+                return False
+            self._keys.add(key)
+            return True
 
     def _record(self, router: str, kind: EntryKind, detail: Detail, at: float | None,
-                nodeid: str | None, *, lane: str | None = None) -> TimelineEntry:
-        """Append an entry stamped now (about RE ``lane``, None: the whole router); a test
+                nodeid: str | None, *, lane: str | None = None, source: Source | None = None
+                ) -> TimelineEntry:
+        """Append an entry stamped now (about ``lane``, None: the whole router); a test
         running then gains ``router``."""
         test = self._current if nodeid is None else nodeid
         if test:
             self._join(test, router)
         when = at if at is not None else self._router_now(router)
-        entry = TimelineEntry(router, kind, when, self._wall(), test, detail, lane=lane)
+        entry = TimelineEntry(router, kind, when, self._wall(), test, detail, source, lane)
         self._append(entry)
         return entry
 
@@ -326,7 +359,8 @@ def summary(recorder: Recorder) -> dict[str, Any]:
         "verdict": "failed" if bad else "passed",
         "tests": counts,
         "operations": len(recorder.operations()),
-        "switchovers": {r.name: _timings(recorder, r.name) for r in recorder.routers()},
+        "switchovers": {r.name: switchover_timings(op_details(recorder.operations(r.name)))
+                        for r in recorder.routers()},
     }
 
 
@@ -338,15 +372,31 @@ def _outcome_counts(tests: Iterable[TestRecord]) -> dict[str, int]:
     return counts
 
 
-def _timings(recorder: Recorder, router: str) -> dict[str, float | int]:
-    """Return count, min, mean and max of ``router``'s switchover durations (router s)."""
-    durations = [d.duration for d in op_details(recorder.operations(router))
-                 if d.operation == "switchover"]
-    if not durations:
+def switchover_timings(details: Iterable[OperationDetail]) -> dict[str, Any]:
+    """Return, over the switchovers of ``details``: their count; min, mean and max of their
+    durations (router s); and per phase (control plane, data plane, backup ready) the same
+    over the switchovers that measured it, the data plane also split by whether the FPCs
+    stayed online (graceful switchover) or were re-initialised."""
+    chosen = [d for d in details if d.operation == "switchover"]
+    if not chosen:
         return {"count": 0}
-    return {"count": len(durations), "min": min(durations),
-            "mean": round(statistics.fmean(durations), 3), "max": max(durations)}
+    out: dict[str, Any] = {"count": len(chosen), **_stats([d.duration for d in chosen])}
+    for name in ("control_plane", "data_plane", "backup_ready"):
+        values = [v for d in chosen if (v := getattr(d, name)) is not None]
+        if values:
+            out[name] = {"count": len(values), **_stats(values)}
+    for key, kept in (("fpcs_kept_online", True), ("fpcs_reinitialised", False)):
+        values = [d.data_plane for d in chosen
+                  if d.fpcs_stayed_online is kept and d.data_plane is not None]
+        if values:
+            out[key] = {"count": len(values), **_stats(values)}
+    return out
+
+
+def _stats(values: Sequence[float]) -> dict[str, float]:
+    return {"min": min(values), "mean": round(statistics.fmean(values), 3), "max": max(values)}
 
 
 def op_details(entries: Iterable[TimelineEntry]) -> list[OperationDetail]:
+    """Return the operation details of ``entries``, in order."""
     return [e.detail for e in entries if isinstance(e.detail, OperationDetail)]

@@ -4,11 +4,15 @@ of ``--report-dir``.
 - :func:`junit_recording` adds, for every test that uses ``router``, the ``router`` property and,
   per HA operation the router reports to its ``listeners``, the properties of
   :func:`harness.report.junit.junit_properties` (operation, method, master before/after,
-  durations); ``--junitxml`` writes them as ``<property>`` elements.
+  durations, control-plane, data-plane and backup-ready times), and per disruptive action on a
+  lab router a ``disruptive_action`` property; ``--junitxml`` writes them as ``<property>``
+  elements.
 - :class:`RunReport` is registered as a plugin when ``--report-dir`` is given.  The process that
   runs the tests records them in a :class:`~harness.report.recorder.Recorder`: test start and
-  end, each operation, the master seen at start and end, and the mastership-log events (Table
-  107 codes) each RE wrote during the test.  Under pytest-xdist each worker writes its part as
+  end, the emulator's reset before it, each operation with the states reported while it was
+  waited for, each RE's own state, the FPCs and the backup's readiness at start and end, the
+  mastership-log entries each RE wrote during the test, and the disruptive actions taken on a
+  lab router.  Under pytest-xdist each worker writes its part as
   JSON into a directory the controller chose (passed in ``workerinput``); the controller merges
   the parts and writes ``report.html`` and ``report.json``.
 """
@@ -27,15 +31,18 @@ from typing import Any
 import pytest
 
 from harness.errors import HarnessError
-from harness.mastership import LogMark, MastershipEvent, MastershipLogError
+from harness.faults import DisruptiveAction
+from harness.mastership import LogMark, MastershipEvent, MastershipLogError, NewState
 from harness.report.html import write_html
 from harness.report.junit import junit_properties
 from harness.report.recorder import Recorder
 from harness.report.store import merge_parts, write_json
 from harness.router import DualRERouter, OperationResult
+from harness.router.endstate import NOT_ANSWERING, NOT_BACKUP, ready_lane
+from harness.router.results import Seen
 
-__all__ = ["HTML_NAME", "JSON_NAME", "PARTS_INPUT", "REPORT_KEY", "RunReport", "junit_recording",
-           "listening"]
+__all__ = ["HTML_NAME", "JSON_NAME", "PARTS_INPUT", "REPORT_KEY", "RunReport",
+           "consent_listening", "junit_recording", "listening", "observe"]
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +65,11 @@ def junit_recording(node: pytest.Item, dut: DualRERouter) -> Iterator[None]:
     def record(result: OperationResult) -> None:
         node.user_properties.extend(junit_properties(result))
 
-    with listening(dut, record):
+    def acted(action: DisruptiveAction) -> None:
+        if action.lab:
+            node.user_properties.append(("disruptive_action", action.what))
+
+    with listening(dut, record), consent_listening(dut, acted):
         yield
 
 
@@ -71,6 +82,45 @@ def listening(dut: DualRERouter, listener: Callable[[OperationResult], None]
         yield
     finally:
         dut.listeners.remove(listener)
+
+
+@contextlib.contextmanager
+def consent_listening(dut: DualRERouter, listener: Callable[[DisruptiveAction], None]
+                      ) -> Iterator[None]:
+    """Have ``listener`` told about each disruptive action on ``dut`` while the block runs."""
+    dut.consent.listeners.append(listener)
+    try:
+        yield
+    finally:
+        dut.consent.listeners.remove(listener)
+
+
+# ----------------------------------------------------------------------------- states
+def observe(dut: DualRERouter) -> list[Seen]:
+    """Return what ``dut`` reports now, at one router time: each RE's state as it reports it
+    itself (``show chassis routing-engine``; :data:`NOT_ANSWERING` when it does not answer),
+    the FPCs as the master reports them (``show chassis fpc``) and whether the backup says it
+    could take over (``show system switchover``).  Raises the router's errors."""
+    now = dut.clock.now()
+    seen, master, backup = [], None, None
+    for name in dut.re_names:
+        view = dut.state.view_of(name)
+        own = NOT_ANSWERING if view is None else view.get(name, "absent")
+        via = ("harness: no NETCONF answer" if view is None
+               else f"{name}: show chassis routing-engine")
+        seen.append(Seen(now, name, own, via))
+        if own != "backup":
+            seen.append(Seen(now, ready_lane(name), NOT_BACKUP, via))
+        master = name if own == "master" else master
+        backup = name if own == "backup" else backup
+    if master is not None:
+        seen += [Seen(now, f"fpc{f.slot}", f.state.lower(), f"{master}: show chassis fpc")
+                 for f in dut.state.fpcs(master)]
+    if backup is not None:
+        ready = dut.state.backup_readiness(backup)
+        seen.append(Seen(now, ready_lane(backup), "ready" if ready.ready else "not ready",
+                         f"{backup}: show system switchover"))
+    return seen
 
 
 # ----------------------------------------------------------------------------- the run
@@ -99,35 +149,47 @@ class RunReport:
         return f"<RunReport {self.directory} worker={self.worker or '-'}>"
 
     # --------------------------------------------------------------- per test
+    def reset_done(self, dut: DualRERouter) -> None:
+        """The emulator just rebuilt ``dut`` (before a test): a break in its timeline."""
+        self._register(dut)
+        self.recorder.record_reset(dut.name)
+
     @contextlib.contextmanager
     def observing(self, node: pytest.Item, dut: DualRERouter) -> Iterator[None]:
         """Record test ``node`` on ``dut``'s timeline while the block runs: its start, the
-        master at start and end, each operation and the mastership-log events written."""
+        states the router reports at start and end, each operation, the mastership-log
+        entries written and (lab routers) each disruptive action."""
         self._register(dut)
         self.recorder.start_test(node.nodeid, [dut.name])
-        self._observe_master(dut)
+        self._observe(node.nodeid, dut)
         marks = self._marks(dut)
-        with listening(dut, self.recorder.listener(dut.name)):
+
+        def acted(action: DisruptiveAction) -> None:
+            if action.lab:
+                self.recorder.record_disruption(action, nodeid=node.nodeid)
+
+        with listening(dut, self.recorder.listener(dut.name)), consent_listening(dut, acted):
             try:
                 yield
             finally:
-                self._observe_master(dut)
+                self._observe(node.nodeid, dut)
                 self._add_log_events(node.nodeid, dut, marks)
 
     def _register(self, dut: DualRERouter) -> None:
         if dut.name not in self._known:
             self._known.add(dut.name)
             self.recorder.add_router(dut.name, platform=dut.spec.platform,
-                                     re_names=dut.re_names, clock=dut.clock.now)
+                                     re_names=dut.re_names, clock=dut.clock.now,
+                                     lab=not dut.emulated)
 
-    def _observe_master(self, dut: DualRERouter) -> None:
+    def _observe(self, nodeid: str, dut: DualRERouter) -> None:
+        """Record what the router reports now: each RE's own state (or that it does not
+        answer), the master's FPCs and the backup's switchover readiness."""
         try:
-            master: str | None = dut.master
+            self.recorder.record_states(dut.name, observe(dut), nodeid=nodeid)
         except HarnessError as exc:
-            # No master (both halted, mid-switchover): that is what the timeline shows.
-            log.debug("%s: no master for the report (%s)", dut.name, exc)
-            master = None
-        self.recorder.observe_master(dut.name, master)
+            # A router that cannot be asked: the timeline shows what it showed before.
+            log.debug("%s: states not observed for the report (%s)", dut.name, exc)
 
     def _marks(self, dut: DualRERouter) -> dict[str, LogMark]:
         marks = {}
@@ -144,11 +206,11 @@ class RunReport:
             try:
                 written = dut.mastership_log(re_name).since(mark)
             except (HarnessError, MastershipLogError) as exc:
-                # A halted RE has no log to read: the timeline shows it halted instead.
+                # A halted RE has no log to read: its lane shows it not answering instead.
                 log.debug("%s/%s: mastership log not read (%s)", dut.name, re_name, exc)
                 continue
-            events = [e for e in written if isinstance(e, MastershipEvent)]
-            self.recorder.add_log_events(dut.name, events, nodeid=nodeid)
+            entries = [e for e in written if isinstance(e, MastershipEvent | NewState)]
+            self.recorder.add_log_events(dut.name, entries, nodeid=nodeid)
 
     # ------------------------------------------------------------------ hooks
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 #: Identifies the JSON files this module writes; bumped when the layout changes.
 FORMAT = "re-harness-report"
-VERSION = 1
+VERSION = 2
 
 
 def _encode(value: Any) -> Any:
@@ -133,7 +133,8 @@ def _load_item(recorder: Recorder, key: str, item: dict[str, Any]) -> None:
     """Add one router, test or entry read from JSON to ``recorder``."""
     if key == "routers":
         recorder.add_router(item["name"], platform=item.get("platform", ""),
-                            re_names=item.get("re_names") or DEFAULT_RES)
+                            re_names=item.get("re_names") or DEFAULT_RES,
+                            lab=bool(item.get("lab", False)))
     elif key == "tests":
         recorder.merge_test(_test_record(item))
     else:

@@ -1,24 +1,30 @@
 """The timeline of one router in router time: each entry placed at its router time (estimated
-from the wall time when the router gave none), and each RE's role replayed from the operations
-and observed masters into segments.  No geometry and no markup: :mod:`harness.report.layout`
-draws this, :mod:`harness.report.html` writes it.
+from the wall time when the router gave none), and each lane's states as the router reported
+them, cut into segments.  No geometry and no markup: :mod:`harness.report.layout` draws this,
+:mod:`harness.report.html` writes it.
+
+The rule a segment follows (the browser test checks the page against it, from the JSON): a
+lane's state starts at the router time of a report of it (:class:`~harness.report.model.
+StateDetail`) and lasts until the next report of a different state on that lane, the next
+reset of the router (a break: nothing carries across it) or the last entry of the router's
+timeline, whichever comes first; reports at one router time are taken in wall-time order and a
+segment of no length is not drawn.  Nothing is inferred from the harness's own operations.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from typing import TypeAlias
 
 from harness.report.model import (
-    Detail,
     EntryKind,
     LogDetail,
-    MasterDetail,
     OperationDetail,
     RouterInfo,
+    StateDetail,
     TimelineEntry,
 )
 
@@ -26,24 +32,44 @@ __all__ = [
     "Placed",
     "Resolver",
     "Role",
-    "RoleState",
     "Segment",
+    "breaks",
     "lane_names",
+    "lane_segments",
+    "op_start",
     "place",
-    "role_segments",
+    "role_of",
     "span",
 ]
 
 
 class Role(Enum):
-    """What an RE's lane shows at a moment of the timeline."""
+    """How a lane's reported state is shown (its colour)."""
 
     MASTER = "master"
     BACKUP = "backup"
     CHANGING = "changing"
-    HALTED = "halted"
+    DISABLED = "disabled"
+    DOWN = "down"
+    ONLINE = "online"
+    OFFLINE = "offline"
+    READY = "ready"
+    NOT_READY = "not ready"
     UNKNOWN = "unknown"
 
+
+_ROLES = {
+    "master": Role.MASTER, "backup": Role.BACKUP, "disabled": Role.DISABLED,
+    "giveup": Role.CHANGING, "claim": Role.CHANGING, "booting": Role.CHANGING,
+    "not answering": Role.DOWN, "present": Role.DOWN, "absent": Role.DOWN,
+    "halted": Role.DOWN, "online": Role.ONLINE, "offline": Role.OFFLINE,
+    "ready": Role.READY, "not ready": Role.NOT_READY, "n/a": Role.UNKNOWN,
+}
+
+
+def role_of(state: str) -> Role:
+    """Return how the reported ``state`` is shown (unknown words: :attr:`Role.UNKNOWN`)."""
+    return _ROLES.get(state.strip().lower(), Role.UNKNOWN)
 
 
 class Resolver:
@@ -69,24 +95,29 @@ class Resolver:
         return entry.wall_time + self._offsets[near]
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Placed:
-    """An entry with its (resolved) router time; ``start`` differs for operations."""
+    """An entry with its (resolved) router time; ``start`` differs for operations (the router
+    time of their command)."""
 
     at: float
     start: float
     entry: TimelineEntry
 
 
+def op_start(detail: OperationDetail, at: float) -> float:
+    """Return the router time an operation that ended at ``at`` was started."""
+    return detail.started if detail.started is not None else at - detail.duration
+
+
 def place(entries: Sequence[TimelineEntry]) -> list[Placed]:
+    """Return ``entries`` with their router times, in router-time then wall-time order."""
     resolve = Resolver(entries)
     placed = []
     for entry in entries:
         at = resolve(entry)
         d = entry.detail
-        start = at - d.duration if isinstance(d, OperationDetail) else at
+        start = op_start(d, at) if isinstance(d, OperationDetail) else at
         placed.append(Placed(at, start, entry))
     return sorted(placed, key=lambda p: (p.at, p.entry.wall_time))
 
@@ -101,140 +132,74 @@ def span(placed: Sequence[Placed]) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
-
-@dataclass(slots=True)
-class RoleState:
-    """Who is master, who is halted and who is in an operation, while replaying a timeline."""
-
-    master: str | None = None
-    known: bool = False
-    halted: set[str] = field(default_factory=set)
-    changing: dict[str, int] = field(default_factory=dict)
-
-    def role(self, re: str) -> Role:
-        """Return the role ``re``'s lane shows now."""
-        if re in self.halted:
-            return Role.HALTED
-        if self.changing.get(re):
-            return Role.CHANGING
-        if not self.known or self.master is None:
-            return Role.UNKNOWN
-        return Role.MASTER if re == self.master else Role.BACKUP
-
-    def begin(self, d: OperationDetail, re_names: Sequence[str]) -> None:
-        """An operation starts: its REs (all of them for a switchover) are changing."""
-        if d.master_before is not None:
-            self.master, self.known = d.master_before, True
-        for re in _involved(d, re_names):
-            self.changing[re] = self.changing.get(re, 0) + 1
-
-    def end(self, d: OperationDetail, re_names: Sequence[str]) -> None:
-        """An operation ended: its end state holds (a halted target stays halted until a
-        reboot or power-on of it; chapter "request system halt")."""
-        for re in _involved(d, re_names):
-            self.changing[re] = max(self.changing.get(re, 0) - 1, 0)
-        self.master, self.known = d.master_after, True
-        if d.operation == "halt":
-            self.halted.add(d.target)
-        elif d.operation in ("reboot", "power_on"):
-            self.halted.discard(d.target)
-
-    def observe(self, re: str | None) -> None:
-        """A master was observed (an RE that answers is not halted)."""
-        self.master, self.known = re, True
-        self.halted.discard(re or "")
+def breaks(placed: Sequence[Placed]) -> list[float]:
+    """Return the router times of the router's resets, in order."""
+    return [p.at for p in placed if p.entry.kind is EntryKind.RESET]
 
 
-def _involved(d: OperationDetail, re_names: Sequence[str]) -> list[str]:
-    if d.operation == "switchover":
-        return list(re_names)
-    return [d.target]
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of one lane in one reported state: from ``start`` to ``end`` (router time),
+    opened by a report from ``via``."""
+
+    lane: str
+    state: str
+    start: float
+    end: float
+    via: str
+
+    @property
+    def role(self) -> Role:
+        """Return how the state is shown."""
+        return role_of(self.state)
 
 
-def _first_master(placed: Sequence[Placed]) -> tuple[bool, str | None]:
-    """Return the first master the timeline knows of (assumed to hold from its start: had it
-    changed, the harness would have seen it)."""
+def lane_segments(placed: Sequence[Placed], lanes: Sequence[str]) -> dict[str, list[Segment]]:
+    """Return, per lane of ``lanes``, its segments (see the module docstring for the rule)."""
+    out: dict[str, list[Segment]] = {lane: [] for lane in lanes}
+    open_: dict[str, Segment] = {}
+
+    def close(lane: str, at: float) -> None:
+        seg = open_.pop(lane, None)
+        if seg is not None and at > seg.start and lane in out:
+            out[lane].append(Segment(seg.lane, seg.state, seg.start, at, seg.via))
+
     for p in placed:
         d = p.entry.detail
-        if isinstance(d, MasterDetail):
-            return True, d.re
-        if isinstance(d, OperationDetail) and d.master_before is not None:
-            return True, d.master_before
-    return False, None
+        if p.entry.kind is EntryKind.RESET:
+            for lane in list(open_):
+                close(lane, p.at)
+        elif isinstance(d, StateDetail):
+            current = open_.get(d.lane)
+            if current is not None and current.state == d.state:
+                continue
+            close(d.lane, p.at)
+            open_[d.lane] = Segment(d.lane, d.state, p.at, p.at, d.via)
+    end = max((p.at for p in placed), default=0.0)
+    for lane in list(open_):
+        close(lane, end)
+    return out
 
 
-Segment: TypeAlias = tuple[float, float, Role]
-_Step: TypeAlias = tuple[float, int, str, "OperationDetail | MasterDetail"]
-
-
-def _steps(placed: Sequence[Placed]) -> list[_Step]:
-    """Return the role changes in time order: operation begin and end, observed masters."""
-    steps: list[_Step] = []
-    for n, p in enumerate(placed):
-        d = p.entry.detail
-        if isinstance(d, OperationDetail):
-            steps.append((p.start, 2 * n, "begin", d))
-            steps.append((p.at, 2 * n + 1, "end", d))
-        elif isinstance(d, MasterDetail):
-            steps.append((p.at, 2 * n, "observe", d))
-    return sorted(steps, key=lambda s: (s[0], s[1]))
-
-
-def _apply(state: RoleState, action: str, d: OperationDetail | MasterDetail,
-           re_names: Sequence[str]) -> None:
-    """Apply one step to ``state``."""
-    if isinstance(d, MasterDetail):
-        state.observe(d.re)
-    elif action == "begin":
-        state.begin(d, re_names)
-    else:
-        state.end(d, re_names)
-
-
-def role_segments(placed: Sequence[Placed], re_names: Sequence[str], t0: float, t1: float
-                  ) -> dict[str, list[Segment]]:
-    """Return, per RE, its role segments over router time ``t0..t1``."""
-    known, first = _first_master(placed)
-    state = RoleState(first, known)
-    lanes: dict[str, list[Segment]] = {re: [] for re in re_names}
-    cursor = t0
-    for at, _, action, detail in _steps(placed):
-        at = min(max(at, t0), t1)
-        _extend(lanes, state, cursor, at)
-        _apply(state, action, detail, re_names)
-        cursor = max(cursor, at)
-    _extend(lanes, state, cursor, t1)
-    return lanes
-
-
-def _extend(lanes: dict[str, list[Segment]], state: RoleState, t0: float, t1: float) -> None:
-    """Add ``t0..t1`` in the current roles, merging with the previous segment of the same
-    role."""
-    if t1 <= t0:
-        return
-    for re, segments in lanes.items():
-        role = state.role(re)
-        if segments and segments[-1][2] is role and segments[-1][1] >= t0:
-            segments[-1] = (segments[-1][0], t1, role)
-        else:
-            segments.append((t0, t1, role))
-
-
+_FPC = re.compile(r"^fpc(\d+)$")
 
 
 def lane_names(info: RouterInfo, placed: Sequence[Placed]) -> list[str]:
-    """Return the lanes: the router's REs, plus any RE named only by an entry."""
-    names = list(info.re_names)
+    """Return the lanes, top down: the router's REs (and any RE named only by an entry), each
+    RE's switchover readiness, then the FPCs in slot order."""
+    res = list(info.re_names)
+    others: set[str] = set()
     for p in placed:
-        for re in _res_named(p.entry.detail):
-            if re and re not in names:
-                names.append(re)
-    return names
-
-
-def _res_named(d: Detail) -> tuple[str | None, ...]:
-    if isinstance(d, OperationDetail):
-        return d.target, d.master_before, d.master_after
-    if isinstance(d, MasterDetail | LogDetail):
-        return (d.re,)
-    return ()
+        d = p.entry.detail
+        name = d.lane if isinstance(d, StateDetail) else (
+            d.re if isinstance(d, LogDetail) else None)
+        if not name:
+            continue
+        if name.startswith("re") and " " not in name:
+            if name not in res:
+                res.append(name)
+        else:
+            others.add(name)
+    ready = sorted(n for n in others if not _FPC.match(n))
+    fpcs = sorted((n for n in others if _FPC.match(n)), key=lambda n: int(n[3:]))
+    return res + ready + fpcs

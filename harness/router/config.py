@@ -1,12 +1,16 @@
 """The configuration of one router's REs: load into the candidate, roll back, commit (with
-``commit synchronize``, NOTES.md 3.6) and read the committed configuration."""
+``commit synchronize``, NOTES.md 3.6) and read the committed configuration.  Every change (a
+load, a rollback, a commit other than ``commit check``) first asks the router's consent."""
 
 from __future__ import annotations
+
+import contextlib
 
 from lxml import etree
 
 from harness import rpcs
 from harness.errors import ConfigError, RpcFailedError
+from harness.faults import Consent, Disruption
 from harness.junos import CommitReport, load_errors, parse_commit
 from harness.router.sessions import RouterSessions
 
@@ -14,10 +18,18 @@ __all__ = ["RouterConfig"]
 
 
 class RouterConfig:
-    """Configuration operations on the REs of one router, over ``sessions``."""
+    """Configuration operations on the REs of one router, over ``sessions``; changes ask
+    ``consent`` (none: a router built without one, as in unit tests)."""
 
-    def __init__(self, sessions: RouterSessions) -> None:
+    def __init__(self, sessions: RouterSessions, consent: Consent | None = None) -> None:
         self._s = sessions
+        self._consent = consent
+
+    def _change(self, what: str, re_name: str) -> contextlib.AbstractContextManager[object]:
+        """Return the consent scope of a configuration change (raises on entry when refused)."""
+        if self._consent is None:
+            return contextlib.nullcontext()
+        return self._consent.acting(Disruption.CONFIGURATION, f"{what} on {re_name}", re_name)
 
     def __repr__(self) -> str:
         return f"<RouterConfig {self._s.name}>"
@@ -39,7 +51,8 @@ class RouterConfig:
 
     def _load(self, re_name: str, request: etree._Element, what: str) -> tuple[str, ...]:
         try:
-            reply = self._s.rpc(re_name, request)
+            with self._change(what, re_name):
+                reply = self._s.rpc(re_name, request)
         except RpcFailedError as exc:
             raise ConfigError(f"{self._s.name}/{re_name}: {what}: {exc}", exc.errors,
                               exc.reply) from exc
@@ -56,12 +69,16 @@ class RouterConfig:
         """Commit the candidate of ``re_name`` (``synchronize``: ``commit synchronize``);
         return the per-RE steps and warnings.
 
-        Raises ConfigError when the commit (or its check) fails.
+        Raises ConfigError when the commit (or its check) fails, DisruptiveNotAllowedError
+        (nothing sent; ``commit check`` changes nothing and needs no consent).
         """
         request = rpcs.commit_configuration(check=check, synchronize=synchronize,
                                             comment=comment)
+        what = "commit" + (" synchronize" if synchronize else "")
+        scope = contextlib.nullcontext() if check else self._change(what, re_name)
         try:
-            reply = self._s.rpc(re_name, request)
+            with scope:
+                reply = self._s.rpc(re_name, request)
         except RpcFailedError as exc:
             raise ConfigError(f"{self._s.name}/{re_name}: commit: {exc}", exc.errors,
                               exc.reply) from exc

@@ -8,8 +8,11 @@ A thin facade over the router's parts, each usable on its own:
   (roles, master, the router's clock, hardware, mastership log);
 - :attr:`DualRERouter.configuration` (:class:`~harness.router.config.RouterConfig`):
   load / rollback / commit;
-- :attr:`DualRERouter.ha` (:class:`~harness.router.ha.HAOperations`): switchover, halt, reboot,
-  power-on and the hold-down, each waiting for its end state.
+- :attr:`DualRERouter.ha` (:class:`~harness.router.ha.HAOperations`): switchover, failover,
+  halt, reboot, power-on and the hold-down, each waiting for its end state (``until``) and
+  timing the control plane, the data plane and the backup's readiness;
+- :attr:`DualRERouter.consent` (:class:`~harness.faults.Consent`): every disruptive operation
+  (HA, fault, configuration, a raw RPC or CLI line that disrupts) asks it first.
 
 "The master" is resolved from ``get-route-engine-information`` and forgotten after every
 disruptive operation, fault or dropped session.  Every public operation has a time budget
@@ -30,11 +33,12 @@ from lxml import etree
 from harness import mastership as ml
 from harness import rpcs
 from harness.clock import EmulatedClock, LabClock, RouterClock
-from harness.faults import EmulatorFaults, Faults, LabFaults
+from harness.faults import Consent, EmulatorFaults, Faults, LabFaults, disruption_of
 from harness.junos import CommitReport, RouteEngineStatus, reply_text
 from harness.router.config import RouterConfig
+from harness.router.endstate import DEFAULT_BUDGETS, Budgets
 from harness.router.ha import HAOperations, Listener
-from harness.router.results import OperationResult, ShutdownResult, SwitchoverResult
+from harness.router.results import OperationResult, ShutdownResult, SwitchoverResult, Until
 from harness.router.sessions import RouterSessions
 from harness.router.status import RouterStatus
 from harness.session import Deadline, RESession
@@ -51,9 +55,12 @@ class DualRERouter:
     """
 
     def __init__(self, spec: RouterSpec, *, control: Endpoint | None = None,
-                 lab_clock: RouterClock | None = None) -> None:
+                 lab_clock: RouterClock | None = None, budgets: Budgets = DEFAULT_BUDGETS
+                 ) -> None:
         self.spec = spec
         self.name = spec.name
+        #: Whether the router may be disrupted now; the plugin sets ``consent.run_allows``.
+        self.consent = Consent(spec)
         self.sessions = RouterSessions(spec, lambda: self.state.find_master(), control=control)
         # An emulator running in real time is waited for like hardware: only a virtual clock
         # is advanced by control RPC.
@@ -63,13 +70,15 @@ class DualRERouter:
             else (lab_clock or LabClock())
         )
         self.faults: Faults = (
-            EmulatorFaults(self.control, after=self._after_fault) if control is not None
-            else LabFaults(spec, lambda re_name, el: self.rpc(re_name, el), spec.timeouts.halt,
-                           after=self._after_fault)
+            EmulatorFaults(self.control, after=self._after_fault, consent=self.consent)
+            if control is not None
+            else LabFaults(spec, lambda re_name, el: self.sessions.rpc(re_name, el),
+                           spec.timeouts.halt, after=self._after_fault, consent=self.consent)
         )
         self.state = RouterStatus(self.sessions, clock)
-        self.configuration = RouterConfig(self.sessions)
-        self.ha = HAOperations(self.sessions, self.state, clock, self.faults)
+        self.configuration = RouterConfig(self.sessions, self.consent)
+        self.ha = HAOperations(self.sessions, self.state, clock, self.faults, self.consent,
+                               budgets)
         #: Observers told about each operation (the report and JUnit properties use it).
         self.listeners: list[Listener] = self.ha.listeners
 
@@ -126,10 +135,23 @@ class DualRERouter:
         """Close every session of this router."""
         self.sessions.close()
 
+    @property
+    def budgets(self) -> Budgets:
+        """Return the acceptance budgets of this router (forwarding restored, backup ready)."""
+        return self.ha.budgets
+
     def rpc(self, re_name: str, request: etree._Element | str, *, retries: int = 2,
             timeout: float | None = None) -> etree._Element:
-        """See :meth:`RouterSessions.rpc`."""
-        return self.sessions.rpc(re_name, request, retries=retries, timeout=timeout)
+        """See :meth:`RouterSessions.rpc`; a request that disrupts (a switchover, halt, reboot,
+        power or configuration RPC, or such a CLI line in ``<command>``) first asks the
+        router's consent.  Raises DisruptiveNotAllowedError (nothing sent) and as
+        :meth:`RouterSessions.rpc`."""
+        found = disruption_of(request)
+        if found is None:
+            return self.sessions.rpc(re_name, request, retries=retries, timeout=timeout)
+        kind, what = found
+        with self.consent.acting(kind, what, re_name):
+            return self.sessions.rpc(re_name, request, retries=retries, timeout=timeout)
 
     def command(self, re_name: str, cli: str, fmt: str = "text") -> Any:
         """Run a CLI command on ``re_name``; return its text (or the XML reply for xml).
@@ -205,26 +227,36 @@ class DualRERouter:
         self.ha.require_disruptive(what)
 
     def switchover(self, method: str = "switch", via: str | None = None,
-                   timeout: float | None = None) -> SwitchoverResult:
+                   timeout: float | None = None, *, until: Until | str = Until.FORWARDING
+                   ) -> SwitchoverResult:
         """See :meth:`HAOperations.switchover`."""
-        return self.ha.switchover(method, via, timeout)
+        return self.ha.switchover(method, via, timeout, until=until)
+
+    def failover(self, fault: str, re_name: str | None = None, *, master: str | None = None,
+                 until: Until | str = Until.MASTER, timeout: float | None = None,
+                 **args: str) -> OperationResult:
+        """See :meth:`HAOperations.failover`."""
+        return self.ha.failover(fault, re_name, master=master, until=until, timeout=timeout,
+                                **args)
 
     def wait_for_master(self, re_name: str, timeout: float, what: str = "") -> None:
         """See :meth:`HAOperations.wait_for_master`."""
         self.ha.wait_for_master(re_name, timeout, what)
 
-    def halt(self, re_name: str, *, both: bool = False, timeout: float | None = None
-             ) -> ShutdownResult:
+    def halt(self, re_name: str, *, both: bool = False, timeout: float | None = None,
+             until: Until | str | None = None) -> ShutdownResult:
         """See :meth:`HAOperations.halt`."""
-        return self.ha.halt(re_name, both=both, timeout=timeout)
+        return self.ha.halt(re_name, both=both, timeout=timeout, until=until)
 
-    def reboot(self, re_name: str, *, timeout: float | None = None) -> ShutdownResult:
+    def reboot(self, re_name: str, *, timeout: float | None = None,
+               until: Until | str = Until.MASTER) -> ShutdownResult:
         """See :meth:`HAOperations.reboot`."""
-        return self.ha.reboot(re_name, timeout=timeout)
+        return self.ha.reboot(re_name, timeout=timeout, until=until)
 
-    def power_on(self, re_name: str, *, timeout: float | None = None) -> OperationResult:
+    def power_on(self, re_name: str, *, timeout: float | None = None,
+                 until: Until | str = Until.MASTER) -> OperationResult:
         """See :meth:`HAOperations.power_on`."""
-        return self.ha.power_on(re_name, timeout=timeout)
+        return self.ha.power_on(re_name, timeout=timeout, until=until)
 
     def hold_down_remaining(self) -> int:
         """See :meth:`HAOperations.hold_down_remaining`."""

@@ -1,10 +1,16 @@
-"""The HA operations of one router: switchover (switch / acquire / release), halt, reboot,
-power-on, the 240 s switchover hold-down, waits for a master.
+"""The HA operations of one router: switchover (switch / acquire / release), failover (a fault
+that makes the backup take over), halt, reboot, power-on, the 240 s switchover hold-down, waits
+for a master.
 
-Each operation is disruptive (the testbed entry must allow it), runs within its testbed timeout
-(``switchover``, ``halt``, ``reboot``) or its ``timeout`` argument, waits for its end state on
-the router's clock (virtual on the emulator) and returns what it measured; each result is also
-given to every listener (the report and the JUnit properties listen).
+Each operation is disruptive: it first asks the router's :class:`~harness.faults.Consent`
+(the testbed entry, and for a lab router the run's ``--allow-disruptive``) and sends nothing
+without it.  It runs within its testbed timeout (``switchover``, ``halt``, ``reboot``; for
+``until`` forwarding or redundant, at least the router's :class:`~harness.router.endstate.
+Budgets`) or its ``timeout`` argument, waits on the router's clock (virtual on the emulator) for
+the end state it is asked for (``until``: master, forwarding, redundant) and returns what it
+measured: the control-plane, data-plane and backup-ready times from the command
+(:class:`~harness.router.results.Phases`).  Each result is also given to every listener (the
+report and the JUnit properties listen).
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from typing import TypeVar
 
 from lxml import etree
 
@@ -21,7 +26,6 @@ from harness import mastership as ml
 from harness import rpcs
 from harness.clock import RouterClock
 from harness.errors import (
-    DisruptiveNotAllowedError,
     RpcFailedError,
     SessionClosedError,
     SessionError,
@@ -29,16 +33,21 @@ from harness.errors import (
     SwitchoverRefusedError,
     WaitTimeoutError,
 )
-from harness.faults import Faults
+from harness.faults import Consent, Disruption, Faults
 from harness.junos import reply_text, reply_warnings
-from harness.router.results import OperationResult, ShutdownResult, SwitchoverResult
+from harness.router.endstate import DEFAULT_BUDGETS, Budgets, EndStates
+from harness.router.results import (
+    OperationResult,
+    ShutdownResult,
+    SwitchoverResult,
+    Until,
+)
 from harness.router.sessions import RouterSessions
-from harness.router.status import RouterStatus
+from harness.router.status import SETTLED, RouterStatus
 
 __all__ = ["SWITCH_RPCS", "HAOperations", "Listener"]
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 _TRY_AFTER = re.compile(r"try after (\d+) secs")
 
 #: Switchover methods and the RPC each one sends (NOTES.md 3.4).
@@ -48,15 +57,19 @@ Listener = Callable[[OperationResult], None]
 
 
 class HAOperations:
-    """The disruptive operations of one router, over its sessions, status, clock and faults."""
+    """The disruptive operations of one router, over its sessions, status, clock and faults,
+    each with the router's ``consent``; ``budgets`` bound the waits for forwarding and
+    redundancy."""
 
     def __init__(self, sessions: RouterSessions, status: RouterStatus, clock: RouterClock,
-                 faults: Faults) -> None:
+                 faults: Faults, consent: Consent, budgets: Budgets = DEFAULT_BUDGETS) -> None:
         self._s = sessions
         self._status = status
         #: The router clock this part reads and waits on (replaceable, as a test does).
         self.clock = clock
         self._faults = faults
+        self.consent = consent
+        self.budgets = budgets
         #: Observers told about each operation (the report and JUnit properties use it).
         self.listeners: list[Listener] = []
 
@@ -65,42 +78,42 @@ class HAOperations:
 
     # ----------------------------------------------------------------- common
     def require_disruptive(self, what: str) -> None:
-        """Raise DisruptiveNotAllowedError unless the testbed entry allows disruption."""
-        name = self._s.name
-        if not self._s.spec.allow_disruptive:
-            raise DisruptiveNotAllowedError(
-                f"{name}: {what} is disruptive and the testbed entry does not allow it; "
-                f"set 'allow_disruptive: true' for router {name} (and run with "
-                f"--allow-disruptive) to allow it")
+        """Raise DisruptiveNotAllowedError unless the router consents to ``what`` now (its
+        testbed entry, and for a lab router the run's ``--allow-disruptive``)."""
+        self.consent.check(what)
 
-    def _wait(self, predicate: Callable[[], T], what: str, limit: float, t0: float,
-              poll: float) -> T:
-        """Wait on the router's clock for what is left of ``limit`` router seconds since
-        ``t0``.  Raises WaitTimeoutError, OperationTimeoutError and what ``predicate`` raises."""
-        left = max(0.0, limit - (self.clock.now() - t0))
-        return self.clock.wait_until(predicate, left, what, poll=poll)
+    def _limit(self, until: Until, timeout: float | None, floor: float) -> float:
+        return timeout or self.budgets.limit(until, floor)
 
     def _notify(self, result: OperationResult) -> None:
         for listener in list(self.listeners):
             listener(result)
 
+    def _ends(self, t0: float, limit: float) -> EndStates:
+        return EndStates(self._status, self.clock, t0, limit)
+
     # ------------------------------------------------------------- switchover
     def switchover(self, method: str = "switch", via: str | None = None,
-                   timeout: float | None = None) -> SwitchoverResult:
-        """Move mastership with ``request chassis routing-engine master <method>`` and wait
-        until the other RE answers as master and the old master is backup (or gone).
+                   timeout: float | None = None, *, until: Until | str = Until.FORWARDING
+                   ) -> SwitchoverResult:
+        """Move mastership with ``request chassis routing-engine master <method>`` and wait for
+        the end state ``until``: the other RE answers as the only master (``master``), and
+        every FPC is Online (``forwarding``, the default), and the new backup reports it could
+        take over (``redundant``).
 
         ``via``: the RE to run it on (default: master for switch/release, backup for acquire).
-        Raises ValueError for an unknown method, DisruptiveNotAllowedError,
-        SwitchoverRefusedError (the 240 s hold-down, no backup running, ...),
+        Raises ValueError for an unknown method or end state, DisruptiveNotAllowedError
+        (nothing sent), SwitchoverRefusedError (the 240 s hold-down, no backup running, ...),
         SwitchoverFailedError (E_MAXTRY: the RE stayed master), NoMasterError,
-        WaitTimeoutError, OperationTimeoutError and the session errors.
+        MasterTimeoutError, ForwardingTimeoutError, RedundancyTimeoutError,
+        OperationTimeoutError and the session errors.
         """
         kind = rpcs.SwitchMethod.named(method)
-        self.require_disruptive(f"switchover ({method})")
-        limit = timeout or self._s.spec.timeouts.switchover
-        with self._s.bounded(limit, f"switchover ({method})"):
-            w0, t0 = time.monotonic(), self.clock.now()
+        end = Until.of(until)
+        limit = self._limit(end, timeout, self._s.spec.timeouts.switchover)
+        with self.consent.acting(Disruption.SWITCHOVER, f"switchover ({method})"), \
+                self._s.bounded(limit, f"switchover ({method})"):
+            w0 = time.monotonic()
             before = self._status.find_master()
             target = self._s.other(before)
             if target is None:
@@ -108,14 +121,18 @@ class HAOperations:
                                              method=method)
             via = via or (target if kind is rpcs.SwitchMethod.ACQUIRE else before)
             mark = self._status.mastership_log(via).mark()
+            t0 = self.clock.now()
             text = self._send_switch(kind, via, target)
             self._s.forget_master()
-            self._wait(lambda: self._switched(method, target, via, mark),
-                       f"{target} to become master after {method}", limit, t0, poll=1.0)
+            ends = self._ends(t0, limit)
+            ends.master(target, f"{target} to become master after {method}",
+                        check=lambda: self._no_maxtry(method, target, via, mark))
+            ends.through(end, target, before)
             result = SwitchoverResult(
                 operation="switchover", target=target, master_before=before,
                 master_after=target, duration=self.clock.now() - t0,
-                wall_duration=time.monotonic() - w0, text=text, method=method)
+                wall_duration=time.monotonic() - w0, text=text, started=t0, until=end.value,
+                phases=ends.phases(), seen=tuple(ends.seen), method=method)
         self._notify(result)
         return result
 
@@ -134,25 +151,19 @@ class HAOperations:
             return ""
         return reply_text(reply)
 
-    def _switched(self, method: str, target: str, via: str, mark: ml.LogMark) -> bool:
-        """Return True once ``target`` is the only master.
-
-        Raises SwitchoverFailedError when ``via`` logged E_MAXTRY since ``mark`` (chapter
-        sample: release with an unreachable backup gives up and stays master).
-        """
-        masters = self._masters_seen_by(target)
-        if masters == [target]:
-            return True
+    def _no_maxtry(self, method: str, target: str, via: str, mark: ml.LogMark) -> None:
+        """Raise SwitchoverFailedError when ``via`` logged E_MAXTRY since ``mark`` (chapter
+        sample: release with an unreachable backup gives up and stays master)."""
         try:
             since = self._status.mastership_log(via).since(mark)
         except SessionError:
-            return False
+            return
         if since.events(ml.EventCode.E_MAXTRY):
+            masters = self._masters_seen_by(via)
             raise SwitchoverFailedError(
                 f"{self._s.name}: {method} on {via} did not move mastership to {target}: "
                 f"E_MAXTRY (no answer from the other RE) and masters now {masters or 'none'}",
                 method=method, target=target)
-        return False
 
     def _masters_seen_by(self, re_name: str) -> list[str]:
         """Return the masters ``re_name`` reports (none when it does not answer)."""
@@ -162,16 +173,51 @@ class HAOperations:
             return []
         return [n for n, s in roles.items() if s == "master"]
 
+    # --------------------------------------------------------------- failover
+    def failover(self, fault: str, re_name: str | None = None, *, master: str | None = None,
+                 until: Until | str = Until.MASTER, timeout: float | None = None,
+                 **args: str) -> OperationResult:
+        """Make ``fault`` (``crash_re``, ``pull_re``, ``kill_process`` ...; on ``re_name``,
+        default the master) and wait until ``master`` (default: the other RE) answers as the
+        only master, then for the rest of ``until``.  Times run from the fault.
+
+        Raises ValueError for an unknown end state, DisruptiveNotAllowedError (nothing made),
+        FaultUnavailableError, FaultError, MasterTimeoutError, ForwardingTimeoutError,
+        RedundancyTimeoutError, OperationTimeoutError and the session errors.
+        """
+        end = Until.of(until)
+        limit = self._limit(end, timeout, self._s.spec.timeouts.switchover)
+        what = f"failover ({fault})"
+        with self.consent.acting(Disruption.FAILOVER, what, re_name), \
+                self._s.bounded(limit, what):
+            w0 = time.monotonic()
+            before = self._status.find_master()
+            victim = re_name or before
+            expected = master or self._s.other(before) or before
+            t0 = self.clock.now()
+            self._faults.make(fault, victim, **args)
+            self._s.forget_master()
+            ends = self._ends(t0, limit)
+            ends.master(expected, f"{expected} to become master after {fault}")
+            ends.through(end, expected, self._s.other(expected))
+            result = OperationResult(
+                operation="failover", target=expected, master_before=before,
+                master_after=expected, duration=self.clock.now() - t0,
+                wall_duration=time.monotonic() - w0, text=fault, started=t0, until=end.value,
+                phases=ends.phases(), seen=tuple(ends.seen))
+        self._notify(result)
+        return result
+
+    # ------------------------------------------------------------ waits, hold-down
     def wait_for_master(self, re_name: str, timeout: float, what: str = "") -> None:
         """Wait (router time, and at most ``timeout`` wall seconds) until ``re_name`` reports
         itself master and no other RE does.
 
-        Raises WaitTimeoutError, OperationTimeoutError.
+        Raises MasterTimeoutError, OperationTimeoutError.
         """
         label = what or f"{re_name} to be master"
         with self._s.bounded(timeout, label):
-            self._wait(lambda: self._masters_seen_by(re_name) == [re_name], label, timeout,
-                       self.clock.now(), poll=1.0)
+            self._ends(self.clock.now(), timeout).master(re_name, label)
         self._s.forget_master()
 
     def hold_down_remaining(self) -> int:
@@ -210,43 +256,60 @@ class HAOperations:
             remaining = self.hold_down_remaining()
 
     # ------------------------------------------------------ halt, reboot, power
-    def halt(self, re_name: str, *, both: bool = False, timeout: float | None = None
-             ) -> ShutdownResult:
+    def halt(self, re_name: str, *, both: bool = False, timeout: float | None = None,
+             until: Until | str | None = None) -> ShutdownResult:
         """``request system halt`` on ``re_name`` (chapter: halts only that RE, with a
-        warning; ``both`` adds ``both-routing-engines``); waits until it stops answering.
+        warning; ``both`` adds ``both-routing-engines``); waits until it stops answering and,
+        when ``until`` is given (master or forwarding), for that end state of the REs left.
+        The control-plane time is when a master answered after the halt, if one did.
 
-        Raises DisruptiveNotAllowedError, RpcFailedError, WaitTimeoutError,
-        OperationTimeoutError and the session errors.
+        Raises ValueError for ``until="redundant"`` (the halted RE cannot be a ready backup)
+        or with ``both``, DisruptiveNotAllowedError (nothing sent), RpcFailedError,
+        WaitTimeoutError, MasterTimeoutError, ForwardingTimeoutError, OperationTimeoutError
+        and the session errors.
         """
-        self.require_disruptive(f"halt of {re_name}")
-        limit = timeout or self._s.spec.timeouts.halt
+        end = None if until is None else Until.of(until)
+        if end is not None and (both or end is Until.REDUNDANT):
+            raise ValueError(f"halt of {re_name}: until={end.value} cannot be reached with the "
+                             f"halted RE{'s' if both else ''} down")
+        limit = self._limit(end or Until.MASTER, timeout, self._s.spec.timeouts.halt)
         scope = rpcs.ShutdownScope.BOTH if both else rpcs.ShutdownScope.LOCAL
-        with self._s.bounded(limit, f"halt of {re_name}"):
-            result = self._shutdown(rpcs.request_halt(scope), "halt", re_name, scope, limit)
+        what = f"halt of {re_name}" + (" (both-routing-engines)" if both else "")
+        with self.consent.acting(Disruption.HALT, what, re_name), \
+                self._s.bounded(limit, what):
+            result = self._shutdown(rpcs.request_halt(scope), "halt", re_name, scope, limit,
+                                    end)
         self._notify(result)
         return result
 
-    def reboot(self, re_name: str, *, timeout: float | None = None) -> ShutdownResult:
+    def reboot(self, re_name: str, *, timeout: float | None = None,
+               until: Until | str = Until.MASTER) -> ShutdownResult:
         """``request system reboot`` on ``re_name``; waits until it went down, is back and
-        answers, with one master on the router.  A reply cut short counts as success once
-        that end state is seen.  Raises as :meth:`halt`."""
-        self.require_disruptive(f"reboot of {re_name}")
-        limit = timeout or self._s.spec.timeouts.reboot
-        with self._s.bounded(limit, f"reboot of {re_name}"):
+        answers, with one master on the router (the control plane), then for the rest of
+        ``until``.  A reply cut short counts as success once that end state is seen.
+        Raises as :meth:`halt` (and RedundancyTimeoutError)."""
+        end = Until.of(until)
+        limit = self._limit(end, timeout, self._s.spec.timeouts.reboot)
+        with self.consent.acting(Disruption.REBOOT, f"reboot of {re_name}", re_name), \
+                self._s.bounded(limit, f"reboot of {re_name}"):
             w0, t0 = time.monotonic(), self.clock.now()
             first = self._shutdown(rpcs.request_reboot(), "reboot", re_name,
-                                   rpcs.ShutdownScope.LOCAL, limit)
-            self._wait_back(re_name, limit, t0)
-            result = ShutdownResult("reboot", re_name, first.master_before,
-                                    self._status.master_or_none(), self.clock.now() - t0,
-                                    time.monotonic() - w0, first.text, first.reply_cut_short)
+                                   rpcs.ShutdownScope.LOCAL, limit, None)
+            ends = self._back(re_name, end, t0, limit)
+            result = ShutdownResult(
+                operation="reboot", target=re_name, master_before=first.master_before,
+                master_after=self._status.master_or_none(), duration=self.clock.now() - t0,
+                wall_duration=time.monotonic() - w0, text=first.text, started=t0,
+                until=end.value, phases=ends.phases(), seen=first.seen + tuple(ends.seen),
+                reply_cut_short=first.reply_cut_short)
         self._notify(result)
         return result
 
     def _shutdown(self, request: etree._Element, verb: str, re_name: str,
-                  scope: rpcs.ShutdownScope, limit: float) -> ShutdownResult:
-        """Send ``request`` (a halt or reboot) to ``re_name`` and wait until it (and with
-        both-routing-engines, the other RE) stops answering."""
+                  scope: rpcs.ShutdownScope, limit: float, end: Until | None
+                  ) -> ShutdownResult:
+        """Send ``request`` (a halt or reboot) to ``re_name``, wait until it (and with
+        both-routing-engines, the other RE) stops answering, then for ``end`` if given."""
         w0, t0 = time.monotonic(), self.clock.now()
         other = self._s.other(re_name)
         before = self._status.master_or_none(prefer=other)
@@ -261,23 +324,51 @@ class HAOperations:
         self._s.drop(re_name)
         self._s.forget_master()
         down = [re_name] + ([other] if scope is rpcs.ShutdownScope.BOTH and other else [])
-        self._wait(lambda: not any(self._status.answers(n) for n in down),
-                   f"{', '.join(down)} to stop answering after {verb}", limit, t0, poll=5.0)
-        after = self._status.master_or_none() if len(down) < len(self._s.re_names) else None
-        return ShutdownResult(verb, re_name, before, after, self.clock.now() - t0,
-                              time.monotonic() - w0, text, cut)
+        ends = self._ends(t0, limit)
+        ends.wait(None, lambda: not any(self._answers(ends, n) for n in down),
+                  f"{', '.join(down)} to stop answering after {verb}")
+        after = None
+        if len(down) < len(self._s.re_names):
+            after = self._after_shutdown(ends, end, other)
+        return ShutdownResult(
+            operation=verb, target=re_name, master_before=before, master_after=after,
+            duration=self.clock.now() - t0, wall_duration=time.monotonic() - w0, text=text,
+            started=t0, until=(end.value if end else "down"), phases=ends.phases(),
+            seen=tuple(ends.seen), reply_cut_short=cut)
 
-    def power_on(self, re_name: str, *, timeout: float | None = None) -> OperationResult:
+    def _after_shutdown(self, ends: EndStates, end: Until | None, other: str | None
+                        ) -> str | None:
+        """Return the master after a halt: waited for when ``end`` asks, else as seen now."""
+        if end is None:
+            master = self._status.master_or_none()
+            if master is not None:
+                ends.control_plane = ends.elapsed()
+            return master
+        master = ends.master(None, "a master to answer after the halt")
+        ends.through(end, master, None)
+        return master
+
+    def _answers(self, ends: EndStates, re_name: str) -> bool:
+        answers = self._status.answers(re_name)
+        if not answers:
+            ends.note_down(re_name)
+        return answers
+
+    def power_on(self, re_name: str, *, timeout: float | None = None,
+                 until: Until | str = Until.MASTER) -> OperationResult:
         """Power on a halted ``re_name`` (``request system power-on other-routing-engine`` from
         the other RE, or the testbed's ``power_on_re`` fault on a lab router); waits until it
-        answers with one master on the router.
+        answers with one master on the router (the control plane), then for the rest of
+        ``until``.
 
-        Raises DisruptiveNotAllowedError, FaultError, WaitTimeoutError,
+        Raises DisruptiveNotAllowedError (nothing sent), FaultError, WaitTimeoutError,
+        MasterTimeoutError, ForwardingTimeoutError, RedundancyTimeoutError,
         OperationTimeoutError and the session errors.
         """
-        self.require_disruptive(f"power-on of {re_name}")
-        limit = timeout or self._s.spec.timeouts.reboot
-        with self._s.bounded(limit, f"power-on of {re_name}"):
+        end = Until.of(until)
+        limit = self._limit(end, timeout, self._s.spec.timeouts.reboot)
+        with self.consent.acting(Disruption.POWER, f"power-on of {re_name}", re_name), \
+                self._s.bounded(limit, f"power-on of {re_name}"):
             w0, t0 = time.monotonic(), self.clock.now()
             other = self._s.other(re_name)
             before = self._status.master_or_none(prefer=other)
@@ -286,18 +377,35 @@ class HAOperations:
                 self._faults.make("power_on_re", re_name)
             else:
                 self._s.rpc(other, rpcs.request_power_on_other())
-            self._wait_back(re_name, limit, t0)
-            result = OperationResult("power_on", re_name, before,
-                                     self._status.master_or_none(), self.clock.now() - t0,
-                                     time.monotonic() - w0)
+            ends = self._back(re_name, end, t0, limit)
+            result = OperationResult(
+                operation="power_on", target=re_name, master_before=before,
+                master_after=self._status.master_or_none(), duration=self.clock.now() - t0,
+                wall_duration=time.monotonic() - w0, started=t0, until=end.value,
+                phases=ends.phases(), seen=tuple(ends.seen))
         self._notify(result)
         return result
 
-    def _wait_back(self, re_name: str, limit: float, t0: float) -> None:
-        self._wait(lambda: self._status.settled(re_name), f"{re_name} to boot and join", limit,
-                   t0, poll=5.0)
+    def _back(self, re_name: str, end: Until, t0: float, limit: float) -> EndStates:
+        """Wait until ``re_name`` booted and joined with one master (the control plane), then
+        for the rest of ``end``; return the waits' record."""
+        ends = self._ends(t0, limit)
+        ends.wait(Until.MASTER, lambda: _settled(ends, re_name), f"{re_name} to boot and join",
+                  poll=5.0)
         self._s.forget_master()
+        ends.control_plane = ends.elapsed()
+        master = self._status.find_master()
+        backup = self._s.other(master)
+        ends.through(end, master, backup if backup and self._status.answers(backup) else None)
+        return ends
 
+
+
+def _settled(ends: EndStates, re_name: str) -> bool:
+    """Return True when ``re_name`` answers and reports every RE settled with one master (as
+    :meth:`RouterStatus.settled`), noting the state it reports."""
+    states = list(ends.note_roles(re_name).values())
+    return bool(states) and set(states) <= SETTLED and states.count("master") == 1
 
 def _retry_after(exc: RpcFailedError) -> int | None:
     """Return the seconds of a refusal's "try after N secs" (the hold-down), or None."""

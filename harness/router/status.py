@@ -1,5 +1,6 @@
 """What a router says about itself: ``show chassis routing-engine`` as each RE sees it, which RE
-is master, whether an RE answers, its clock, its hardware and its mastership log.  Read-only:
+is master, whether an RE answers, its clock, its hardware, its FPCs (``show chassis fpc``), the
+backup's switchover readiness (``show system switchover``) and its mastership log.  Read-only:
 nothing here changes the router.
 """
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lxml import etree
@@ -15,10 +17,16 @@ from harness import mastership as ml
 from harness import rpcs
 from harness.clock import RouterClock
 from harness.errors import NoMasterError, RouterUnreachableError, RpcFailedError, SessionError
-from harness.junos import NOT_MASTER_TEXT, RouteEngineStatus, parse_route_engines, reply_text
+from harness.junos import (
+    NOT_MASTER_TEXT,
+    RouteEngineStatus,
+    parse_route_engines,
+    parse_switchover,
+    reply_text,
+)
 from harness.router.sessions import RouterSessions
 
-__all__ = ["NotMasterRefusal", "RouterStatus"]
+__all__ = ["BackupReadiness", "FpcStatus", "NotMasterRefusal", "RouterStatus", "parse_fpcs"]
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +36,55 @@ SETTLED = frozenset({"master", "backup", "disabled"})
 
 class NotMasterRefusal(RpcFailedError):
     """The RE answered "This command can only be used on the master routing engine"."""
+
+
+@dataclass(frozen=True, slots=True)
+class FpcStatus:
+    """One ``<fpc>`` of ``show chassis fpc``: its slot, state ("Online", "Offline", ...) and,
+    when the router gives it, how many seconds it has been up."""
+
+    slot: int
+    state: str
+    up_time: int | None = None
+
+    @property
+    def online(self) -> bool:
+        """Return True when the FPC reports Online."""
+        return self.state.lower() == "online"
+
+
+def parse_fpcs(reply: etree._Element) -> list[FpcStatus]:
+    """Return the FPCs of a ``get-fpc-information`` reply, in slot order (``up-time`` read
+    from its ``junos:seconds`` attribute or its text when that is a number)."""
+    found = []
+    for fpc in reply.iter("{*}fpc"):
+        slot = (fpc.findtext("{*}slot") or "").strip()
+        if slot.isdigit():
+            found.append(FpcStatus(int(slot), (fpc.findtext("{*}state") or "").strip(),
+                                   _seconds(fpc.find("{*}up-time"))))
+    return sorted(found, key=lambda f: f.slot)
+
+
+def _seconds(el: etree._Element | None) -> int | None:
+    if el is None:
+        return None
+    for key, value in el.attrib.items():
+        if etree.QName(key).localname == "seconds" and str(value).isdigit():
+            return int(value)
+    text = (el.text or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+@dataclass(frozen=True, slots=True)
+class BackupReadiness:
+    """Whether RE ``re`` could take over now, as it reports: it answers, says it is backup and
+    ``show system switchover`` says Ready (graceful switchover on) or answers at all (off:
+    there is no replicated state to wait for).  ``detail`` is what it said."""
+
+    re: str
+    ready: bool
+    detail: str
+    gres: bool | None = None
 
 
 class RouterStatus:
@@ -63,6 +120,20 @@ class RouterStatus:
         """Return ``{re: mastership-state}`` (lower case) as ``via`` reports it.  Raises as
         :meth:`status`."""
         return {r.name: r.mastership_state.lower() for r in self.status(via)}
+
+    def view_of(self, re_name: str) -> dict[str, str] | None:
+        """Return ``{re: mastership-state}`` as ``re_name`` reports it, or None when it does not
+        answer (its session is dropped, so the next use reconnects).
+
+        Raises OperationTimeoutError only when an enclosing budget is spent.
+        """
+        try:
+            return self.roles(via=re_name)
+        except SessionError:
+            self._s.drop(re_name)
+            return None
+        except NoMasterError:
+            return None
 
     def router_time(self, via: str | None = None) -> datetime:
         """Return the router's own wall-clock time (naive, in its time zone, as its log
@@ -141,6 +212,33 @@ class RouterStatus:
         except NoMasterError:
             return False  # it answered, then stopped: not settled yet
         return set(states) <= SETTLED and (not one_master or states.count("master") == 1)
+
+    def fpcs(self, re_name: str) -> list[FpcStatus]:
+        """Return ``show chassis fpc`` as ``re_name`` (the master) reports it.  Raises as
+        :meth:`RouterSessions.rpc`."""
+        return parse_fpcs(self._s.rpc(re_name, rpcs.get_fpc_information(), retries=1))
+
+    def backup_readiness(self, re_name: str) -> BackupReadiness:
+        """Return whether ``re_name`` reports itself a backup ready to take over (see
+        :class:`BackupReadiness`); an RE that does not answer is not ready.
+
+        Raises OperationTimeoutError only when an enclosing budget is spent.
+        """
+        try:
+            own = next((r.mastership_state.lower() for r in self.status(via=re_name)
+                        if r.name == re_name), "absent")
+            if own != "backup":
+                return BackupReadiness(re_name, False, f"{re_name} says it is {own}")
+            info = parse_switchover(
+                self._s.rpc(re_name, rpcs.get_switchover_information(), retries=0))
+        except (SessionError, NoMasterError) as exc:
+            return BackupReadiness(re_name, False, f"{re_name} not answering ({exc})")
+        if info.graceful_switchover.lower() != "on":
+            return BackupReadiness(re_name, True, "backup; graceful switchover off", False)
+        said = "Ready" if info.ready else "Not Ready"
+        return BackupReadiness(re_name, info.ready, f"backup; switchover {said} (configuration "
+                               f"{info.configuration_state or '?'}, replication "
+                               f"{info.replication_state or '?'})", True)
 
     def chassis_hardware(self, re_name: str) -> etree._Element:
         """Return ``show chassis hardware`` from ``re_name``.

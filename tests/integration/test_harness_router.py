@@ -57,7 +57,7 @@ def test_switchover_waits_for_the_end_state(dut: DualRERouter, method: str) -> N
 
 def test_switch_within_hold_down_is_refused_with_the_seconds_left(
         dut: DualRERouter) -> None:
-    dut.switchover("switch")
+    dut.switchover("switch", until="master")
     with pytest.raises(SwitchoverRefusedError) as info:
         dut.switchover("switch")
     assert info.value.retry_after == 240

@@ -16,7 +16,7 @@ def test_emulated_router_is_reset_before_each_test(pytester: pytest.Pytester) ->
 
         @pytest.mark.disruptive
         def test_1_switch(router) -> None:
-            assert router.switchover("switch").master_after == "re1"
+            assert router.switchover("switch", until="master").master_after == "re1"
 
         def test_2_fresh(router) -> None:
             assert router.master == "re0"
@@ -62,7 +62,7 @@ def advance_emulator_clock(seconds: int) -> None:
 @pytest.mark.disruptive
 def test_1_switch(router, restore_mastership) -> None:
     assert restore_mastership == "re0"
-    assert router.switchover("switch").master_after == "re1"
+    assert router.switchover("switch", until="master").master_after == "re1"
     advance_emulator_clock(241)
 
 

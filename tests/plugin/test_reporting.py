@@ -47,8 +47,14 @@ def test_report_of_a_single_process_run(pytester: pytest.Pytester) -> None:
             if isinstance(d, OperationDetail)] == [("switchover", "re0", "re1")]
     codes = {e.detail.code for e in recorder.entries("r1") if isinstance(e.detail, LogDetail)}
     assert "E_CMD_S" in codes
-    masters = [e.detail for e in recorder.entries("r1") if e.kind is EntryKind.MASTER]
-    assert masters, "the master seen at test start is on the timeline"
+    states = {(e.lane, e.detail.state) for e in recorder.entries("r1")  # type: ignore[union-attr]
+              if e.kind is EntryKind.STATE}
+    assert {("re0", "master"), ("re1", "backup"), ("fpc0", "online")} <= states
+    assert ("re1", "master") in states and ("fpc0", "offline") in states
+    assert len([e for e in recorder.entries("r1") if e.kind is EntryKind.RESET]) == 2
+    (switch,) = [d for d in ops if isinstance(d, OperationDetail)]
+    assert switch.until == "forwarding" and switch.fpcs_stayed_online is False
+    assert switch.data_plane is not None and switch.data_plane > 0
 
 
 def test_report_merges_the_parts_of_xdist_workers(pytester: pytest.Pytester,

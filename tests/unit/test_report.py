@@ -1,6 +1,7 @@
-"""Tests of ``harness.report``: the recorder, the HTML acceptance report (read back with
-``xml.etree`` and ``html.parser``), the JSON round trip, merging xdist parts and the JUnit
-properties.  Recorders are built by hand from fake results; no network."""
+"""Tests of ``harness.report``: the recorder, the HTML report's header and tables (read back with
+``xml.etree`` and ``html.parser``), the JSON round trip, merging xdist parts, the JUnit
+properties and the acceptance report.  Recorders are built by hand from fake results; no
+network.  The timeline (lanes, spans, labels) is tested in ``test_report_timeline.py``."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ import pytest
 
 from harness.mastership import LogEntry, parse_log
 from harness.report import (
+    DisruptionDetail,
     EntryKind,
     LogDetail,
     OperationDetail,
     Outcome,
     Recorder,
     ReportError,
+    ResetDetail,
     Source,
+    StateDetail,
     TimelineEntry,
     junit_properties,
     load_json,
@@ -33,6 +37,7 @@ from harness.report import (
     write_json,
 )
 from harness.router import OperationResult, SwitchoverResult
+from harness.router.results import Phases, Seen
 
 SVG = "{http://www.w3.org/2000/svg}"
 T0 = 1_717_236_000.0  # 2024-06-01 10:00:00 UTC, router time
@@ -74,20 +79,34 @@ class FakeReport:
     longreprtext: str = ""
 
 
-def switch(before: str, after: str, method: str = "switch", took: float = 3.2
-           ) -> SwitchoverResult:
-    return SwitchoverResult("switchover", after, before, after, took, 0.4, "", method)
+NO_PHASES = Phases()
+
+
+def switch(before: str, after: str, method: str = "switch", took: float = 3.2,
+           phases: Phases = NO_PHASES, started: float | None = None,
+           seen: tuple[Seen, ...] = ()) -> SwitchoverResult:
+    return SwitchoverResult(operation="switchover", target=after, master_before=before,
+                            master_after=after, duration=took, wall_duration=0.4, method=method,
+                            phases=phases, started=started, seen=seen,
+                            until="forwarding" if phases.data_plane is not None else "master")
 
 
 def op(name: str, target: str, before: str | None, after: str | None, took: float
        ) -> OperationResult:
-    return OperationResult(name, target, before, after, took, 0.1)
+    return OperationResult(operation=name, target=target, master_before=before,
+                           master_after=after, duration=took, wall_duration=0.1)
 
 
 def run_op(rec: Recorder, clock: FakeClock, router: str, result: OperationResult) -> None:
     """Move the router clock by the operation's duration, then report it as a router would."""
     clock.advance(result.duration)
     rec.listener(router)(result)
+
+
+def observe(rec: Recorder, clock: FakeClock, router: str, **states: str) -> None:
+    """Record what the router reports now: ``re0="master"``, ``fpc0="online"``..."""
+    rec.record_states(router, [Seen(clock.now(), lane, state, f"{lane}: show")
+                               for lane, state in states.items()])
 
 
 def log_lines(clock: FakeClock, re: str, *bodies: str) -> list[LogEntry]:
@@ -104,9 +123,9 @@ def build_simple() -> Recorder:
     clock, rec = FakeClock(), Recorder("emulated", wall=FakeWall())
     rec.add_router("r1", platform="MX960", re_names=("re0", "re1"), clock=clock.now)
     rec.start_test("suites/test_ha.py::test_cycle[r1]", ["r1"])
-    rec.observe_master("r1", "re0")
+    observe(rec, clock, "r1", re0="master", re1="backup")
     clock.advance(10)
-    run_op(rec, clock, "r1", switch("re0", "re1"))
+    run_op(rec, clock, "r1", switch("re0", "re1", phases=Phases(0.4, 3.2, None, False)))
     clock.advance(20)
     run_op(rec, clock, "r1", op("halt", "re0", "re1", "re1", 12.0))
     clock.advance(30)
@@ -131,12 +150,17 @@ def build_sample() -> Recorder:
 
 
 def _sample_router(rec: Recorder, clock: FakeClock, name: str) -> None:
+    from harness.faults import Disruption, DisruptiveAction
+
     nid = f"suites/test_switchover.py::test_%s[{name}]"
+    rec.record_reset(name)
     rec.start_test(nid % "initial_master", [name])
-    rec.observe_master(name, "re0")
+    observe(rec, clock, name, re0="master", re1="backup")
     clock.advance(2)
     rec.end_test(nid % "initial_master", "passed", duration=0.2)
     rec.start_test(nid % "switch", [name])
+    rec.record_disruption(DisruptiveAction(name, Disruption.SWITCHOVER, "switchover (switch)",
+                                           None, True))
     clock.advance(3)
     rec.add_log_events(name, log_lines(clock, "re0", "event = E_CMD_S, state = master, "
                                        "param = 0x0", "new state = giveup"))
@@ -178,11 +202,6 @@ def text_of(el: ET.Element) -> str:
     return "".join(el.itertext()).strip()
 
 
-def role_sequence(root: ET.Element, re: str) -> list[str]:
-    return [r.get("data-role", "") for r in root.iter(f"{SVG}rect")
-            if "lane-seg" in r.get("class", "") and r.get("data-re") == re]
-
-
 def table_rows(root: ET.Element, css: str) -> list[list[str]]:
     table = next(t for t in root.iter("table") if t.get("class") == css)
     body = table.find("tbody")
@@ -193,34 +212,16 @@ def table_rows(root: ET.Element, css: str) -> list[list[str]]:
 # --------------------------------------------------------------------------- HTML
 
 
-def test_html_draws_one_lane_per_re_coloured_by_role(tmp_path: Path) -> None:
-    root = parse(write_html(build_simple(), tmp_path / "report.html"))
-
-    assert role_sequence(root, "re0") == ["master", "changing", "backup", "changing",
-                                          "halted", "backup"]
-    assert role_sequence(root, "re1") == ["backup", "changing", "master"]
-    labels = [text_of(t) for t in root.iter(f"{SVG}text") if t.get("class") == "lane-label"]
-    assert labels[:3] == ["tests", "re0", "re1"]
-
-
-def test_html_marks_each_operation_with_its_duration(tmp_path: Path) -> None:
-    root = parse(write_html(build_simple(), tmp_path / "report.html"))
-
-    marks = [g for g in root.iter(f"{SVG}g") if g.get("data-operation")]
-    labels = [text_of(g.find(f"{SVG}text")) for g in marks]  # type: ignore[arg-type]
-    assert labels == ["switch → re1 · 3.20 s", "halt re0 · 12.0 s", "power-on re0 · 95.0 s"]
-    titles = [text_of(g.find(f"{SVG}title")) for g in marks]  # type: ignore[arg-type]
-    assert "master re0 → re1; 3.20 s router time, 0.40 s wall" in titles[0]
-
-
 def test_html_operations_table_lists_every_operation(tmp_path: Path) -> None:
     root = parse(write_html(build_simple(), tmp_path / "report.html"))
 
     rows = table_rows(root, "ops")
     assert [row[3:] for row in rows] == [
-        ["switchover", "switch", "re1", "re0 → re1", "3.20 s", "0.40 s"],
-        ["halt", "-", "re0", "re1 → re1", "12.0 s", "0.10 s"],
-        ["power_on", "-", "re0", "re1 → re1", "95.0 s", "0.10 s"],
+        ["switchover", "switch", "re1", "re0 → re1", "forwarding", "0.40 s", "3.20 s",
+         "re-initialised", "-", "3.20 s", "0.40 s"],
+        ["halt", "-", "re0", "re1 → re1", "master", "-", "-", "-", "-", "12.0 s", "0.10 s"],
+        ["power_on", "-", "re0", "re1 → re1", "master", "-", "-", "-", "-", "95.0 s",
+         "0.10 s"],
     ]
     assert rows[0][1] == "10:00:13.2"  # T0 + 10 s + 3.2 s, router time UTC
     assert {row[2] for row in rows} == {"suites/test_ha.py::test_cycle[r1]"}
@@ -231,12 +232,15 @@ def test_html_lists_matched_log_events_and_marks_them(tmp_path: Path) -> None:
 
     section = next(s for s in root.iter("section") if s.get("id") == "router-mx960-a")
     rows = table_rows(section, "log")
-    assert [(r[1], r[2], r[3]) for r in rows] == [
-        ("re0", "E_CMD_S", "master"), ("re0", "NewState", "giveup"),
-        ("re1", "E_ACK_G", "claim"), ("re1", "NewState", "master")]
+    assert [(r[1], r[2], r[3]) for r in rows] == [("re0", "E_CMD_S", "master"),
+                                                 ("re1", "E_ACK_G", "claim")]
     assert rows[0][5].endswith("event = E_CMD_S, state = master, param = 0x0")
     codes = [p.get("data-code") for p in section.iter(f"{SVG}polygon")]
-    assert codes == ["E_CMD_S", "NewState", "E_ACK_G", "NewState"]
+    assert codes == ["E_CMD_S", "E_ACK_G"]
+    # "new state = X" lines are states of their RE's lane, not events.
+    states = [(r.get("data-lane"), r.get("data-state")) for r in section.iter(f"{SVG}rect")
+              if r.get("data-lane") in ("re0", "re1")]
+    assert ("re0", "giveup") in states and ("re1", "master") in states
 
 
 def test_html_header_gives_verdict_and_each_test_outcome(tmp_path: Path) -> None:
@@ -308,7 +312,8 @@ def test_html_without_router_time_estimates_it_from_wall_time(tmp_path: Path) ->
 
     assert all(e.router_time is None for e in rec.entries())
     root = parse(write_html(rec, tmp_path / "r.html"))
-    assert role_sequence(root, "re1")[-1] == "master"
+    drawn = [g for g in root.iter(f"{SVG}g") if g.get("data-operation") == "switchover"]
+    assert len(drawn) == 1
     assert table_rows(root, "ops")[0][3] == "switchover"
 
 
@@ -332,25 +337,64 @@ def test_operation_outside_a_test_belongs_to_none() -> None:
     assert rec.tests() == []
 
 
-def test_observe_master_records_changes_only() -> None:
+def test_every_report_of_a_state_is_kept_with_its_lane_and_source() -> None:
+    # Observations are not de-duplicated: the same state reported again after a reset must
+    # open a new segment (the timeline's rule needs every report).
+    clock, rec = FakeClock(), Recorder("tb", wall=FakeWall())
+    observe(rec, clock, "r1", re0="master")
+    rec.record_reset("r1", T0)
+    observe(rec, clock, "r1", re0="master")
+    states = [(e.kind, e.lane, e.source, e.detail) for e in rec.entries("r1")]
+    assert states == [
+        (EntryKind.STATE, "re0", Source.OBSERVED, StateDetail("re0", "master", "re0: show")),
+        (EntryKind.RESET, None, Source.HARNESS, ResetDetail()),
+        (EntryKind.STATE, "re0", Source.OBSERVED, StateDetail("re0", "master", "re0: show")),
+    ]
+
+
+def test_an_operation_brings_the_states_reported_while_it_was_waited_for() -> None:
     rec = Recorder("tb", wall=FakeWall())
-    assert rec.observe_master("r1", "re0", T0) is not None
-    assert rec.observe_master("r1", "re0", T0 + 1) is None
-    rec.record_operation("r1", switch("re0", "re1"), at=T0 + 5)
-    assert rec.observe_master("r1", "re1", T0 + 6) is None
-    assert rec.observe_master("r1", None, T0 + 7) is not None
+    seen = (Seen(T0 + 1, "re1", "master", "re1: show chassis routing-engine"),
+            Seen(T0 + 2, "fpc0", "offline", "re1: show chassis fpc"),
+            Seen(T0 + 45, "fpc0", "online", "re1: show chassis fpc"))
+    entry = rec.record_operation("r1", switch("re0", "re1", took=45.0, started=T0,
+                                              phases=Phases(1.0, 45.0, None, False),
+                                              seen=seen))
+    assert entry.router_time == T0 + 45.0  # command time plus duration
+    states = [(e.router_time, e.lane, e.detail.state) for e in rec.entries("r1")  # type: ignore
+              if e.kind is EntryKind.STATE]
+    assert states == [(T0 + 1, "re1", "master"), (T0 + 2, "fpc0", "offline"),
+                      (T0 + 45, "fpc0", "online")]
+    detail = entry.detail
+    assert isinstance(detail, OperationDetail)
+    assert (detail.started, detail.control_plane, detail.data_plane, detail.backup_ready,
+            detail.fpcs_stayed_online) == (T0, 1.0, 45.0, None, False)
 
 
-def test_log_events_are_added_once() -> None:
+def test_disruptive_actions_are_recorded_with_their_test() -> None:
+    from harness.faults import Disruption, DisruptiveAction
+
+    rec = Recorder("tb", wall=FakeWall())
+    rec.start_test("t.py::test_x", ["lab1"])
+    entry = rec.record_disruption(DisruptiveAction("lab1", Disruption.SWITCHOVER,
+                                                   "switchover (switch)", None, True), T0)
+    assert (entry.nodeid, entry.source) == ("t.py::test_x", Source.TEST)
+    assert entry.detail == DisruptionDetail("switchover", "switchover (switch)", None, True)
+
+
+def test_log_entries_are_added_once_events_as_events_new_states_as_lane_states() -> None:
     clock = FakeClock()
     rec = Recorder("tb", wall=FakeWall())
-    entries = log_lines(clock, "re0", "event = E_CMD_S, state = master, param = 0x0")
+    entries = log_lines(clock, "re0", "event = E_CMD_S, state = master, param = 0x0",
+                        "new state = giveup")
 
-    assert rec.add_log_events("r1", entries) == 1
+    assert rec.add_log_events("r1", entries) == 2
     assert rec.add_log_events("r1", entries) == 0
-    (entry,) = rec.entries("r1")
-    assert entry.router_time == T0
-    assert entry.detail == LogDetail("re0", "E_CMD_S", "master", 0, entries[0].raw)
+    event, state = rec.entries("r1")
+    assert event.router_time == state.router_time == T0
+    assert event.detail == LogDetail("re0", "E_CMD_S", "master", 0, entries[0].raw)
+    assert (state.kind, state.source, state.lane) == (EntryKind.STATE, Source.ROUTER_LOG, "re0")
+    assert state.detail == StateDetail("re0", "giveup", "re0: mastership log")
 
 
 def test_clock_failure_leaves_router_time_unknown() -> None:
@@ -503,11 +547,14 @@ def test_merge_parts_rejects_a_bad_part(tmp_path: Path) -> None:
 
 
 def test_junit_properties_of_a_switchover() -> None:
-    props = junit_properties(switch("re0", "re1", "acquire", 2.5), router="r1")
+    props = junit_properties(switch("re0", "re1", "acquire", 45.5,
+                                    phases=Phases(0.5, 45.25, None, False)), router="r1")
     assert props == [
         ("router", "r1"), ("operation", "switchover"), ("target", "re1"), ("method", "acquire"),
-        ("master_before", "re0"), ("master_after", "re1"), ("duration_router_s", "2.500"),
-        ("duration_wall_s", "0.400"),
+        ("master_before", "re0"), ("master_after", "re1"), ("until", "forwarding"),
+        ("duration_router_s", "45.500"), ("duration_wall_s", "0.400"),
+        ("control_plane_s", "0.500"), ("data_plane_s", "45.250"), ("backup_ready_s", "none"),
+        ("fpcs_stayed_online", "false"),
     ]
 
 
@@ -531,7 +578,9 @@ def test_timeline_entry_is_a_frozen_value() -> None:
 def test_entries_carry_their_source_and_lane(tmp_path: Path) -> None:
     rec = build_sample()
     by_kind = {(e.kind, e.source, e.lane) for e in rec.entries("mx960-a")}
-    assert (EntryKind.MASTER, Source.OBSERVED, None) in by_kind
+    assert (EntryKind.STATE, Source.OBSERVED, "re0") in by_kind
+    assert (EntryKind.STATE, Source.ROUTER_LOG, "re1") in by_kind
+    assert (EntryKind.RESET, Source.HARNESS, None) in by_kind
     assert (EntryKind.OPERATION, Source.OPERATION, "re1") in by_kind
     assert (EntryKind.LOG_EVENT, Source.ROUTER_LOG, "re0") in by_kind
     assert {s for k, s, _ in by_kind if k in (EntryKind.TEST_START, EntryKind.TEST_END)} == {
@@ -548,8 +597,8 @@ def test_a_part_without_sources_and_lanes_still_loads(tmp_path: Path) -> None:
     part.write_text(json.dumps(data))
     loaded = load_json(part)
     assert [e.source for e in loaded.entries()] == [
-        Source.PYTEST, Source.OBSERVED, Source.OPERATION, Source.OPERATION, Source.OPERATION,
-        Source.PYTEST]
+        Source.PYTEST, Source.OBSERVED, Source.OBSERVED, Source.OPERATION, Source.OPERATION,
+        Source.OPERATION, Source.PYTEST]
     assert all(e.lane is None for e in loaded.entries())
 
 
