@@ -249,7 +249,8 @@ class EndStates:
     def _backup_ready(self, backup: str) -> bool:
         """Ask ``backup`` whether it could take over; note it; once it says so, set the
         backup-ready time and return True."""
-        self.note_roles(backup)
+        if self.note_roles(backup).get(backup) != "backup":
+            return False  # not (yet) a backup: readiness does not apply, as noted
         readiness = self._status.backup_readiness(backup)
         self.note(ready_lane(backup), "ready" if readiness.ready else "not ready",
                   f"{backup}: show system switchover")
