@@ -63,7 +63,7 @@ __all__ = [
 ROLE_FILL = {
     Role.MASTER: "#2e7d32", Role.BACKUP: "#1565c0", Role.CHANGING: "#f9a825",
     Role.DISABLED: "#8d6e63", Role.DOWN: "#424242", Role.ONLINE: "#43a047",
-    Role.OFFLINE: "#c62828", Role.READY: "#00897b", Role.NOT_READY: "#ef6c00",
+    Role.OFFLINE: "#c62828", Role.READY: "#00897b", Role.NOT_READY: "#ad1457",
     Role.UNKNOWN: "#cfd8dc",
 }
 _ROLE_INK = {Role.CHANGING: "#222", Role.UNKNOWN: "#37474f"}
