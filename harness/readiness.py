@@ -31,8 +31,8 @@ The gates (chapter "Host Redundancy Overview" and real Junos behaviour):
 
 After a switchover, :func:`check_forwarding_restored` and :func:`check_backup_ready` hold its
 measured data-plane and backup-ready times (router seconds from the command) to the router's
-:class:`~harness.router.endstate.Budgets`: the acceptance report's "forwarding restored" and
-"backup ready" lines.
+:class:`~re_contract.testbed.Budgets` (testbed key ``budgets``): the acceptance report's
+"forwarding restored" and "backup ready" lines.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from harness import rpcs
 from harness.errors import HarnessError, NoMasterError, SessionError
 from harness.junos import parse_software, parse_switchover
 from harness.router import DualRERouter, OperationResult
-from harness.router.endstate import Budgets
+from re_contract.testbed import Budgets
 
 __all__ = [
     "ACCEPTANCE_TROUBLE",

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from re_contract.listeners import NETCONF_PORT, RE_NAMES
 from re_contract.problems import Problems, child, quoted
 from re_contract.records import (
+    Budgets,
     Credentials,
     EmulatorSettings,
     Endpoint,
@@ -113,6 +114,7 @@ def merge_router(name: str, own: RouterSection, defaults: DefaultsSection, probl
         control=_control(emulator_layers, base, name, emulated, login, problems),
         host_keys=host_keys,
         timeouts=_timeouts(_merge("timeouts", layers)),
+        budgets=_budgets(_merge("budgets", layers)),
         faults=_faults(_merge("faults", layers)),
         emulator=_emulator(emulator_layers, base, name, tuple(endpoints), emulated, problems),
     )
@@ -236,6 +238,11 @@ def _host_keys(entries: _Merged | None, emulated: bool) -> HostKeys:
 def _timeouts(entries: _Merged | None) -> Timeouts:
     """Return the timeouts given, defaults for the rest."""
     return Timeouts(**{key: float(value) for key, (value, _) in (entries or {}).items()})
+
+
+def _budgets(entries: _Merged | None) -> Budgets:
+    """Return the budgets given, defaults for the rest."""
+    return Budgets(**{key: float(value) for key, (value, _) in (entries or {}).items()})
 
 
 def _faults(entries: _Merged | None) -> dict[str, FaultAction]:

@@ -20,6 +20,7 @@ from re_contract.problems import Problems, hint, quoted
 from re_contract.schema import HostKeyPolicy, TimeMode
 
 __all__ = [
+    "Budgets",
     "Credentials",
     "EmulatorSettings",
     "Endpoint",
@@ -125,6 +126,19 @@ class Timeouts:
 
 
 @dataclass(frozen=True, slots=True)
+class Budgets:
+    """Pass/fail budgets of the acceptance profile, per router: router seconds from a
+    switchover command (all > 0).  Defaults from OpenConfig featureprofiles gNOI-3.3
+    "Supervisor Switchover": 900 s for the standby to become primary, then 300 s for the ports
+    to be up again, and 1800 s for the standby to be switchover-ready."""
+
+    #: Every FPC of the new master Online (``show chassis fpc``).
+    forwarding_restored: float = 1200.0
+    #: The new backup ready to take over (``show system switchover``).
+    backup_ready: float = 2700.0
+
+
+@dataclass(frozen=True, slots=True)
 class FaultAction:
     """How a lab makes one fault: an RPC sent to the router, or a local command (exactly one).
 
@@ -216,6 +230,7 @@ class RouterSpec:
     control: Credentials | None = None
     host_keys: HostKeys = HostKeys(HostKeyPolicy.KNOWN_HOSTS)
     timeouts: Timeouts = Timeouts()
+    budgets: Budgets = Budgets()
     faults: Mapping[str, FaultAction] = field(default_factory=dict)
     #: Emulator settings (emulated routers only).
     emulator: EmulatorSettings | None = None

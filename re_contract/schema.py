@@ -39,6 +39,7 @@ from re_contract.schema_types import (
 
 __all__ = [
     "PLACEHOLDERS",
+    "BudgetsSection",
     "Consoles",
     "CredentialsSection",
     "DefaultsSection",
@@ -133,6 +134,18 @@ class TimeoutsSection(Section):
     halt: Annotated[Seconds, Field(description="an RE halted (default 120)")] | None = None
     keepalive_failover: Annotated[Seconds, Field(
         description="the keepalive failover (default 900)")] | None = None
+
+
+class BudgetsSection(Section):
+    """Pass/fail budgets of the acceptance profile: router seconds from a switchover command
+    (numbers > 0; defaults from featureprofiles gNOI-3.3)."""
+
+    model_config = ConfigDict(title="Budgets")
+
+    forwarding_restored: Annotated[Seconds, Field(
+        description="every FPC of the new master Online (default 1200)")] | None = None
+    backup_ready: Annotated[Seconds, Field(
+        description="the new backup ready to take over (default 2700)")] | None = None
 
 
 def _rpc_argument(value: Any) -> str | int | bool:
@@ -245,6 +258,7 @@ class DefaultsSection(Section):
         description="the emulator's control user (emulated routers only)")] | None = None
     host_keys: HostKeysSection | None = None
     timeouts: TimeoutsSection | None = None
+    budgets: BudgetsSection | None = None
     faults: Annotated[dict[FaultName, FaultSection], Expect("a mapping")] | None = None
     emulator: EmulatorSection | None = None
 

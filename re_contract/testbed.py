@@ -34,6 +34,7 @@ from re_contract.problems import (
     schema_problems,
 )
 from re_contract.records import (
+    Budgets,
     Credentials,
     EmulatorSettings,
     Endpoint,
@@ -57,6 +58,7 @@ from re_contract.yaml_source import YamlDocument, parse_yaml, read_bounded
 __all__ = [
     "PLACEHOLDERS",
     "RE_NAMES",
+    "Budgets",
     "Credentials",
     "EmulatorSettings",
     "Endpoint",

@@ -9,16 +9,15 @@ of its end state.  Times are the router's: an FPC's up-time dates its coming onl
 second whatever the poll interval.  What the router reported is kept (state changes only) for
 the report's timeline.
 
-:class:`Budgets` holds the per-router pass/fail budgets of the acceptance profile; its defaults
-follow the OpenConfig featureprofiles test gNOI-3.3 "Supervisor Switchover" (see
-``docs/suites.md``).
+The router's :class:`~re_contract.testbed.Budgets` (testbed key ``budgets``) are the acceptance
+profile's pass/fail budgets and the default limits of the waits; their defaults follow the
+OpenConfig featureprofiles test gNOI-3.3 "Supervisor Switchover" (see ``docs/suites.md``).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from harness.clock import RouterClock
@@ -34,9 +33,9 @@ from harness.errors import (
 from harness.junos import RouteEngineStatus
 from harness.router.results import Phases, Seen, Until
 from harness.router.status import FpcStatus, RouterStatus
+from re_contract.testbed import Budgets
 
-__all__ = ["DEFAULT_BUDGETS", "NOT_ANSWERING", "NOT_BACKUP", "POLL", "Budgets", "EndStates",
-           "ready_lane"]
+__all__ = ["NOT_ANSWERING", "NOT_BACKUP", "POLL", "EndStates", "ready_lane", "wait_limit"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,28 +54,16 @@ def ready_lane(re_name: str) -> str:
     return f"{re_name} ready"
 
 
-@dataclass(frozen=True, slots=True)
-class Budgets:
-    """The acceptance profile's budgets of one router, in router seconds from the switchover
-    command.  Defaults from featureprofiles gNOI-3.3: up to 900 s for the standby to become
-    primary (``maxSwitchoverTime``), then 5 min for every port that was up to be up again,
-    and 30 min for ``switchover-ready``: forwarding restored by 900 + 300 s, the backup ready
-    by 900 + 1800 s."""
+def wait_limit(budgets: Budgets, until: Until, floor: float) -> float:
+    """Return how long an operation waits for ``until`` by default: the router's budget for
+    it (``budgets``, from the testbed), and never less than ``floor`` (the testbed's timeout
+    of the operation)."""
+    if until is Until.FORWARDING:
+        return max(floor, budgets.forwarding_restored)
+    if until is Until.REDUNDANT:
+        return max(floor, budgets.backup_ready)
+    return floor
 
-    forwarding_restored: float = 1200.0
-    backup_ready: float = 2700.0
-
-    def limit(self, until: Until, floor: float) -> float:
-        """Return how long an operation waits for ``until`` by default: its budget, and never
-        less than ``floor`` (the testbed's operation timeout)."""
-        if until is Until.FORWARDING:
-            return max(floor, self.forwarding_restored)
-        if until is Until.REDUNDANT:
-            return max(floor, self.backup_ready)
-        return floor
-
-
-DEFAULT_BUDGETS = Budgets()
 
 _ERRORS: dict[Until, type[EndStateTimeoutError]] = {
     Until.MASTER: MasterTimeoutError,

@@ -36,14 +36,13 @@ from harness.clock import EmulatedClock, LabClock, RouterClock
 from harness.faults import Consent, EmulatorFaults, Faults, LabFaults, disruption_of
 from harness.junos import CommitReport, RouteEngineStatus, reply_text
 from harness.router.config import RouterConfig
-from harness.router.endstate import DEFAULT_BUDGETS, Budgets
 from harness.router.ha import HAOperations, Listener
 from harness.router.results import OperationResult, ShutdownResult, SwitchoverResult, Until
 from harness.router.sessions import RouterSessions
 from harness.router.status import RouterStatus
 from harness.session import Deadline, RESession
 from re_contract.control import ControlRpc
-from re_contract.testbed import Endpoint, RouterSpec, TimeMode
+from re_contract.testbed import Budgets, Endpoint, RouterSpec, TimeMode
 
 __all__ = ["DualRERouter"]
 
@@ -55,8 +54,7 @@ class DualRERouter:
     """
 
     def __init__(self, spec: RouterSpec, *, control: Endpoint | None = None,
-                 lab_clock: RouterClock | None = None, budgets: Budgets = DEFAULT_BUDGETS
-                 ) -> None:
+                 lab_clock: RouterClock | None = None) -> None:
         self.spec = spec
         self.name = spec.name
         #: Whether the router may be disrupted now; the plugin sets ``consent.run_allows``.
@@ -77,8 +75,7 @@ class DualRERouter:
         )
         self.state = RouterStatus(self.sessions, clock)
         self.configuration = RouterConfig(self.sessions, self.consent)
-        self.ha = HAOperations(self.sessions, self.state, clock, self.faults, self.consent,
-                               budgets)
+        self.ha = HAOperations(self.sessions, self.state, clock, self.faults, self.consent)
         #: Observers told about each operation (the report and JUnit properties use it).
         self.listeners: list[Listener] = self.ha.listeners
 
@@ -137,8 +134,9 @@ class DualRERouter:
 
     @property
     def budgets(self) -> Budgets:
-        """Return the acceptance budgets of this router (forwarding restored, backup ready)."""
-        return self.ha.budgets
+        """Return the acceptance budgets of this router (testbed key ``budgets``: forwarding
+        restored, backup ready)."""
+        return self.spec.budgets
 
     def rpc(self, re_name: str, request: etree._Element | str, *, retries: int = 2,
             timeout: float | None = None) -> etree._Element:

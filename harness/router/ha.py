@@ -5,8 +5,8 @@ for a master.
 Each operation is disruptive: it first asks the router's :class:`~harness.faults.Consent`
 (the testbed entry, and for a lab router the run's ``--allow-disruptive``) and sends nothing
 without it.  It runs within its testbed timeout (``switchover``, ``halt``, ``reboot``; for
-``until`` forwarding or redundant, at least the router's :class:`~harness.router.endstate.
-Budgets`) or its ``timeout`` argument, waits on the router's clock (virtual on the emulator) for
+``until`` forwarding or redundant, at least the router's ``budgets`` from the testbed) or its
+``timeout`` argument, waits on the router's clock (virtual on the emulator) for
 the end state it is asked for (``until``: master, forwarding, redundant) and returns what it
 measured: the control-plane, data-plane and backup-ready times from the command
 (:class:`~harness.router.results.Phases`).  Each result is also given to every listener (the
@@ -35,7 +35,7 @@ from harness.errors import (
 )
 from harness.faults import Consent, Disruption, Faults
 from harness.junos import reply_text, reply_warnings
-from harness.router.endstate import DEFAULT_BUDGETS, Budgets, EndStates
+from harness.router.endstate import EndStates, wait_limit
 from harness.router.results import (
     OperationResult,
     ShutdownResult,
@@ -58,18 +58,17 @@ Listener = Callable[[OperationResult], None]
 
 class HAOperations:
     """The disruptive operations of one router, over its sessions, status, clock and faults,
-    each with the router's ``consent``; ``budgets`` bound the waits for forwarding and
-    redundancy."""
+    each with the router's ``consent``; the testbed's ``budgets`` of the router bound the waits
+    for forwarding and redundancy."""
 
     def __init__(self, sessions: RouterSessions, status: RouterStatus, clock: RouterClock,
-                 faults: Faults, consent: Consent, budgets: Budgets = DEFAULT_BUDGETS) -> None:
+                 faults: Faults, consent: Consent) -> None:
         self._s = sessions
         self._status = status
         #: The router clock this part reads and waits on (replaceable, as a test does).
         self.clock = clock
         self._faults = faults
         self.consent = consent
-        self.budgets = budgets
         #: Observers told about each operation (the report and JUnit properties use it).
         self.listeners: list[Listener] = []
 
@@ -83,7 +82,7 @@ class HAOperations:
         self.consent.check(what)
 
     def _limit(self, until: Until, timeout: float | None, floor: float) -> float:
-        return timeout or self.budgets.limit(until, floor)
+        return timeout or wait_limit(self._s.spec.budgets, until, floor)
 
     def _notify(self, result: OperationResult) -> None:
         for listener in list(self.listeners):

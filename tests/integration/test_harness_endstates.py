@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+import yaml
 from lxml import etree
 
 from harness import rpcs
@@ -23,8 +24,9 @@ from harness.errors import (
 from harness.faults import Consent, Disruption, disruption_of
 from harness.junos import parse_switchover
 from harness.router import DualRERouter
-from harness.router.endstate import Budgets, EndStates, ready_lane
+from harness.router.endstate import EndStates, ready_lane, wait_limit
 from harness.router.results import Until
+from re_contract.testbed import Budgets, TestbedError, parse_testbed
 
 GRES = "set chassis redundancy graceful-switchover"
 
@@ -106,11 +108,41 @@ def test_each_end_state_times_out_with_its_named_error(dut: DualRERouter, wait, 
 def test_the_waits_default_to_the_router_budgets(dut: DualRERouter) -> None:
     assert dut.budgets == Budgets(forwarding_restored=1200.0, backup_ready=2700.0)
     floor = dut.spec.timeouts.switchover
-    assert dut.budgets.limit(Until.MASTER, floor) == floor
-    assert dut.budgets.limit(Until.FORWARDING, floor) == max(floor, 1200.0)
+    assert wait_limit(dut.budgets, Until.MASTER, floor) == floor
+    assert wait_limit(dut.budgets, Until.FORWARDING, floor) == max(floor, 1200.0)
     with pytest.raises(ValueError, match="until: expected one of master, forwarding, "
                                          "redundant, got 'sideways'"):
         dut.switchover("switch", until="sideways")
+
+
+BUDGETS = """\
+testbed: {name: budgets}
+defaults:
+  emulated: true
+  credentials: {username: lab, password: lab123}
+  control: {username: re-control, password: re-control}
+  budgets: {forwarding_restored: 90}
+routers:
+  tight: {platform: MX480, re0: {host: 127.0.0.1}, re1: {host: 127.0.0.1},
+          budgets: {backup_ready: 300}}
+  loose: {platform: MX960, re0: {host: 127.0.0.1}, re1: {host: 127.0.0.1}}
+  bad: {platform: MX240, re0: {host: 127.0.0.1}, re1: {host: 127.0.0.1},
+        budgets: {backup_ready: -1, forwarding: 5}}
+"""
+
+
+def test_budgets_are_per_router_in_the_testbed() -> None:
+    data = yaml.safe_load(BUDGETS)
+    bad = data["routers"].pop("bad")
+    bed = parse_testbed(data, "budgets.yaml")
+    assert bed.router("tight").budgets == Budgets(forwarding_restored=90, backup_ready=300)
+    assert bed.router("loose").budgets == Budgets(forwarding_restored=90)
+    data["routers"]["bad"] = bad
+    with pytest.raises(TestbedError) as info:
+        parse_testbed(data, "budgets.yaml")
+    problems = "\n".join(info.value.problems)
+    assert "routers.bad.budgets.backup_ready" in problems and "seconds > 0" in problems
+    assert "routers.bad.budgets.forwarding" in problems
 
 
 # ------------------------------------------------------------------------------ consent

@@ -14,7 +14,7 @@ import pytest
 from harness.mastership import EventCode
 from harness.report import EntryKind, load_json
 from harness.router import DualRERouter
-from harness.testbed import default_testbed_path, load_testbed
+from re_contract.testbed import default_testbed_path, load_testbed
 from tests.plugin.conftest import LabRouter
 
 UNMARKED = """
@@ -23,7 +23,7 @@ import os
 import pytest
 
 from harness.errors import DisruptiveNotAllowedError
-from harness.testbed import Endpoint, default_testbed_path, load_testbed
+from re_contract.testbed import Endpoint, default_testbed_path, load_testbed
 from harness.router import DualRERouter
 
 
@@ -97,7 +97,7 @@ def test_the_testbed_entry_must_allow_it_too(pytester: pytest.Pytester, lab_rout
 RESTORED = """
 import os
 
-from harness.testbed import Endpoint, default_testbed_path, load_testbed
+from re_contract.testbed import Endpoint, default_testbed_path, load_testbed
 from harness.router import DualRERouter
 
 
