@@ -1,7 +1,7 @@
 """Tests of ``harness.report``: the recorder, the HTML report's header and tables (read back with
-``xml.etree`` and ``html.parser``), the JSON round trip, merging xdist parts, the JUnit
-properties and the acceptance report.  Recorders are built by hand from fake results; no
-network.  The timeline (lanes, spans, labels) is tested in ``test_report_timeline.py``."""
+``xml.etree`` and ``html.parser``), the JSON round trip and merging xdist parts.  Recorders are
+built by hand from fake results; no network.  The timeline (lanes, spans, labels) is tested in
+``test_report_timeline.py``, JUnit and the acceptance report in ``test_report_outputs.py``."""
 
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ from harness.report import (
     Source,
     StateDetail,
     TimelineEntry,
-    junit_properties,
     load_json,
     merge_parts,
     outcome_of,
@@ -543,28 +542,6 @@ def test_merge_parts_rejects_a_bad_part(tmp_path: Path) -> None:
         merge_parts(tmp_path)
 
 
-# --------------------------------------------------------------------------- JUnit
-
-
-def test_junit_properties_of_a_switchover() -> None:
-    props = junit_properties(switch("re0", "re1", "acquire", 45.5,
-                                    phases=Phases(0.5, 45.25, None, False)), router="r1")
-    assert props == [
-        ("router", "r1"), ("operation", "switchover"), ("target", "re1"), ("method", "acquire"),
-        ("master_before", "re0"), ("master_after", "re1"), ("until", "forwarding"),
-        ("duration_router_s", "45.500"), ("duration_wall_s", "0.400"),
-        ("control_plane_s", "0.500"), ("data_plane_s", "45.250"), ("backup_ready_s", "none"),
-        ("fpcs_stayed_online", "false"),
-    ]
-
-
-def test_junit_properties_of_a_halt_without_master() -> None:
-    props = dict(junit_properties(op("halt", "re0", "re0", None, 15.25)))
-    assert "method" not in props and "router" not in props
-    assert props["master_after"] == "none"
-    assert props["duration_router_s"] == "15.250"
-
-
 def test_timeline_entry_is_a_frozen_value() -> None:
     entry = TimelineEntry("r1", EntryKind.LOG_EVENT, T0, 1.0, "", LogDetail(None, "E_NULL",
                                                                             None, None, ""))
@@ -600,33 +577,3 @@ def test_a_part_without_sources_and_lanes_still_loads(tmp_path: Path) -> None:
         Source.PYTEST, Source.OBSERVED, Source.OBSERVED, Source.OPERATION, Source.OPERATION,
         Source.OPERATION, Source.PYTEST]
     assert all(e.lane is None for e in loaded.entries())
-
-
-# --------------------------------------------------------------------------- acceptance
-
-
-def test_acceptance_report_renders_text_and_json(tmp_path: Path) -> None:
-    from harness.readiness import CheckResult
-    from harness.report.acceptance import AcceptanceReport
-
-    report = AcceptanceReport("pe1", "MX960")
-    report.checks = [CheckResult("two-routing-engines", True, "re0 master, re1 backup"),
-                     CheckResult("same-re-model", False, "re0 RE-S-1800x4, re1 RE-S-2000")]
-    report.add_operation(switch("re0", "re1", took=4.25))
-    clock = FakeClock()
-    report.add_timeline(log_lines(clock, "re0", "event = E_CMD_S, state = master, param = 0x0"))
-    report.tests["test_ready_for_upgrade"] = "failed"
-
-    text = report.to_text()
-    assert "Result: FAIL" in text
-    assert "  [FAIL] same-re-model: re0 RE-S-1800x4, re1 RE-S-2000" in text
-    assert "  switchover switch: re0 -> re1 in 4.2 s router time (0.40 s wall)" in text
-    assert "  failed   test_ready_for_upgrade" in text
-    assert "  2024-06-01 10:00:00  re0  event = E_CMD_S, state = master, param = 0x0" in text
-    data = json.loads(report.to_json())
-    assert data["passed"] is False and data["operations"][0]["method"] == "switch"
-    assert data["timeline"] == [{"time": "2024-06-01 10:00:00", "re": "re0",
-                                 "entry": "event = E_CMD_S, state = master, param = 0x0"}]
-    json_path, text_path = report.write(tmp_path / "out")
-    assert json.loads(json_path.read_text()) == data
-    assert text_path.read_text() == text
