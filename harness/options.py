@@ -151,9 +151,11 @@ def add_options(parser: pytest.Parser) -> None:
                     help="testbed YAML, or the name of a packaged one such as emulated-fleet "
                          "(default: the packaged emulated.yaml)")
     group.addoption("--allow-disruptive", action="store_true", default=False,
-                    help="allow tests marked disruptive (switchover, halt, reboot) on lab "
-                         "routers whose testbed entry also says allow_disruptive: true "
-                         "(emulated routers need only the testbed entry)")
+                    help="allow disruption of lab routers whose testbed entry also says "
+                         "allow_disruptive: true: tests marked disruptive run, and any test's "
+                         "switchover, halt, reboot, power, fault or configuration change is "
+                         "allowed (without it they raise DisruptiveNotAllowedError; emulated "
+                         "routers need only the testbed entry)")
     group.addoption("--router", action="append", default=[], metavar="NAME", type=router_name,
                     help="run only against this router of the testbed (repeatable)")
     group.addoption("--report-dir", default=None, metavar="DIR", type=report_dir,
