@@ -36,6 +36,7 @@ from re_contract.schema import (
     TimeMode,
 )
 from re_contract.schema_types import show
+from re_contract.snapshots import SnapshotSettings, SnapshotsSection, settings_of
 
 __all__ = ["check_unique", "merge_router"]
 
@@ -117,6 +118,7 @@ def merge_router(name: str, own: RouterSection, defaults: DefaultsSection, probl
         budgets=_budgets(_merge("budgets", layers)),
         faults=_faults(_merge("faults", layers)),
         emulator=_emulator(emulator_layers, base, name, tuple(endpoints), emulated, problems),
+        snapshots=_snapshots(layers),
     )
 
 
@@ -286,6 +288,17 @@ def _emulator(layers: Sequence[tuple[str, BaseModel]], base: str, name: str,
         boot_time=float(value("boot_time", 180.0)),
         platform=value("platform", None),
     )
+
+
+def _snapshots(layers: Sequence[tuple[str, BaseModel]]) -> SnapshotSettings:
+    """Return the snapshot settings: each layer's over the ones under it (items by name, the
+    router's rules before the defaults', the last ``defaults`` flag given)."""
+    settings = SnapshotSettings()
+    for prefix, layer in layers:
+        section = getattr(layer, "snapshots", None)
+        if isinstance(section, SnapshotsSection):
+            settings = settings_of(section, child(prefix, "snapshots"), settings)
+    return settings
 
 
 def _lint_lab(credentials: _Merged | None, host_keys: HostKeys, base: str,

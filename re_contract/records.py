@@ -18,6 +18,7 @@ from re_contract.listeners import is_loopback
 from re_contract.platform import PlatformOverride
 from re_contract.problems import Problems, hint, quoted
 from re_contract.schema import HostKeyPolicy, TimeMode
+from re_contract.snapshots import SnapshotSettings
 
 __all__ = [
     "Budgets",
@@ -234,6 +235,8 @@ class RouterSpec:
     faults: Mapping[str, FaultAction] = field(default_factory=dict)
     #: Emulator settings (emulated routers only).
     emulator: EmulatorSettings | None = None
+    #: What pre/post snapshots capture beyond the built-in items, and the rules of their diffs.
+    snapshots: SnapshotSettings = SnapshotSettings()
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     @property

@@ -17,7 +17,7 @@ import sys
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, PlainValidator, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -29,6 +29,7 @@ from re_contract.schema_types import (
     Host,
     Name,
     Port,
+    RpcArgument,
     Seconds,
     Section,
     Text,
@@ -36,6 +37,7 @@ from re_contract.schema_types import (
     refuse,
     show,
 )
+from re_contract.snapshots import SnapshotsSection
 
 __all__ = [
     "PLACEHOLDERS",
@@ -148,18 +150,6 @@ class BudgetsSection(Section):
         description="the new backup ready to take over (default 2700)")] | None = None
 
 
-def _rpc_argument(value: Any) -> str | int | bool:
-    """Return an RPC argument: a string, an integer or true (an empty element)."""
-    if isinstance(value, str | int | bool) and not isinstance(value, float):
-        return value
-    raise refuse("a string, an integer or true")
-
-
-RpcArgument = Annotated[
-    str | int | bool, PlainValidator(_rpc_argument, json_schema_input_type=str | int | bool)
-]
-
-
 class FaultSection(Section):
     """How a lab makes one fault: an RPC sent to the router, or a local command (exactly one)."""
 
@@ -261,6 +251,8 @@ class DefaultsSection(Section):
     budgets: BudgetsSection | None = None
     faults: Annotated[dict[FaultName, FaultSection], Expect("a mapping")] | None = None
     emulator: EmulatorSection | None = None
+    snapshots: Annotated[SnapshotsSection, Field(
+        description="what pre/post snapshots capture and the rules of their diffs")] | None = None
 
 
 class RouterSection(DefaultsSection):

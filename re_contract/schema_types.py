@@ -13,7 +13,14 @@ import reprlib
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PlainValidator,
+    field_validator,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -25,6 +32,7 @@ __all__ = [
     "Host",
     "Name",
     "Port",
+    "RpcArgument",
     "Seconds",
     "Section",
     "Text",
@@ -128,3 +136,16 @@ EnvName = Annotated[
 ]
 #: An XML element name (junos: "request-halt", "get-route-engine-information").
 XmlName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")]
+
+
+def _rpc_argument(value: Any) -> str | int | bool:
+    """Return an RPC argument: a string, an integer or true (an empty element)."""
+    if isinstance(value, str | int | bool) and not isinstance(value, float):
+        return value
+    raise refuse("a string, an integer or true")
+
+
+#: An RPC argument (a child element): a string, an integer or true (an empty element).
+RpcArgument = Annotated[
+    str | int | bool, PlainValidator(_rpc_argument, json_schema_input_type=str | int | bool)
+]
