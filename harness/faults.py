@@ -37,6 +37,7 @@ from harness.errors import (
     FaultUnavailableError,
     RpcFailedError,
 )
+from harness.recording.transport import CommandRunner, run_command
 from re_contract.control import ControlRpc, fault_rpcs
 from re_contract.testbed import FaultAction, RouterSpec
 
@@ -321,12 +322,14 @@ class LabFaults(Faults):
 
     def __init__(self, spec: RouterSpec, rpc: Callable[[str, etree._Element], object],
                  timeout: float = 120.0, after: AfterFault | None = None,
-                 consent: Consent | None = None) -> None:
+                 consent: Consent | None = None, *, run: CommandRunner = run_command) -> None:
         self._spec = spec
         self._rpc = rpc
         self._timeout = timeout
         self._after = after
         self.consent = consent
+        #: Runs a fault's local command (recorded or replayed under --record / --replay).
+        self._run_command = run
 
     def available(self, fault: str) -> bool:
         """Return True when the testbed entry declares ``fault``."""
@@ -371,8 +374,7 @@ class LabFaults(Faults):
         line = action.command_line(self._spec.name, target, host)
         log.info("%s: fault command: %s", self._spec.name, line)
         try:
-            done = subprocess.run(shlex.split(line), capture_output=True, text=True,
-                                  timeout=self._timeout, check=False)
+            done = self._run_command(shlex.split(line), self._timeout)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise FaultError(f"{self._spec.name}: fault command {line!r} failed: {exc}") from exc
         if done.returncode != 0:

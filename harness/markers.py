@@ -14,6 +14,8 @@ Markers (see :class:`Mark`):
   ``emulated_only``         needs the emulator's control RPCs beyond time and faults.
   ``acceptance``            part of the pre-upgrade acceptance profile (select with
                             ``-m acceptance``; no skip).
+  ``snapshots(...)``        pre/post snapshots and their diff around the test, with its rules
+                            (:mod:`harness.snapshots.pytest_side`).
 
 Skips come in two kinds.  :func:`skip_reason` reads only the testbed and the options, so the
 plugin adds it as a ``skip`` mark at collection (:func:`mark_skips`): pytest skips the test
@@ -75,6 +77,7 @@ class Mark(Enum):
     SINGLE_RE_OK = "single_re_ok"
     EMULATED_ONLY = "emulated_only"
     ACCEPTANCE = "acceptance"
+    SNAPSHOTS = "snapshots"
 
 
 MARKER_HELP = {
@@ -86,6 +89,8 @@ MARKER_HELP = {
     Mark.SINGLE_RE_OK: "single_re_ok: also runs on single-RE platforms",
     Mark.EMULATED_ONLY: "emulated_only: needs the emulator (control RPCs)",
     Mark.ACCEPTANCE: "acceptance: part of the pre-upgrade acceptance profile",
+    Mark.SNAPSHOTS: "snapshots(expect=None, strict=False, settle=None, items=None): pre/post "
+                    "snapshots and an HA-aware diff around the test",
 }
 
 SINGLE_RE_REASON = ("{name} ({platform}) has one Routing Engine: the chapter says M5, M10, M7i "

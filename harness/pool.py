@@ -26,6 +26,7 @@ import filelock
 from harness.clock import RouterClock
 from harness.emulated import EmulatedRouter, start_emulated
 from harness.errors import HarnessError
+from harness.recording.transport import LIVE, Transport
 from harness.router import DualRERouter
 from re_contract.testbed import Endpoint, RouterSpec, Testbed
 
@@ -88,10 +89,12 @@ class RouterPool:
     makes the clock of each router not driven by control RPCs (default: a plain LabClock)."""
 
     def __init__(self, testbed: Testbed, locks: LockSettings | None = None, *,
-                 lab_clock: LabClockFactory | None = None) -> None:
+                 lab_clock: LabClockFactory | None = None, transport: Transport = LIVE) -> None:
         self.testbed = testbed
         self.locks = locks
         self._lab_clock = lab_clock
+        #: How the routers reach the world; offline (a replay) starts no emulator.
+        self.transport = transport
         self._routers: dict[str, DualRERouter] = {}
         self._emulated: list[EmulatedRouter] = []
 
@@ -112,10 +115,13 @@ class RouterPool:
         if name not in self._routers:
             spec = self.spec(name)
             control = None
-            if spec.emulated:
+            if spec.emulated and self.transport.offline:
+                control = Endpoint("replay", 0)  # a replay reaches nothing: no emulator
+            elif spec.emulated:
                 spec, control = self._start_emulated(spec)
             clock = self._lab_clock(spec) if self._lab_clock is not None else None
-            self._routers[name] = DualRERouter(spec, control=control, lab_clock=clock)
+            self._routers[name] = DualRERouter(spec, control=control, lab_clock=clock,
+                                               transport=self.transport)
         return self._routers[name]
 
     def _start_emulated(self, spec: RouterSpec) -> tuple[RouterSpec, Endpoint]:

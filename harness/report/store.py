@@ -17,6 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from harness import fileio
 from harness.report.model import (
     DEFAULT_RES,
     DETAIL_TYPES,
@@ -84,11 +85,8 @@ def write_json(recorder: Recorder, path: str | os.PathLike[str]) -> Path:
 def write_atomic(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` through a temporary file and a rename, so that no reader
     sees a partial file.  Raises ReportError when it cannot be written."""
-    temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(text, encoding="utf-8")
-        os.replace(temp, target)
+        fileio.write_atomic(target, text)
     except OSError as exc:
         raise ReportError(f"{target}: cannot write the report: {exc}") from exc
 

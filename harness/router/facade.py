@@ -12,7 +12,9 @@ A thin facade over the router's parts, each usable on its own:
   halt, reboot, power-on and the hold-down, each waiting for its end state (``until``) and
   timing the control plane, the data plane and the backup's readiness;
 - :attr:`DualRERouter.consent` (:class:`~harness.faults.Consent`): every disruptive operation
-  (HA, fault, configuration, a raw RPC or CLI line that disrupts) asks it first.
+  (HA, fault, configuration, a raw RPC or CLI line that disrupts) asks it first;
+- :meth:`DualRERouter.snapshot` (:mod:`harness.snapshots`): the router's state from both REs,
+  for a pre/post diff.
 
 "The master" is resolved from ``get-route-engine-information`` and forgotten after every
 disruptive operation, fault or dropped session.  Every public operation has a time budget
@@ -25,6 +27,7 @@ within the budget.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -35,12 +38,15 @@ from harness import rpcs
 from harness.clock import EmulatedClock, LabClock, RouterClock
 from harness.faults import Consent, EmulatorFaults, Faults, LabFaults, disruption_of
 from harness.junos import CommitReport, RouteEngineStatus, reply_text
+from harness.recording.transport import LIVE, Transport
 from harness.router.config import RouterConfig
 from harness.router.ha import HAOperations, Listener
 from harness.router.results import OperationResult, ShutdownResult, SwitchoverResult, Until
 from harness.router.sessions import RouterSessions
 from harness.router.status import RouterStatus
 from harness.session import Deadline, RESession
+from harness.snapshots.capture import Snapshot, take_snapshot
+from harness.snapshots.items import SnapshotPlan
 from re_contract.control import ControlRpc
 from re_contract.testbed import Budgets, Endpoint, RouterSpec, TimeMode
 
@@ -54,30 +60,36 @@ class DualRERouter:
     """
 
     def __init__(self, spec: RouterSpec, *, control: Endpoint | None = None,
-                 lab_clock: RouterClock | None = None) -> None:
+                 lab_clock: RouterClock | None = None, transport: Transport = LIVE) -> None:
         self.spec = spec
         self.name = spec.name
         #: Whether the router may be disrupted now; the plugin sets ``consent.run_allows``.
         self.consent = Consent(spec)
-        self.sessions = RouterSessions(spec, lambda: self.state.find_master(), control=control)
+        self.sessions = RouterSessions(spec, lambda: self.state.find_master(), control=control,
+                                       transport=transport)
         # An emulator running in real time is waited for like hardware: only a virtual clock
         # is advanced by control RPC.
         realtime = spec.emulator is not None and spec.emulator.time is TimeMode.REAL
         clock: RouterClock = (
             EmulatedClock(self.sessions.control_rpc) if control is not None and not realtime
-            else (lab_clock or LabClock())
+            else transport.clock(spec.name, lab_clock or LabClock())
         )
         self.faults: Faults = (
             EmulatorFaults(self.control, after=self._after_fault, consent=self.consent)
             if control is not None
             else LabFaults(spec, lambda re_name, el: self.sessions.rpc(re_name, el),
-                           spec.timeouts.halt, after=self._after_fault, consent=self.consent)
+                           spec.timeouts.halt, after=self._after_fault, consent=self.consent,
+                           run=transport.command_runner(spec.name))
         )
         self.state = RouterStatus(self.sessions, clock)
         self.configuration = RouterConfig(self.sessions, self.consent)
         self.ha = HAOperations(self.sessions, self.state, clock, self.faults, self.consent)
         #: Observers told about each operation (the report and JUnit properties use it).
         self.listeners: list[Listener] = self.ha.listeners
+        #: What :meth:`snapshot` captures (built-in items, the testbed's, a snapshot file's).
+        self.snapshot_plan = SnapshotPlan.of(spec.snapshots)
+        #: Observers told about each snapshot taken (the plugin stores them in the report).
+        self.snapshot_listeners: list[Callable[[Snapshot], None]] = []
 
     def __repr__(self) -> str:
         return f"<DualRERouter {self.name} {self.spec.platform}>"
@@ -218,6 +230,16 @@ class DualRERouter:
     def mastership_log(self, re_name: str, timeout: float | None = None) -> ml.MastershipLog:
         """See :meth:`RouterStatus.mastership_log`."""
         return self.state.mastership_log(re_name, timeout)
+
+    def snapshot(self, name: str, plan: SnapshotPlan | None = None) -> Snapshot:
+        """Capture the router's state from both REs (``plan``, default :attr:`snapshot_plan`)
+        as snapshot ``name``; tell :attr:`snapshot_listeners` (under pytest the plugin writes
+        it into the report directory); return it.  Never raises for an RE that does not
+        answer: the snapshot records it (see :func:`harness.snapshots.take_snapshot`)."""
+        taken = take_snapshot(self, name, plan or self.snapshot_plan)
+        for listener in list(self.snapshot_listeners):
+            listener(taken)
+        return taken
 
     # ------------------------------------------------------------ HA operations
     def require_disruptive(self, what: str) -> None:

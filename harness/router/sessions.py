@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 from collections.abc import Callable, Iterator
 
 from lxml import etree
 
 from harness.errors import HarnessError, RpcTimeoutError, SessionClosedError
+from harness.recording.transport import LIVE, Transport
 from harness.session import ConnectParams, Deadline, RESession
 from re_contract.testbed import Endpoint, HostKeyPolicy, RouterSpec
 
@@ -42,8 +42,10 @@ class RouterSessions:
     """
 
     def __init__(self, spec: RouterSpec, find_master: Callable[[], str], *,
-                 control: Endpoint | None = None) -> None:
+                 control: Endpoint | None = None, transport: Transport = LIVE) -> None:
         self.spec = spec
+        #: Where sessions come from (real ones; recorded or replayed ones, harness.recording).
+        self.transport = transport
         self.name = spec.name
         self._find_master = find_master
         self._sessions: dict[str, RESession] = {}
@@ -141,7 +143,8 @@ class RouterSessions:
         endpoint = self.spec.endpoints[name]
         sess = self._sessions.get(name)
         if sess is None or not sess.connected:
-            sess = RESession(self._params(name, endpoint))
+            sess = self.transport.session(f"{self.name}/{name}",
+                                          lambda: self._params(name, endpoint))
             sess.open(self.clip(self.spec.timeouts.connect))
             self._sessions[name] = sess
         return sess
@@ -186,7 +189,7 @@ class RouterSessions:
                     delay = BACKOFF[min(attempt, len(BACKOFF) - 1)]
                     log.info("%s: session to %s dropped; reconnecting in %.2fs",
                              self.name, re_name, delay)
-                    time.sleep(self.clip(delay))
+                    self.transport.pause(self.clip(delay))
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def _rpc_once(self, re_name: str, request: etree._Element | str, limit: float
@@ -209,7 +212,9 @@ class RouterSessions:
             raise HarnessError(f"{self.name}: control RPCs exist only on the emulator")
         with self.bounded(self.query_budget, f"control {etree.QName(request).localname}"):
             if self._control is None or not self._control.connected:
-                self._control = RESession(self._params("control", self._control_endpoint, True))
+                endpoint = self._control_endpoint
+                self._control = self.transport.session(
+                    f"{self.name}/control", lambda: self._params("control", endpoint, True))
                 self._control.open(self.clip(self.spec.timeouts.connect))
             try:
                 return self._control.rpc(request, self.clip(self.spec.timeouts.rpc))
