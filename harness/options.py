@@ -35,8 +35,12 @@ __all__ = [
     "lock_dir",
     "lock_timeout",
     "progress_after",
+    "record_dir",
+    "replay_dir",
     "report_dir",
     "router_name",
+    "snapshot_file",
+    "snapshot_mode",
     "testbed_file",
 ]
 
@@ -107,6 +111,55 @@ def _directory(option: str, value: str) -> str:
     return str(path.resolve())
 
 
+def record_dir(value: str) -> str:
+    """Check a ``--record`` value; return it as an absolute path (created when written).
+
+    Raises pytest.UsageError for an empty value or a path that is an existing file.
+    """
+    return _directory("--record", value)
+
+
+def replay_dir(value: str) -> str:
+    """Check a ``--replay`` value: an existing directory; return it as an absolute path (the
+    recording in it is read in ``pytest_configure``).
+
+    Raises pytest.UsageError for an empty value or a path that is no directory.
+    """
+    path = _directory("--replay", value)
+    if not Path(path).is_dir():
+        raise pytest.UsageError(f"--replay: expected a directory written by --record, got "
+                                f"{value!r} (no such directory)")
+    return path
+
+
+#: The values of ``--snapshots``.
+SNAPSHOT_MODES = ("disruptive", "marked", "off")
+
+
+def snapshot_mode(value: str) -> str:
+    """Check a ``--snapshots`` value; return it.
+
+    Raises pytest.UsageError for anything but one of :data:`SNAPSHOT_MODES`.
+    """
+    if value not in SNAPSHOT_MODES:
+        raise pytest.UsageError(f"--snapshots: expected one of {', '.join(SNAPSHOT_MODES)}, "
+                                f"got {value!r}")
+    return value
+
+
+def snapshot_file(value: str) -> str:
+    """Check a ``--snapshot-file`` value: an existing file; return it as an absolute path (it
+    is loaded and validated in ``pytest_configure``).
+
+    Raises pytest.UsageError for an empty value or a path that is not a file.
+    """
+    path = Path(value).expanduser()
+    if not value.strip() or not path.is_file():
+        raise pytest.UsageError(f"--snapshot-file: expected a YAML file of snapshot items and "
+                                f"rules, got {value!r}")
+    return str(path.resolve())
+
+
 def lock_timeout(value: str) -> float:
     """Parse a ``--lock-timeout`` value (seconds, > 0); return it.
 
@@ -168,6 +221,19 @@ def add_options(parser: pytest.Parser) -> None:
                     type=lock_timeout,
                     help="how long a disruptive test waits for a lab router another run or "
                          f"worker holds (default: {DEFAULT_LOCK_TIMEOUT:g})")
+    group.addoption("--snapshots", default="disruptive", metavar="MODE", type=snapshot_mode,
+                    help="take pre/post snapshots and an HA-aware diff around: disruptive "
+                         "(tests marked disruptive or snapshots; the default), marked (only "
+                         "tests marked snapshots) or off")
+    group.addoption("--snapshot-file", default=None, metavar="FILE", type=snapshot_file,
+                    help="YAML file of more snapshot items and diff rules (the keys of a "
+                         "testbed's snapshots: section)")
+    group.addoption("--record", default=None, metavar="DIR", type=record_dir,
+                    help="record every RPC and reply of the run (and the lab clock and fault "
+                         "commands) into DIR, for --replay")
+    group.addoption("--replay", default=None, metavar="DIR", type=replay_dir,
+                    help="run the tests offline from a recording made with --record: no "
+                         "router and no emulator is contacted")
     parser.addini(PROGRESS_AFTER_INI, default=str(DEFAULT_PROGRESS_AFTER),
                   help="lab routers: waits of at least this many seconds (hold-down, "
                        f"keepalive-time, reboot) show live progress (default: "

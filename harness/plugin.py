@@ -22,10 +22,15 @@ import pytest
 from harness import markers, options
 from harness.mastership import explain_comparison
 from harness.pool import LockSettings, RouterPool
+from harness.recording import pytest_side as recording
+from harness.recording.transport import LIVE
 from harness.report.run import REPORT_KEY, RunReport, junit_recording
 from harness.router import DualRERouter
+from harness.snapshots.pytest_side import RUN_KEY as SNAPSHOTS_KEY
+from harness.snapshots.pytest_side import SnapshotMode, SnapshotRun, TestSnapshots
 from harness.terminal import lab_clocks
 from re_contract.errors import TestbedError
+from re_contract.snapshots import load_snapshot_file
 from re_contract.testbed import Testbed, default_testbed_path, load_testbed
 
 __all__ = [
@@ -43,6 +48,8 @@ __all__ = [
     "router",
     "router_name",
     "router_pool",
+    "snapshot_around",
+    "snapshots",
     "testbed",
 ]
 
@@ -80,13 +87,28 @@ def pytest_configure(config: pytest.Config) -> None:
     except TestbedError as exc:
         raise pytest.UsageError(f"--testbed: {exc}") from exc
     config.stash[markers.TESTBED_KEY] = bed
+    recording.configure(config, bed.name)
     options.progress_after(config)  # a bad ini value is a usage error before collection
     markers.selected_routers(config)  # an unknown --router is a usage error, not a collection one
+    _configure_snapshots(config)
     directory = config.getoption("--report-dir")
     if directory:
         run = RunReport(config, Path(directory), bed.name)
         config.stash[REPORT_KEY] = run
         config.pluginmanager.register(run, "re-harness-report")
+
+
+def _configure_snapshots(config: pytest.Config) -> None:
+    file = config.getoption("--snapshot-file")
+    try:
+        extra = load_snapshot_file(file) if file else None
+    except TestbedError as exc:
+        raise pytest.UsageError(f"--snapshot-file: {exc}") from exc
+    report_dir = config.getoption("--report-dir")
+    run = SnapshotRun(SnapshotMode(config.getoption("--snapshots")), extra,
+                      Path(report_dir) if report_dir else None)
+    config.stash[SNAPSHOTS_KEY] = run
+    config.pluginmanager.register(run, "re-harness-snapshots")
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -156,7 +178,8 @@ def router_pool(pytestconfig: pytest.Config, testbed: Testbed) -> Iterator[Route
     """Every router of the testbed (emulators started on first use); closed at session end."""
     lock_dir = pytestconfig.getoption("--lock-dir") or options.default_lock_dir()
     locks = LockSettings(Path(lock_dir), pytestconfig.getoption("--lock-timeout"))
-    pool = RouterPool(testbed, locks, lab_clock=lab_clocks(pytestconfig))
+    pool = RouterPool(testbed, locks, lab_clock=lab_clocks(pytestconfig),
+                      transport=pytestconfig.stash.get(recording.TRANSPORT_KEY, LIVE))
     pytestconfig.stash[POOL_KEY] = pool
     yield pool
     pool.close()
@@ -220,3 +243,29 @@ def restore_mastership(request: pytest.FixtureRequest) -> Iterator[str | None]:
     finally:
         dut.consent.listeners.remove(restorer.on_action)
     restorer.restore()
+
+
+@pytest.fixture(autouse=True)
+def snapshot_around(request: pytest.FixtureRequest) -> Iterator[TestSnapshots | None]:
+    """Around a ``router`` test marked ``disruptive`` or ``snapshots`` (``--snapshots``): a pre
+    snapshot before it, a post snapshot after it (the router settled), their HA-aware diff,
+    all written under the report directory (:mod:`harness.snapshots.pytest_side`).  Yields the
+    test's snapshots, or None when none are taken."""
+    run = request.config.stash.get(SNAPSHOTS_KEY, None)
+    node = request.node
+    disruptive = node.get_closest_marker(markers.Mark.DISRUPTIVE.value) is not None
+    if run is None or "router" not in request.fixturenames or not run.wants(node, disruptive):
+        yield None
+        return
+    with run.around(request, request.getfixturevalue("router")) as taken:
+        yield taken
+
+
+@pytest.fixture
+def snapshots(request: pytest.FixtureRequest, router: DualRERouter
+              ) -> Iterator[TestSnapshots]:
+    """This test's snapshots of ``router``: ``snapshots.pre`` taken before the test,
+    ``snapshots.take(name)``, ``snapshots.check(expect=...)`` for the post snapshot and its
+    diff now (else it is taken after the test)."""
+    with request.config.stash[SNAPSHOTS_KEY].for_test(request, router) as taken:
+        yield taken
