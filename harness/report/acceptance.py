@@ -1,8 +1,8 @@
 """The acceptance report of the pre-upgrade profile, per router: what the readiness checks found,
 the switchovers' "forwarding restored" and "backup ready" lines against the router's budgets,
 the HA operations with their control-plane, data-plane and backup-ready times, the
-mastership-log timeline of both REs and the tests' outcomes, rendered as JSON (for machines)
-and plain text (for a change ticket).
+mastership-log timeline of both REs, the tests' outcomes and the pre/post snapshot diffs,
+rendered as JSON (for machines) and plain text (for a change ticket).
 
 :class:`AcceptanceReport` collects (the suites' ``acceptance_report`` fixture hands it to the
 tests); :func:`render_json` and :func:`render_text` render it; :meth:`AcceptanceReport.write`
@@ -16,12 +16,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from harness import mastership as ml
 from harness.readiness import CheckResult
 from harness.report.model import OperationDetail
 from harness.report.store import write_atomic
 from harness.router import OperationResult
+from harness.snapshots.diff import SnapshotDiff
 
 __all__ = ["AcceptanceReport", "LogLine", "render_json", "render_text"]
 
@@ -54,6 +56,8 @@ class AcceptanceReport:
     operations: list[OperationDetail] = field(default_factory=list)
     timeline: list[LogLine] = field(default_factory=list)
     tests: dict[str, str] = field(default_factory=dict)
+    #: Pre/post snapshot diffs (JSON data, with their plain words under ``text``).
+    snapshots: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -68,6 +72,10 @@ class AcceptanceReport:
     def add_timeline(self, entries: Iterable[ml.LogEntry]) -> None:
         """Record mastership-log entries (both REs, time order) as the run's timeline."""
         self.timeline += [LogLine.of(e) for e in entries]
+
+    def add_snapshot_diff(self, diff: SnapshotDiff) -> None:
+        """Record a pre/post snapshot diff (harness.snapshots) of a test."""
+        self.snapshots.append({**diff.to_dict(), "text": diff.explain()})
 
     def to_json(self) -> str:
         """Return :func:`render_json` of the report."""
@@ -95,7 +103,7 @@ def render_json(report: AcceptanceReport) -> str:
                        "passed": report.passed, "checks": [asdict(c) for c in report.checks],
                        "operations": [asdict(o) for o in report.operations],
                        "timeline": [asdict(line) for line in report.timeline],
-                       "tests": report.tests}, indent=2)
+                       "tests": report.tests, "snapshots": report.snapshots}, indent=2)
 
 
 def render_text(report: AcceptanceReport) -> str:
@@ -107,6 +115,10 @@ def render_text(report: AcceptanceReport) -> str:
     lines += ["", "Tests:"] + [f"  {o:8} {t}" for t, o in sorted(report.tests.items())]
     lines += ["", "Timeline (mastership logs, both REs):"]
     lines += [f"  {e.time}  {e.re:4} {e.entry}" for e in report.timeline]
+    if report.snapshots:
+        lines += ["", "Pre/post snapshots (what else changed on the router):"]
+        lines += [f"  {line}" for diff in report.snapshots
+                  for line in str(diff["text"]).splitlines()]
     return "\n".join(lines) + "\n"
 
 
