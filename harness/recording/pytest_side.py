@@ -101,6 +101,7 @@ class ReplayRun:
         self.transport = ReplayTransport(self.script)
         self._outside = f"{OUTSIDE} {_worker(config)}".strip()
         self.script.begin(self._outside)
+        self._failed = False
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None
@@ -117,8 +118,12 @@ class ReplayRun:
                                   ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
         """Fail a test whose replay went off the recording, even if the error was swallowed."""
         report = yield
+        if report.when == "setup":
+            self._failed = False
+        self._failed = self._failed or report.failed
         failure = self.script.failure
-        if report.when == "teardown" and failure is not None and not report.failed:
+        if report.when == "teardown" and failure is not None and not self._failed:
+            # Harness code swallowed the error and the test passed: it still diverged.
             report.outcome = "failed"
             report.longrepr = f"the replay went off the recording:\n{failure}"
         return report

@@ -8,7 +8,11 @@ emulator the clock is already RPCs (``get-clock``, ``advance-clock``) and is rep
 
 Connects are lenient: a recorded connect is consumed when the replay opens a session, and a
 session the recording found open (opened by an earlier test) opens without one, so a test
-replays alone as it does in the whole run.  Anything else out of step raises
+replays alone as it does in the whole run.  So are clock readings (the emulator's ``get-clock``,
+a lab clock's ``now``): they change nothing, and harness code reads the clock more or less often
+for reasons outside the test, so a reading the recording did not make is answered with the time
+the recording shows at that point, and a recorded reading the replay does not make is passed
+over.  Anything else out of step raises
 :class:`ReplayMismatchError` naming the test, the channel (router/RE), what was asked and what
 the recording holds around that point; running past the end raises
 :class:`ReplayMissingError`.  Neither is a :class:`~harness.errors.HarnessError`: harness code
@@ -38,12 +42,15 @@ from harness.recording.tape import (
 )
 from harness.recording.transport import CommandRunner
 from harness.session import CLOSE_TIMEOUT, ConnectParams, RESession
+from re_contract.control import ControlRpc, control_request
 
 __all__ = ["NEARBY", "ReplayClock", "ReplayError", "ReplayMismatchError", "ReplayMissingError",
            "ReplaySession", "ReplayTransport", "Script"]
 
 #: How many recorded events either side of the point a mismatch message shows.
 NEARBY = 2
+#: The emulator's clock reading (a control RPC that changes nothing), as recorded.
+CLOCK_READ = request_text(control_request(ControlRpc.GET_CLOCK))
 
 
 class ReplayError(Exception):
@@ -111,13 +118,18 @@ class Script:
             return events[at] if at < len(events) else None
 
     def take(self, channel: str, kind: str, asked: str,
-             same: Callable[[dict[str, Any]], bool] = lambda event: True) -> dict[str, Any]:
-        """Consume and return the next event on ``channel``: of ``kind`` and ``same``.
+             same: Callable[[dict[str, Any]], bool] = lambda event: True, *,
+             reads: Callable[[dict[str, Any]], bool] | None = None) -> dict[str, Any]:
+        """Consume and return the next event on ``channel``: of ``kind`` and ``same``;
+        ``reads`` tells clock readings the replay may pass over (they change nothing).
 
         Raises ReplayMissingError after the last event, ReplayMismatchError for another.
         """
         with self._lock:
             events, at = self._channel(channel), self._next.get(channel, 0)
+            while (reads is not None and at < len(events) and reads(events[at])
+                   and not (events[at].get("kind") == kind and same(events[at]))):
+                at += 1
             if at >= len(events):
                 self._fail(ReplayMissingError(
                     f"{self.test}: {channel}: asked {asked} as event #{at + 1}, but the "
@@ -130,6 +142,23 @@ class Script:
                     f"recording holds {describe(event)} there{self._around(events, at)}"))
             self._next[channel] = at + 1
             return event
+
+    def read(self, channel: str, reads: Callable[[dict[str, Any]], bool]
+             ) -> tuple[dict[str, Any] | None, list[dict[str, Any]], list[dict[str, Any]]]:
+        """A clock reading (``reads`` tells which events are one): consume the next event when
+        it is one and return it; else return None.  Also return the events consumed so far and
+        those still ahead on ``channel``, for the caller to tell the time from.
+
+        A reading changes nothing, and harness code reads the clock more or less often for
+        reasons outside the test (the report reads it when the master it saw changes), so a
+        replay may read it where the recording did not, and the other way round.
+        """
+        with self._lock:
+            events, at = self._channel(channel), self._next.get(channel, 0)
+            if at < len(events) and reads(events[at]):
+                self._next[channel] = at + 1
+                return events[at], events[:at + 1], events[at + 1:]
+            return None, events[:at], events[at:]
 
     def skip(self, channel: str) -> None:
         """Consume the next event on ``channel`` (a connect the replay does not need)."""
@@ -203,8 +232,11 @@ class ReplaySession(RESession):
             raise SessionClosedError(f"{self._label}: session is not open")
         element = etree.fromstring(request) if isinstance(request, str) else request
         asked = request_text(element)
+        if asked == CLOCK_READ:
+            return self._clock_reply()
         event = self._script.peek(self._label)
-        while event is not None and event.get("kind") in ("connect", "lost"):
+        while event is not None and (event.get("kind") in ("connect", "lost")
+                                     or _reads_clock(event)):
             # The recording found the session closed here and reconnected: this one is open.
             self._script.skip(self._label)
             if "error" in event:  # ... and failed to reconnect: so does this one
@@ -214,13 +246,32 @@ class ReplaySession(RESession):
         found = self._script.take(
             self._label, "rpc", f"rpc {asked}",
             lambda e: e.get("request") == asked
-            and bool(e.get("ignore_warnings", True)) == ignore_warnings)
+            and bool(e.get("ignore_warnings", True)) == ignore_warnings, reads=_reads_clock)
         if "error" in found:
             error = decode_error(found["error"])
             if not isinstance(error, RpcFailedError):
                 self._open = False  # a dropped or silent session is closed, as a real one
             raise error
         return etree.fromstring(str(found["reply"]))
+
+
+    def _clock_reply(self) -> etree._Element:
+        """Return the emulator's clock as the recording shows it here: the reading recorded
+        at this point, else the latest time a reply told (``get-clock``, ``advance-clock``;
+        the virtual clock moves only when advanced), else the next one."""
+        read, before, ahead = self._script.read(self._label, _reads_clock)
+        told = [e for e in before if "<now>" in str(e.get("reply", ""))]
+        later = [e for e in ahead if "<now>" in str(e.get("reply", ""))]
+        found = read or (told[-1] if told else later[0] if later else None)
+        if found is None:
+            self._script.take(self._label, "rpc", f"rpc {CLOCK_READ}")  # raises: none recorded
+            raise AssertionError("unreachable")
+        return etree.fromstring(str(found["reply"]))
+
+
+def _reads_clock(event: Mapping[str, Any]) -> bool:
+    """Return True for a recorded ``get-clock`` that succeeded."""
+    return event.get("request") == CLOCK_READ and "reply" in event
 
 
 class ReplayClock(_PollingClock):
@@ -235,17 +286,33 @@ class ReplayClock(_PollingClock):
         return f"<ReplayClock {self._label}>"
 
     def now(self) -> float:
-        """Return the recorded reading."""
-        return float(self._script.take(self._label, "now", "the clock")["value"])
+        """Return the reading recorded at this point; where the recording read no time, the
+        last reading plus the sleeps since (or else the next reading)."""
+        read, before, ahead = self._script.read(self._label, _is_now)
+        if read is not None:
+            return float(read["value"])
+        readings = [i for i, e in enumerate(before) if _is_now(e)]
+        if readings:
+            slept = sum(float(e.get("seconds", 0)) for e in before[readings[-1] + 1:]
+                        if e.get("kind") == "sleep")
+            return float(before[readings[-1]]["value"]) + slept
+        later = next((e for e in ahead if _is_now(e)), None)
+        if later is None:
+            return float(self._script.take(self._label, "now", "the clock")["value"])  # raises
+        return float(later["value"])
 
     def sleep(self, seconds: float, what: str = "") -> None:
         """Consume the recorded sleep of ``seconds`` (no wall time passes)."""
         self._script.take(self._label, "sleep", f"sleep {seconds} s ({what})",
                           lambda e: math.isclose(float(e.get("seconds", -1)), seconds,
-                                                 rel_tol=1e-9, abs_tol=1e-6))
+                                                 rel_tol=1e-9, abs_tol=1e-6), reads=_is_now)
 
     def _poll_sleep(self, seconds: float, what: str) -> None:
         self.sleep(seconds, what)
+
+
+def _is_now(event: Mapping[str, Any]) -> bool:
+    return event.get("kind") == "now"
 
 
 class ReplayTransport:
