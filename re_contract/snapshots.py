@@ -101,6 +101,8 @@ class SnapshotCheck(Enum):
     EXISTS = "exists"
     NOT_EXISTS = "not-exists"
     CONTAINS = "contains"
+    IS_IN = "is-in"
+    NOT_IN = "not-in"
     REGEX = "regex"
     LIST_NOT_LESS = "list-not-less"
     LIST_NOT_MORE = "list-not-more"
@@ -117,9 +119,10 @@ _NUMBER_CHECKS = (SnapshotCheck.IS_GT, SnapshotCheck.IS_LT)
 _RANGE_CHECKS = (SnapshotCheck.IN_RANGE, SnapshotCheck.NOT_RANGE)
 _SCALAR_CHECKS = (SnapshotCheck.IS_EQUAL, SnapshotCheck.NOT_EQUAL)
 _TEXT_CHECKS = (SnapshotCheck.CONTAINS, SnapshotCheck.REGEX)
+_LIST_CHECKS = (SnapshotCheck.IS_IN, SnapshotCheck.NOT_IN)
 #: The checks that take a value; the others take none.
 VALUED = frozenset({SnapshotCheck.TOLERANCE, *_NUMBER_CHECKS, *_RANGE_CHECKS, *_SCALAR_CHECKS,
-                    *_TEXT_CHECKS})
+                    *_TEXT_CHECKS, *_LIST_CHECKS})
 
 
 def check_named(name: str) -> SnapshotCheck:
@@ -202,6 +205,11 @@ def check_value(check: SnapshotCheck, value: object) -> Any:
         if low > high:
             raise ValueError("a pair [low, high] with low <= high")
         return (low, high)
+    if check in _LIST_CHECKS:
+        if not isinstance(value, list | tuple) or not value or any(
+                isinstance(v, list | dict) or v is None for v in value):
+            raise ValueError("a list of strings or numbers")
+        return tuple(value)
     if check in _SCALAR_CHECKS:
         if value is None or isinstance(value, list | dict):
             raise ValueError("a string, a number or true/false")
@@ -268,7 +276,8 @@ class SnapshotRuleSection(Section):
     check: Annotated[str, Expect("a check name such as must-equal"), Field(json_schema_extra={
         "enum": [c.value for c in SnapshotCheck] + list(CHECK_ALIASES)})]
     value: Annotated[Any, Field(description=(
-        "what the check compares with: a delta (10%, +5), [low, high], a number, a string"))
+        "what the check compares with: a delta (10%, +5), [low, high], a number, a string, "
+        "a list"))
                      ] = None
 
     @field_validator("check")

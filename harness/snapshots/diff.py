@@ -180,25 +180,28 @@ def _grouped(changes: Sequence[Change]) -> Iterator[str]:
 # ----------------------------------------------------------------------------- diffing
 def diff(pre: Snapshot, post: Snapshot,
          expect: Mapping[str, Any] | Sequence[Rule | SnapshotRuleSpec] | None = None, *,
-         rules: Sequence[Rule | SnapshotRuleSpec] = (), ha: bool = True) -> SnapshotDiff:
+         rules: Sequence[Rule | SnapshotRuleSpec] = (), ha: bool = True,
+         across_routers: bool = False) -> SnapshotDiff:
     """Return the judged differences ``pre`` -> ``post`` of one router.
 
     ``expect``: the caller's rules (a mapping ``{path: check}`` / ``{path: {check: value}}``,
     or a list of rules), tried first; ``rules``: more rules after them (a plan's); ``ha``:
-    apply the built-in HA rules (:mod:`harness.snapshots.ha`).
+    apply the built-in HA rules (:mod:`harness.snapshots.ha`); ``across_routers``: compare
+    snapshots of two routers (a lab router and its emulated clone), labelled ``a vs b``.
 
     Raises ValueError for a bad rule in ``expect``, SnapshotError for snapshots of two
-    routers.
+    routers unless ``across_routers``.
     """
-    if pre.router != post.router:
+    if pre.router != post.router and not across_routers:
         raise SnapshotError(f"cannot diff snapshots of two routers: {pre.router} and "
-                            f"{post.router}")
+                            f"{post.router} (across_routers=True compares them)")
+    label = pre.router if pre.router == post.router else f"{pre.router} vs {post.router}"
     chain = [*rules_from(expect), *rules_from(list(rules), "testbed")]
     chain += ha_rules(pre, post) if ha else []
     walker = _Walker(chain)
     for item in dict.fromkeys([i.name for i in pre.items] + [i.name for i in post.items]):
         walker.item(item, pre.captures.get(item), post.captures.get(item))
-    return SnapshotDiff(pre.router, pre.name, post.name, HAContext.of(pre, post),
+    return SnapshotDiff(label, pre.name, post.name, HAContext.of(pre, post),
                         tuple(walker.changes), tuple(walker.unavailable), walker.compared)
 
 

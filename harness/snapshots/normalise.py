@@ -4,6 +4,8 @@ A tree is what a snapshot file stores and a diff walks (JSON: dicts, strings, in
 
 - the ``<rpc-reply>`` wrapper is dropped, and so is a single data element under it
   (``route-engine-information``), so paths read ``re-status/re0/route-engine[1]/up-time``;
+  the CLI-mode artefact ``<cli><banner>{master}</banner></cli>`` some replies carry (NOTES.md
+  3.13) is dropped too: it is the RE's role, which ``re-status`` holds;
 - an element with children is a mapping of its children by tag;
 - a repeated element whose tag has a key (:data:`~harness.snapshots.items.DEFAULT_KEYS`, or the
   item's ``keys``, JSNAPy's ``id``) is named by its key's text, ``route-engine[1]``, so entries
@@ -37,14 +39,14 @@ TEXT_ELEMENTS = ("output", "configuration-text", "configuration-set", "configura
 def tree_of(reply: etree._Element, keys: Mapping[str, str]) -> Tree:
     """Return the tree of an ``<rpc-reply>`` (namespaces already stripped) with repeated
     elements named by ``keys`` (tag -> key child)."""
-    data = [c for c in reply if isinstance(c.tag, str)]
+    data = [c for c in reply if isinstance(c.tag, str) and c.tag != "cli"]
     if len(data) == 1 and len(data[0]):
         return _children(data[0], keys)
     return _children(reply, keys)
 
 
 def _children(el: etree._Element, keys: Mapping[str, str]) -> dict[str, Tree]:
-    kids = [c for c in el if isinstance(c.tag, str)]
+    kids = [c for c in el if isinstance(c.tag, str) and c.tag != "cli"]
     counts = Counter(str(c.tag) for c in kids)
     out: dict[str, Tree] = {}
     positions: Counter[str] = Counter()

@@ -9,6 +9,9 @@ A rule names a path and a check.  The path is matched two ways (both documented 
 - with ``/`` it is a glob over the whole path (``*`` also matches ``/``), and matches the values
   under the path it names: ``configuration/re1`` is every line of re1's configuration.
 
+In both, ``*`` matches any characters and ``?`` one; brackets are literal, as in the names of
+keyed entries (``route-engine[1]``, ``physical-interface[ge-0/0/0]``).
+
 The first rule whose path matches a value *and* whose check judges that kind of change decides
 (:func:`judge`); a value no rule decides must be equal (:attr:`SnapshotCheck.MUST_EQUAL`).  The
 checks are JSNAPy's test operators where they mean the same, plus ``ignore`` / ``may-change``
@@ -19,7 +22,7 @@ checks are JSNAPy's test operators where they mean the same, plus ``ignore`` / `
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -89,11 +92,11 @@ class Rule:
 
     def matches(self, path: Path) -> bool:
         """Return True when this rule's path matches ``path`` (see the module docstring)."""
+        glob = _glob(self.path)
         if "/" not in self.path:
-            return any(fnmatch.fnmatchcase(seg, self.path)
-                       or fnmatch.fnmatchcase(seg.split("[", 1)[0], self.path) for seg in path)
-        return any(fnmatch.fnmatchcase("/".join(path[:n]), self.path)
-                   for n in range(len(path), 0, -1))
+            return any(glob.fullmatch(seg) or glob.fullmatch(seg.split("[", 1)[0])
+                       for seg in path)
+        return any(glob.fullmatch("/".join(path[:n])) for n in range(len(path), 0, -1))
 
     def label(self) -> str:
         """Return ``check value (origin)`` for listings (the built-in HA checks without
@@ -101,6 +104,14 @@ class Rule:
         shown = self.value is not None and not isinstance(self.check, HACheck)
         value = f" {_shown(self.value)}" if shown else ""
         return f"{self.check.value}{value} ({self.origin})"
+
+
+@functools.lru_cache(maxsize=1024)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """Return ``pattern`` as a regular expression: ``*`` any characters (``/`` too), ``?`` one;
+    everything else literal, brackets included (``route-engine[1]`` names an entry)."""
+    parts = (".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.compile("".join(parts), re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +151,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, re.Pattern):
         return repr(value.pattern)
     if isinstance(value, tuple):
-        return f"[{value[0]:g}, {value[1]:g}]"
+        return "[" + ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value) + "]"
     text = str(value)
     return repr(text) if len(text) <= 60 else repr(text[:57] + "...")
 
@@ -311,6 +322,9 @@ CHECKS: dict[SnapshotCheck | HACheck, CheckFn] = {
     SnapshotCheck.EXISTS: _exists,
     SnapshotCheck.NOT_EXISTS: _not_exists,
     SnapshotCheck.CONTAINS: _on_post(lambda p, v: v in str(p), "containing"),
+    SnapshotCheck.IS_IN: _on_post(lambda p, v: any(_same_text(p, x) for x in v), "one of"),
+    SnapshotCheck.NOT_IN: _on_post(lambda p, v: not any(_same_text(p, x) for x in v),
+                                   "none of"),
     SnapshotCheck.REGEX: _on_post(lambda p, v: v.search(str(p)) is not None, "matching"),
     SnapshotCheck.LIST_NOT_LESS: _list_not_less,
     SnapshotCheck.LIST_NOT_MORE: _list_not_more,

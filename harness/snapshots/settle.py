@@ -4,9 +4,10 @@ Right after a switchover without graceful switchover the FPCs are still offline,
 backup's readiness comes later (chapter: "the Packet Forwarding Engine components are
 rebooted"); a post snapshot taken at once would report that as a change, though the router is
 on its way back.  :func:`settled_diff` takes the post snapshot again, on the router's clock
-(virtual on the emulator: no wall time), for as long as the only unexpected changes are in items
-that settle (``settles``: FPCs, PICs, interfaces, alarms, switchover readiness), up to a limit.
-A change in anything else (a configuration line, a version) is reported at once.
+(virtual on the emulator: no wall time), for as long as unexpected changes remain in items that
+settle (``settles``: FPCs, PICs, interfaces, alarms, switchover readiness), up to a limit.  A
+change in anything else (a configuration line, a version) never settles: it is reported as it
+is, with the settling items as they were last seen.
 """
 
 from __future__ import annotations
@@ -33,10 +34,9 @@ Taker = Callable[[str, SnapshotPlan], Snapshot]
 
 
 def _waiting(found: SnapshotDiff, plan: SnapshotPlan) -> bool:
-    """Return True when every unexpected change is in an item that settles (and there is
-    one)."""
+    """Return True when an unexpected change is in an item that settles."""
     settling = {i.name for i in plan.items if i.settles}
-    return bool(found.unexpected) and all(c.item in settling for c in found.unexpected)
+    return any(c.item in settling for c in found.unexpected)
 
 
 def settled_diff(take: Taker, clock: RouterClock, pre: Snapshot, plan: SnapshotPlan, *,
@@ -44,8 +44,8 @@ def settled_diff(take: Taker, clock: RouterClock, pre: Snapshot, plan: SnapshotP
                  expect: Mapping[str, Any] | Sequence[Rule] | None = None,
                  poll: float = POLL) -> tuple[Snapshot, SnapshotDiff]:
     """Take snapshot ``name`` and diff it with ``pre`` (``expect`` first, then the plan's
-    rules); while only settling items differ unexpectedly and less than ``settle`` router
-    seconds have passed, wait ``poll`` router seconds and take it again.  Return the last
+    rules); while settling items differ unexpectedly and less than ``settle`` router seconds
+    have passed, wait ``poll`` router seconds and take it again.  Return the last
     snapshot and its diff.
 
     Raises ValueError for a bad rule in ``expect``, and the clock's errors.

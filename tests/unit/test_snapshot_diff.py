@@ -189,12 +189,15 @@ def test_without_ha_rules_a_switchover_is_all_changes() -> None:
     assert len(diff(pre, post, ha=False).unexpected) > len(diff(pre, post).unexpected)
 
 
-def test_snapshots_of_two_routers_do_not_diff() -> None:
+def test_snapshots_of_two_routers_diff_only_when_asked() -> None:
     other = snap("post", "re0")
     other = Snapshot(other.name, "r2", other.started, other.finished, other.wall, other.roles,
                      other.items, other.captures)
     with pytest.raises(SnapshotError, match="two routers"):
         diff(snap("pre", "re0"), other)
+    # A lab router and its clone are compared on purpose (issue 16, re-emulator clone).
+    clone = diff(snap("lab", "re0"), other, {"up-time": "ignore"}, across_routers=True)
+    assert clone.router == "r1 vs r2" and clone.clean, clone.explain()
 
 
 # ------------------------------------------------------------------------------ files

@@ -91,6 +91,8 @@ def test_tolerance_refuses_what_is_not_two_numbers() -> None:
     (C.IS_EQUAL, 2, "2", True), (C.NOT_EQUAL, "Offline", "Online", True),
     (C.IS_GT, 5, "6", True), (C.IS_GT, 5, 5, False), (C.IS_LT, 5, 4, True),
     (C.CONTAINS, "OK", "status OK", True), (C.CONTAINS, "OK", "bad", False),
+    (C.IS_IN, ("Online", "Ready"), "Ready", True), (C.IS_IN, ("Online",), "Offline", False),
+    (C.NOT_IN, ("Offline", "Empty"), "Online", True), (C.NOT_IN, (0, 1), "1", False),
     (C.REGEX, check_value(C.REGEX, r"^\d+\.\d+"), "15.1F5", True),
     (C.REGEX, check_value(C.REGEX, r"^\d+$"), "15.1F5", False),
 ])
