@@ -35,7 +35,7 @@ from harness.errors import HarnessError
 from harness.fileio import safe_name
 from harness.markers import Mark
 from harness.router import DualRERouter
-from harness.snapshots.capture import Snapshot
+from harness.snapshots.capture import Snapshot, take_snapshot
 from harness.snapshots.diff import SnapshotDiff, diff
 from harness.snapshots.items import SnapshotPlan
 from harness.snapshots.settle import settled_diff
@@ -155,9 +155,11 @@ class TestSnapshots:
         rules = expect if expect is not None else self.settings.expect
         limit = settle if settle is not None else self.settings.settle
         self.post, self.result = settled_diff(
-            lambda name, plan: self.router.snapshot(name, plan), self.router.clock, self.pre,
-            self.plan, settle=self.router.spec.timeouts.switchover if limit is None else limit,
+            lambda name, plan: take_snapshot(self.router, name, plan, test=self.nodeid),
+            self.router.clock, self.pre, self.plan,
+            settle=self.router.spec.timeouts.switchover if limit is None else limit,
             expect=rules)
+        self._store(self.post)
         self.result.save(self.directory)
         return self.result
 

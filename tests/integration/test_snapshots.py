@@ -40,6 +40,7 @@ def test_a_line_changed_behind_the_back_is_reported_and_the_switchover_is_not(
     dut = _dut(pool)
     pre = dut.snapshot("pre")
     switched = dut.switchover("switch")
+    dut.clock.sleep(60, "a minute after the switchover: uptimes move on")
     _change_behind_the_back(dut, str(switched.master_after))
     post, found = settled_diff(dut.snapshot, dut.clock, pre, dut.snapshot_plan,
                                settle=dut.spec.timeouts.switchover)

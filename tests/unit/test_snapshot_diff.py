@@ -268,3 +268,43 @@ def test_a_plan_adds_replaces_or_drops_the_builtin_items() -> None:
     assert only.items == (extra,)
     with pytest.raises(KeyError, match="no snapshot item 'nope'"):
         plan.only(["nope"])
+
+
+# ------------------------------------------------------------------------------ settling
+class VirtualClock:
+    def __init__(self) -> None:
+        self.t, self.slept = T0 + 300, []
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float, what: str = "") -> None:
+        self.slept.append(seconds)
+        self.t += seconds
+
+    def wait_until(self, predicate: Any, timeout: float, what: str, poll: float = 1.0) -> Any:
+        raise AssertionError("not used")
+
+
+def test_the_post_snapshot_reads_settling_items_again_until_they_settle() -> None:
+    from harness.snapshots.settle import settled_diff
+
+    clock, asked = VirtualClock(), []
+
+    def take(name: str, plan: SnapshotPlan) -> Snapshot:
+        asked.append(tuple(i.name for i in plan.items))
+        online = clock.t >= T0 + 330  # the FPCs are back 30 s after the first reading
+        return snap(name, "re1", at=clock.t, uptime=int(529200 + clock.t - T0),
+                    log=LOG + SWITCH_LOG, fpc="Online" if online else "Offline", fpc_up=5)
+
+    pre = snap("pre", "re0")
+    plan = SnapshotPlan(pre.items)
+    post, found = settled_diff(take, clock, pre, plan, settle=600)
+    assert found.clean, found.explain()
+    assert clock.slept == [5.0, 10.0, 20.0]  # each wait twice the one before
+    assert asked[0] == tuple(i.name for i in pre.items)
+    assert all(set(names) == {"fpc", "alarms", "switchover"} for names in asked[1:])
+    assert post.started == T0 + 300 and post.finished == T0 + 336  # spans every reading
+    clock = VirtualClock()  # again, with too short a limit: the FPCs are not back by then
+    gave_up = settled_diff(take, clock, pre, plan, settle=12)[1]
+    assert [c.item for c in gave_up.unexpected] == ["fpc", "fpc"]
