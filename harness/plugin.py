@@ -249,15 +249,20 @@ def restore_mastership(request: pytest.FixtureRequest) -> Iterator[str | None]:
 def snapshot_around(request: pytest.FixtureRequest) -> Iterator[TestSnapshots | None]:
     """Around a ``router`` test marked ``disruptive`` or ``snapshots`` (``--snapshots``): a pre
     snapshot before it, a post snapshot after it (the router settled), their HA-aware diff,
-    all written under the report directory (:mod:`harness.snapshots.pytest_side`).  Yields the
-    test's snapshots, or None when none are taken."""
+    all written under the report directory (:mod:`harness.snapshots.pytest_side`); in every
+    ``router`` test, the snapshots it takes itself are written there too.  Yields the test's
+    snapshots, or None when none are taken around it."""
     run = request.config.stash.get(SNAPSHOTS_KEY, None)
     node = request.node
-    disruptive = node.get_closest_marker(markers.Mark.DISRUPTIVE.value) is not None
-    if run is None or "router" not in request.fixturenames or not run.wants(node, disruptive):
+    if run is None or "router" not in request.fixturenames:
         yield None
         return
-    with run.around(request, request.getfixturevalue("router")) as taken:
+    dut = request.getfixturevalue("router")
+    if not run.wants(node, node.get_closest_marker(markers.Mark.DISRUPTIVE.value) is not None):
+        with run.session(request, dut).storing():  # router.snapshot(name) in the test
+            yield None
+        return
+    with run.around(request, dut) as taken:
         yield taken
 
 

@@ -22,6 +22,7 @@ changes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -119,12 +120,18 @@ class TestSnapshots:
         return f"<TestSnapshots {self.router.name} {self.nodeid}>"
 
     def _store(self, snapshot: Snapshot) -> None:
-        snapshot.save(self.directory / f"{safe_name(snapshot.name)}.json")
+        """Write ``snapshot`` into this test's directory, named for the test."""
+        named = snapshot if snapshot.test else dataclasses.replace(snapshot, test=self.nodeid)
+        named.save(self.directory / f"{safe_name(snapshot.name)}.json")
 
     @contextlib.contextmanager
     def storing(self) -> Iterator[None]:
         """Write every snapshot the router takes while the block runs into this test's
-        directory (also those a test takes with ``router.snapshot(name)``)."""
+        directory (also those a test takes with ``router.snapshot(name)``); nested blocks
+        store once."""
+        if self._store in self.router.snapshot_listeners:
+            yield
+            return
         self.router.snapshot_listeners.append(self._store)
         try:
             yield
@@ -133,7 +140,9 @@ class TestSnapshots:
 
     def take(self, name: str) -> Snapshot:
         """Take snapshot ``name`` of the router now (stored in this test's directory)."""
-        return self.router.snapshot(name, self.plan)
+        taken = take_snapshot(self.router, name, self.plan, test=self.nodeid)
+        self._store(taken)
+        return taken
 
     def start(self) -> Snapshot:
         """Take the ``pre`` snapshot; return it."""

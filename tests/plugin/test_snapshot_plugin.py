@@ -47,6 +47,10 @@ def test_read_only(router):
     assert router.master == "re0"
 
 
+def test_takes_its_own(router):
+    router.snapshot("mine")
+
+
 @pytest.mark.disruptive
 def test_explicit(router, snapshots):
     router.switchover("switch")
@@ -67,13 +71,14 @@ def test_disruptive_tests_get_pre_post_snapshots_and_a_diff(pytester: pytest.Pyt
     pytester.makepyfile(TESTS)
     out = pytester.path / "out"
     result = pytester.runpytest("--report-dir", str(out), "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=5, errors=1)
+    result.assert_outcomes(passed=6, errors=1)
     switch = _test_dir(out, "test_switch")
     assert sorted(p.name for p in switch.iterdir()) == ["diff.json", "diff.txt", "post.json",
                                                         "pre.json"]
     diff = json.loads((switch / "diff.json").read_text())
     assert diff["clean"] and diff["context"]["switchover"]
     pre = json.loads((switch / "pre.json").read_text())
+    assert pre["test"].endswith("::test_switch[r1]")
     assert pre["format"] == "re-harness-snapshot" and pre["roles"] == {"re0": "master",
                                                                        "re1": "backup"}
     assert {"re-status", "configuration", "fpc", "mastership-log"} <= set(pre["captures"])
@@ -89,9 +94,11 @@ def test_disruptive_tests_get_pre_post_snapshots_and_a_diff(pytester: pytest.Pyt
         "re-harness snapshots: 4 pre/post diff(s), 1 with unexpected changes",
         "*test_changed_behind*: 3 unexpected: *diff.txt",
     ])
-    # A read-only test gets none; a test's own snapshot is stored beside pre and post.
+    # A read-only test gets none; a test's own snapshot is stored (beside pre and post).
     assert not any("test_read_only" in p.name for p in (out / "snapshots" / "r1").iterdir())
     assert (_test_dir(out, "test_explicit") / "midway.json").is_file()
+    mine = json.loads((_test_dir(out, "test_takes_its_own") / "mine.json").read_text())
+    assert mine["test"].endswith("::test_takes_its_own[r1]")
 
 
 def test_snapshots_off_takes_none_but_the_fixture_still_works(pytester: pytest.Pytester) -> None:
@@ -99,9 +106,9 @@ def test_snapshots_off_takes_none_but_the_fixture_still_works(pytester: pytest.P
     out = pytester.path / "out"
     result = pytester.runpytest("--report-dir", str(out), "--snapshots", "off",
                                 "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=5)
-    assert [p.name for p in (out / "snapshots" / "r1").iterdir()] == [
-        _test_dir(out, "test_explicit").name]
+    result.assert_outcomes(passed=6)
+    assert sorted(p.name for p in (out / "snapshots" / "r1").iterdir()) == sorted(
+        _test_dir(out, name).name for name in ("test_explicit", "test_takes_its_own"))
 
 
 def test_marked_takes_them_around_marked_tests_only(pytester: pytest.Pytester) -> None:
