@@ -63,7 +63,7 @@ def test_a_line_changed_behind_the_back_is_reported_and_the_switchover_is_not(
 def test_a_clean_switchover_has_no_unexpected_change_once_settled(pool: RouterPool) -> None:
     dut = _dut(pool)
     pre = dut.snapshot("pre")
-    dut.switchover("switch")
+    dut.switchover("switch", until="master")  # back as soon as the new master answers
     at_once = diff(pre, dut.snapshot("post"))
     # Without graceful switchover the FPCs are still coming back right after it ...
     assert at_once.unexpected and all(c.item == "fpc" for c in at_once.unexpected)
