@@ -220,14 +220,19 @@ class RouterRuntime:
     def _catch_up(self, due: float | None = None) -> None:
         """Real time: move the clock to the wall clock's time (firing due timers), or to the
         deadline ``due`` of the loop timer that fired (the loop may fire it a clock tick
-        early).  A clock advanced past both by a control RPC waits for the wall clock."""
+        early).  A clock advanced past both by a control RPC goes on from there at wall speed
+        (its timers -- a switchover resolving, FPCs coming back -- must not stall)."""
         if not self._real_time:
             return
-        target = self._base_clock + (self.loop.time() - self._base_loop)
+        elapsed = self.loop.time() - self._base_loop
+        target = self._base_clock + elapsed
         if due is not None:
             target = max(target, due)
-        if target > self.model.clock.now():
+        now = self.model.clock.now()
+        if target > now:
             self.model.clock.advance_to(target)
+        elif due is None and now > target:
+            self._base_clock = now - elapsed
 
     def _after(self) -> None:
         signature = self._liveness()

@@ -79,7 +79,7 @@ def router_entry(spec: RouterSpec) -> RouterEntry:
         re_models=_slot_map(emu.re_models if emu else {}),
         serials=_slot_map(emu.serials if emu else {}),
         config=(emu.config if emu else ""),
-        boot_time=(emu.boot_time if emu else 180.0),
+        boot_time=(emu.boot_time if emu else None),
         platform_override=emu.platform if emu else None,
     )
     users = [_user(spec.credentials)]

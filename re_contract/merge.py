@@ -285,7 +285,7 @@ def _emulator(layers: Sequence[tuple[str, BaseModel]], base: str, name: str,
         serials=per_re("serials"),
         hostname=value("hostname", name),
         config=value("config", ""),
-        boot_time=float(value("boot_time", 180.0)),
+        boot_time=None if "boot_time" not in entries else float(value("boot_time", 0.0)),
         platform=value("platform", None),
     )
 

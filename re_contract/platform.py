@@ -19,7 +19,14 @@ from pydantic import BeforeValidator, ConfigDict, Field
 
 from re_contract.schema_types import Expect, Section, Text
 
-__all__ = ["Companion", "InventoryModule", "PlatformOverride", "RedundancyKind"]
+__all__ = [
+    "Companion",
+    "Era",
+    "InventoryModule",
+    "PlatformOverride",
+    "RedundancyKind",
+    "TimingOverride",
+]
 
 
 class RedundancyKind(Enum):
@@ -39,6 +46,15 @@ class Companion(Enum):
     MCS = "MCS"
     CB = "CB"
     SCB = "SCB"
+
+
+class Era(Enum):
+    """The generation a platform's replies look like: the chapter's M/T-series layout of
+    ``show chassis routing-engine`` and serial formats, or the MX one (real Junos 15.1 samples).
+    """
+
+    M_SERIES = "m-series"
+    MX = "mx"
 
 
 def _number_to_text(value: Any) -> Any:
@@ -61,6 +77,40 @@ Interfaces = Annotated[
 ]
 
 Megabytes = Annotated[int, Field(ge=1, le=1 << 22), Expect("an integer in 1..4194304")]
+#: Router time of one phase: zero (instant) up to a day.
+Phase = Annotated[float, Field(ge=0, le=86400, allow_inf_nan=False),
+                  Expect("a number of seconds in 0..86400")]
+
+
+class TimingOverride(Section):
+    """``emulator.platform.timing``: seconds of router time each phase of a switchover, a
+    failover and a boot takes on this router (the catalogue's profile for the keys not given;
+    docs/emulator-model.md, "Timing", says what each one is and where the defaults come from).
+    """
+
+    model_config = ConfigDict(title="Timing")
+
+    resolution: Phase | None = Field(
+        None, description="mastership change, request to new master (without GRES)")
+    resolution_gres: Phase | None = Field(None, description="the same with graceful switchover")
+    master_ready: Phase | None = Field(
+        None, description="new master to its chassis process resetting the FPCs (without GRES)")
+    master_ready_gres: Phase | None = Field(
+        None, description="new master ready with graceful switchover (backup resync starts)")
+    fpc_boot: Phase | None = Field(None, description="an FPC's boot after a reset")
+    fpc_stagger: Phase | None = Field(None, description="each next FPC comes up this much later")
+    backup_sync_switchover: Phase | None = Field(
+        None, description="backup's kernel database Synchronizing after a switchover")
+    backup_sync_boot: Phase | None = Field(
+        None, description="backup's kernel database Synchronizing after it boots")
+    boot: Phase | None = Field(None, description="an RE's boot (emulator.boot_time wins)")
+    gres_keepalive: Phase | None = Field(
+        None, description="keepalive loss before failover with graceful switchover")
+
+    def given(self) -> dict[str, float]:
+        """Return the phases the testbed gave."""
+        return {name: getattr(self, name) for name in type(self).model_fields
+                if name in self.model_fields_set}
 
 
 class InventoryModule(Section):
@@ -107,6 +157,9 @@ class PlatformOverride(Section):
     re_model_keepalives: Annotated[
         dict[str, Interfaces], Expect("a mapping of RE models to interface lists")
     ] | None = None
+    era: Annotated[Era, Field(strict=False)] | None = Field(
+        None, description="m-series or mx: the layout of replies and serial numbers")
+    timing: TimingOverride | None = None
 
     def given(self) -> dict[str, Any]:
         """Return the fields the testbed gave, except ``base``, in declaration order."""

@@ -190,8 +190,8 @@ class EmulatorSettings:
     hostname: str = ""
     #: Initial configuration in ``set`` format, applied on both REs.
     config: str = ""
-    #: Seconds of (virtual) time a reboot takes.
-    boot_time: float = 180.0
+    #: Seconds of (virtual) time a reboot takes; None: the platform's ``timing.boot``.
+    boot_time: float | None = None
     #: Catalogue fields overriding (or, with ``base:``, defining) this router's platform,
     #: checked against the catalogue by the emulator when it builds the router.
     platform: PlatformOverride | None = None

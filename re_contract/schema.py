@@ -225,8 +225,8 @@ class EmulatorSection(Section):
     hostname: Annotated[Name, Expect("a host name of letters, digits, '_', '.', '-'")] | None = None
     config: Annotated[str, Expect("a string"), Field(
         description="initial configuration in set format, applied on both REs")] | None = None
-    boot_time: Annotated[Seconds, Field(description="seconds a reboot takes (default 180)")
-                         ] | None = None
+    boot_time: Annotated[Seconds, Field(
+        description="seconds a reboot takes (default: the platform's timing.boot)")] | None = None
     platform: PlatformOverride | None = None
 
 

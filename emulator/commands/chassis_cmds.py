@@ -122,7 +122,8 @@ def craft_information(ctx: CommandContext, args: Args) -> Result:
     "Determine Routing Engine Mastership By Checking the LEDs")."""
     model = ctx.router
     leds = tuple(
-        v.RouteEngineLeds(slot=s, master=r.state is REState.MASTER, online=r.alive,
+        v.RouteEngineLeds(slot=s, master=_STATE.get(r.state) is v.MastershipState.MASTER,
+                          online=r.alive,
                           offline=not r.alive)
         for s, r in sorted(model.chassis.res.items()))
     fpcs = tuple(v.FpcLeds(slot=s, green=online, red=False)

@@ -129,15 +129,25 @@ class Chassis(Election):
         issue: failover "when the master is ... halted"); the other RE then loses its peer."""
         r = self.res[slot]
         peer = self.other(slot)
+        was_master = r.state in (S.MASTER, S.GIVEUP)
+        handing_over = False
         if r.state is S.MASTER and peer is not None and peer.state is S.BACKUP \
                 and self.reachable(slot, peer.slot):
             self._log(slot, 'send "you are the master" request')
             self._set_state(slot, S.GIVEUP, Trigger.POWER)
-            self._peer_takes_over(peer.slot, slot)
+            if self._resolution() <= 0:
+                self._peer_takes_over(peer.slot, slot)
+            else:  # the RE goes down before the other one has taken over
+                self._log_event(peer.slot, EventCode.E_REQ_G)
+                handing_over = True
         self._cancel_pending(slot)
         self._set_state(slot, state, Trigger.POWER, log=False)
         if peer is not None and peer.alive and self.link_up:
             self._log_event(peer.slot, EventCode.E_NO_IPC)
+        if was_master and self.master_slot() is None:
+            self._pfe_lost()
+        if handing_over and peer is not None:
+            self._assume_mastership(peer.slot, Trigger.PEER_REQUEST)
         self._refresh_keepalives()
 
     def _schedule_boot(self, slot: int, reason: str) -> None:
@@ -149,6 +159,7 @@ class Chassis(Election):
             r.last_reboot_reason = reason
             self._boot_complete(slot)
 
+        # Slot seconds apart: two REs booting together come up in a deterministic order.
         self.clock.call_later(self.params.boot_time + slot, booted, f"boot-{slot}")
 
     def sever_link(self) -> None:
@@ -168,14 +179,22 @@ class Chassis(Election):
         r = self.re(slot)
         if r.state is S.ABSENT:
             raise CommandRefusedError(f"re{slot} is not present")
-        was_master = r.state is S.MASTER
+        was_master = r.state in (S.MASTER, S.GIVEUP)
         self._cancel_pending(slot)
         self._set_state(slot, S.ABSENT, Trigger.POWER, log=False)
+        if was_master:
+            self._pfe_lost()
         peer = self.other(slot)
         if peer is not None and peer.alive:
             self._log_event(peer.slot, EventCode.E_NO_ORE)
-            if was_master and peer.state in (S.BACKUP, S.CLAIM):
+            # Real Junos: "if at any time one of the Routing Engines is not present, the other
+            # Routing Engine becomes master automatically, regardless of how redundancy is
+            # configured" -- also when both were configured backup (chapter).
+            if peer.state is S.CLAIM and was_master:
+                self._cancel_pending(peer.slot)
                 self._take_over(peer.slot, Trigger.PEER_LOST)
+            elif peer.state is S.BACKUP and (was_master or self.master_slot() is None):
+                self._assume_mastership(peer.slot, Trigger.PEER_LOST)
         self._refresh_keepalives()
 
     def insert(self, slot: int) -> None:
@@ -198,15 +217,17 @@ class Chassis(Election):
         r = self.re(slot)
         if not r.alive:
             raise CommandRefusedError(f"re{slot} is not running (state {r.state.value})")
-        was_master = r.state is S.MASTER
+        was_master = r.state in (S.MASTER, S.GIVEUP)
         self._cancel_pending(slot)
         self._set_state(slot, S.BOOTING, Trigger.POWER, log=False)
         self._schedule_boot(slot, "0x2:watchdog")
+        if was_master:
+            self._pfe_lost()
         peer = self.other(slot)
         if peer is not None and peer.alive and self.link_up:
             self._log_event(peer.slot, EventCode.E_NO_IPC)
             if was_master and peer.state is S.BACKUP:
-                self._take_over(peer.slot, Trigger.PEER_LOST)
+                self._assume_mastership(peer.slot, Trigger.PEER_LOST)
         self._refresh_keepalives()
 
     def kill_process(self, slot: int, name: str) -> bool:

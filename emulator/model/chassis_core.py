@@ -9,6 +9,7 @@ switchover (:mod:`emulator.model.election`), power and faults (:mod:`emulator.mo
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -23,6 +24,7 @@ from emulator.model.routing_engine import (
     Role,
     RoutingEngine,
 )
+from emulator.model.timing import INSTANT, TimingProfile
 
 __all__ = [
     "CFG_EVENT",
@@ -51,10 +53,11 @@ HOLD_DOWN = 240.0
 RETRY_SCHEDULE = (2, 2, 3, 2, 3, 2, 2, 3)
 #: Chapter: "Every 20 seconds of keepalive loss, a message is added".
 KEEPALIVE_LOG_PERIOD = 20
-#: Real Junos: with graceful-switchover configured, keepalive failover is on with a 2 s timer.
-GRES_KEEPALIVE_TIME = 2
-#: Seconds the PFE takes to come back after a switchover without graceful-switchover.
-PFE_REINIT_TIME = 45.0
+#: Real Junos: with graceful-switchover configured, keepalive failover is on with a 2 s timer
+#: (the default; a platform's timing profile may say otherwise: 4 s on the M20).
+GRES_KEEPALIVE_TIME = INSTANT.gres_keepalive
+#: Seconds the PFE takes to come back after a reset, in the profile of a bare chassis.
+PFE_REINIT_TIME = INSTANT.fpc_boot
 #: Daemon name -> ``[edit system processes]`` name, so a fault may name either.
 PROCESS_NAMES = {
     "rpd": "routing", "dcd": "interface-control", "chassisd": "chassis-control",
@@ -139,11 +142,14 @@ class SwitchOutcome:
 
     method: SwitchMethod
     issued_on: int
-    #: True when mastership moved at once; False when requests are still outstanding.
+    #: True when the other RE took the request (mastership moves, after ``settles_in``
+    #: seconds); False when it could not be reached and the request is being retried.
     completed: bool
     local_became_master: bool
     pfe_reinitialised: bool
     gres: bool
+    #: Seconds of router time until the roles have moved (the resolution time; 0: moved).
+    settles_in: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +162,8 @@ class ChassisParams:
     uptime: float = 6 * 86400 + 3 * 3600
     boot_order: tuple[int, ...] = (0, 1)
     fpc_slots: tuple[int, ...] = (0, 1)
+    #: How long each phase takes (the platform's profile; :data:`INSTANT` for a bare chassis).
+    timing: TimingProfile = INSTANT
 
 
 @dataclass(slots=True)
@@ -164,6 +172,8 @@ class LossWatch:
 
     since: float
     timers: list[TimerHandle] = field(default_factory=list)
+    #: Log periods written so far (the sample's errno/total pattern cycles with it).
+    ticks: int = 0
 
 
 SettingsSource = Callable[[int], RedundancySettings]
@@ -182,7 +192,11 @@ class ChassisCore:
         self.link_up = True
         self.last_switch: float | None = None
         self.pfe_resets = 0
+        self.timing = params.timing
+        #: Virtual time each FPC is (or comes back) online; ``math.inf``: offline, no return due.
         self.fpc_online_at: dict[int, float] = {}
+        #: Virtual time the backup's kernel database is synchronised with the master's.
+        self.backup_synced_at = clock.now() - params.uptime
         self._loss: dict[int, LossWatch] = {}
         self._pending: dict[int, list[TimerHandle]] = {}
         #: Virtual time each RE last became master (split-brain resolution keeps the latest).
@@ -270,10 +284,21 @@ class ChassisCore:
         r.state = new
 
     def fpc_states(self) -> Iterator[tuple[int, bool, float]]:
-        """Yield (fpc slot, online, online since) for each FPC."""
+        """Yield (fpc slot, online, online since) for each FPC.
+
+        An FPC is online once its time has come while an RE holds mastership (master, or
+        giving it up), or, with graceful switchover, while any RE runs: the PFE keeps
+        forwarding through a mastership change (Juniper, GRES concepts).
+        """
         now = self.clock.now()
+        held = any(r.state in (S.MASTER, S.GIVEUP) for r in self.res.values())
+        kept = self.gres() and any(r.alive for r in self.res.values())
         for slot, since in sorted(self.fpc_online_at.items()):
-            yield slot, since <= now and self.master_slot() is not None, since
+            yield slot, since <= now and (held or kept), since
+
+    def backup_synced(self) -> bool:
+        """Return True when the backup's kernel database has caught up with the master's."""
+        return self.clock.now() >= self.backup_synced_at
 
     # ------------------------------------------------------- shared primitives
     def _require_peer(self, slot: int) -> RoutingEngine:
@@ -283,19 +308,68 @@ class ChassisCore:
         return peer
 
     def _reinit_pfe(self) -> None:
-        # Chapter: "the Packet Forwarding Engine components are rebooted to reestablish
-        # communication links and download the microkernel to each component".
+        """Reset every FPC: each is offline now and back after the new master is ready, one
+        after another (the timing profile's ``master_ready``, ``fpc_boot``, ``fpc_stagger``).
+
+        Chapter: "the Packet Forwarding Engine components are rebooted to reestablish
+        communication links and download the microkernel to each component".
+        """
         self.pfe_resets += 1
-        back = self.clock.now() + PFE_REINIT_TIME
-        for slot in self.fpc_online_at:
-            self.fpc_online_at[slot] = back
+        ready = self.clock.now() + self.timing.master_ready_for(False)
+        for rank, slot in enumerate(sorted(self.fpc_online_at)):
+            self.fpc_online_at[slot] = ready + self.timing.fpc_online_after(rank)
+
+    def _pfe_lost(self) -> None:
+        """The master went away without handing over, and without graceful switchover: the
+        FPCs lose their RE and go offline until a new master resets them."""
+        if not self.gres():
+            for slot in self.fpc_online_at:
+                self.fpc_online_at[slot] = math.inf
+
+    def _resolution(self) -> float:
+        """Return the mastership resolution time now (none while replaying the initial boot)."""
+        return 0.0 if self._at is not None else self.timing.resolution_for(self.gres())
+
+    def _after(self, slot: int, delay: float, action: Callable[[], None], name: str) -> None:
+        """Run ``action`` now when ``delay`` is 0, else after ``delay`` seconds as a timer
+        pending on RE ``slot`` (cancelled when that RE goes down or mastership moves)."""
+        if delay <= 0:
+            action()
+            return
+        handle = self.clock.call_later(delay, action, name)
+        self._pending.setdefault(slot, []).append(handle)
 
     def _cancel_pending(self, slot: int) -> None:
         for handle in self._pending.pop(slot, []):
             handle.cancel()
 
+    def _became_master(self, slot: int) -> None:
+        """Bookkeeping once ``slot`` holds mastership after a change: the hold-down starts,
+        the PFE is reset without graceful switchover, and the backup resynchronises (after
+        the new master is ready)."""
+        self.last_switch = self.clock.now()
+        gres = self.settings(slot).graceful_switchover
+        if not gres:
+            self._reinit_pfe()
+        self.backup_synced_at = (self.clock.now() + self.timing.master_ready_for(gres)
+                                 + self.timing.backup_sync_switchover)
+
     def _take_over(self, slot: int, why: Trigger) -> None:
         self._set_state(slot, S.MASTER, why)
-        self.last_switch = self.clock.now()
-        if not self.settings(slot).graceful_switchover:
-            self._reinit_pfe()
+        self._became_master(slot)
+
+    def _assume_mastership(self, slot: int, why: Trigger, *, claim: bool = False) -> None:
+        """Backup ``slot`` takes the mastership the other RE lost (pulled, crashed, halted):
+        through ``claim`` for the resolution time, then master.  With no resolution time and
+        ``claim`` False it becomes master at once, as the chapter's log shows."""
+        delay = self._resolution()
+        if delay <= 0 and not claim:
+            self._take_over(slot, why)
+            return
+        self._set_state(slot, S.CLAIM, why)
+
+        def resolved() -> None:
+            if self.res[slot].state is S.CLAIM:
+                self._take_over(slot, why)
+
+        self._after(slot, delay, resolved, f"resolve-{slot}")

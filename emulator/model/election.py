@@ -8,6 +8,7 @@ table, logged with the Table 107 event that caused it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from emulator.model.chassis_core import (
@@ -62,21 +63,24 @@ class Election(Keepalives):
             SwitchMethod.SWITCH: EventCode.E_CMD_S,
         }[method]
         self._log_event(slot, code)
-        if r.state is S.MASTER:
+        delay = self._resolution()
+        was_master = r.state is S.MASTER
+        if was_master:
             done = self._give_up(slot, Trigger.COMMAND)
         elif force:
             done = self._force_master(slot)
         else:
             done = self._claim(slot, Trigger.COMMAND)
-        became = self.res[slot].state is S.MASTER
-        return SwitchOutcome(method, slot, done, became, done and not gres, gres)
+        pending = done and self.res[slot].state in (S.GIVEUP, S.CLAIM)
+        return SwitchOutcome(method, slot, done, done and not was_master, done and not gres,
+                             gres, settles_in=delay if pending else 0.0)
 
     def _refuse_bad_switch(
         self, r: RoutingEngine, peer: RoutingEngine, method: SwitchMethod
     ) -> None:
         if r.state is S.DISABLED or peer.state is S.DISABLED:
             raise CommandRefusedError("Routing engine is disabled, mastership switch not allowed")
-        if r.state in (S.CLAIM, S.GIVEUP):
+        if r.state in (S.CLAIM, S.GIVEUP) or peer.state in (S.CLAIM, S.GIVEUP):
             raise CommandRefusedError("Mastership resolution already in progress")
         if method is SwitchMethod.ACQUIRE and r.state is S.MASTER:
             raise CommandRefusedError("Routing Engine is already master")
@@ -93,10 +97,22 @@ class Election(Keepalives):
             self._log(slot, "Failed to send RE mastership cmd. err = 65")
         self._set_state(slot, S.GIVEUP, why)
         if self.reachable(slot, peer):
-            self._peer_takes_over(peer, slot)
+            self._after(slot, self._resolution(),
+                        lambda: self._giveup_answered(slot, peer, why), f"resolve-{slot}")
             return True
         self._schedule_retries(slot, why, self._retry_giveup)
         return False
+
+    def _giveup_answered(self, slot: int, peer: int, why: Trigger) -> None:
+        """The give-up request reaches the other RE (after the resolution time): it takes
+        over; if the link went down meanwhile the request is lost and retried."""
+        if self.res[slot].state is not S.GIVEUP:
+            return
+        if self.reachable(slot, peer) and self.res[peer].state is S.BACKUP:
+            self._peer_takes_over(peer, slot)
+            return
+        self._log(slot, "Failed to send RE mastership cmd. err = 65")
+        self._schedule_retries(slot, why, self._retry_giveup)
 
     def _peer_takes_over(self, new: int, old: int) -> None:
         self._log_event(new, EventCode.E_REQ_G)
@@ -114,19 +130,20 @@ class Election(Keepalives):
             self._log(slot, "Failed to send RE mastership cmd. err = 65")
             self._schedule_retries(slot, why, self._retry_claim)
             return False
-        self._log_event(peer, EventCode.E_REQ_C)
-        if self.res[peer].state is S.MASTER and why is not Trigger.COMMAND:
-            # Chapter: the current master "will reject this request, and the second Routing
-            # Engine will become the backup".
-            self._log_event(slot, EventCode.E_NAK_C)
-            self._set_state(slot, S.BACKUP, why)
-            return True
-        if self.res[peer].state is S.MASTER:
-            self._set_state(peer, S.BACKUP, Trigger.PEER_REQUEST)
-        self._log_event(slot, EventCode.E_ACK_C)
-        self._set_state(slot, S.MASTER, why)
-        self._mastership_moved(slot, peer)
+        self._after(slot, self._resolution(), lambda: self._claim_answered(slot, peer, why),
+                    f"resolve-{slot}")
         return True
+
+    def _claim_answered(self, slot: int, peer: int, why: Trigger) -> None:
+        """The claim reaches the other RE (after the resolution time); a link lost meanwhile
+        loses the request, which is retried."""
+        if self.res[slot].state is not S.CLAIM:
+            return
+        if not self.reachable(slot, peer):
+            self._log(slot, "Failed to send RE mastership cmd. err = 65")
+            self._schedule_retries(slot, why, self._retry_claim)
+            return
+        self._claim_resolved(slot, peer, why)
 
     def _force_master(self, slot: int) -> bool:
         peer = self._require_peer(slot).slot
@@ -152,10 +169,8 @@ class Election(Keepalives):
             ore = {S.BACKUP: EventCode.E_ORE_B, S.DISABLED: EventCode.E_ORE_D}
             if self.res[old].state in ore:
                 self._log_event(new, ore[self.res[old].state])
-        self.last_switch = self.clock.now()
         self._cancel_pending(new)
-        if not self.settings(new).graceful_switchover:
-            self._reinit_pfe()
+        self._became_master(new)
 
     def _schedule_retries(
         self, slot: int, why: Trigger, retry: Callable[[int, int, Trigger], None]
@@ -213,6 +228,8 @@ class Election(Keepalives):
     def _claim_resolved(self, slot: int, peer: int, why: Trigger) -> None:
         self._log_event(peer, EventCode.E_REQ_C)
         if self.res[peer].state is S.MASTER and why is not Trigger.COMMAND:
+            # Chapter: the current master "will reject this request, and the second Routing
+            # Engine will become the backup".
             self._log_event(slot, EventCode.E_NAK_C)
             self._set_state(slot, S.BACKUP, why)
             self._cancel_pending(slot)
@@ -239,18 +256,30 @@ class Election(Keepalives):
             if peer is not None:
                 self._log_event(slot, EventCode.E_NO_ORE)
             self._set_state(slot, S.MASTER, Trigger.ELECTION)
+            self._pfe_owned(slot)
         elif not peer.alive:
             # Chapter: a backup-configured RE does not take mastership while the other RE is
             # present (both backup -> "neither Routing Engine becomes master").
             nxt = S.MASTER if role is Role.MASTER else S.BACKUP
             self._set_state(slot, nxt, Trigger.ELECTION)
+            if nxt is S.MASTER:
+                self._pfe_owned(slot)
         elif role is Role.MASTER:
             self._claim(slot, Trigger.ELECTION)
         else:
             self._set_state(slot, S.BACKUP, Trigger.ELECTION)
             if peer.state is S.MASTER and self.reachable(slot, peer.slot):
                 self._log_event(peer.slot, EventCode.E_ORE_B)
+        if self.res[slot].state is S.BACKUP and self._at is None:
+            # The backup that just booted replicates the master's kernel state.
+            self.backup_synced_at = self.clock.now() + self.timing.backup_sync_boot
         self._refresh_keepalives()
+
+    def _pfe_owned(self, slot: int) -> None:
+        """RE ``slot`` booted into mastership with no other master: FPCs that lost their RE
+        are reset by it (not while replaying the initial boot, when they came up with it)."""
+        if self._at is None and any(t == math.inf for t in self.fpc_online_at.values()):
+            self._reinit_pfe()
 
     def config_committed(self, slot: int, old: RedundancySettings) -> None:
         """RE ``slot`` committed a configuration: log role changes (E_CFG_*) and apply them.

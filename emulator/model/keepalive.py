@@ -9,7 +9,6 @@ the one that became master last keeps it.  Timers on the model's clock only.
 from __future__ import annotations
 
 from emulator.model.chassis_core import (
-    GRES_KEEPALIVE_TIME,
     KEEPALIVE_LOG_PERIOD,
     ChassisCore,
     LossWatch,
@@ -18,9 +17,15 @@ from emulator.model.chassis_core import (
 from emulator.model.mlog import EventCode
 from emulator.model.routing_engine import REState
 
-__all__ = ["Keepalives"]
+__all__ = ["KEEPALIVE_SEND_PATTERN", "SEND_FAILURE_DELAY", "Keepalives"]
 
 S = REState
+
+#: The chapter's sample: each "failed to receive keepalives" line is followed, 5 s later, by a
+#: "failed to send RE info/keepalive" line written twice, whose errno and total cycle through
+#: (22, 6), (35, 7), (65, 7) -- EINVAL, EAGAIN, EHOSTUNREACH on the RE's BSD kernel.
+KEEPALIVE_SEND_PATTERN = ((22, 6), (35, 7), (65, 7))
+SEND_FAILURE_DELAY = 5
 
 
 class Keepalives(ChassisCore):
@@ -48,7 +53,8 @@ class Keepalives(ChassisCore):
         )
         settings = self.settings(slot)
         if settings.graceful_switchover or settings.failover_on_loss_of_keepalives:
-            wait = GRES_KEEPALIVE_TIME if settings.graceful_switchover else settings.keepalive_time
+            wait = (self.timing.gres_keepalive if settings.graceful_switchover
+                    else settings.keepalive_time)
             watch.timers.append(
                 self.clock.call_later(wait, lambda: self._keepalive_expired(slot),
                                       f"keepalive-failover-{slot}")
@@ -60,25 +66,49 @@ class Keepalives(ChassisCore):
             return
         lost_for = int(self.clock.now() - watch.since)
         self._log(slot, f"failed to receive keepalives from other RE for the last {lost_for} sec")
-        self._log(slot, "failed to send RE info/keepalive: errno=65, total=20 in the last 20 sec")
+        errno, total = KEEPALIVE_SEND_PATTERN[watch.ticks % len(KEEPALIVE_SEND_PATTERN)]
+        watch.ticks += 1
+        watch.timers.append(self.clock.call_later(
+            SEND_FAILURE_DELAY, lambda: self._send_failed(slot, errno, total),
+            f"keepalive-send-{slot}"))
         watch.timers.append(
             self.clock.call_later(KEEPALIVE_LOG_PERIOD, lambda: self._loss_tick(slot),
                                   f"keepalive-log-{slot}")
         )
 
+    def _send_failed(self, slot: int, errno: int, total: int) -> None:
+        """The sample's pair of "failed to send RE info/keepalive" lines (see the pattern)."""
+        if slot not in self._loss or not self.res[slot].alive:
+            return
+        text = (f"failed to send RE info/keepalive: errno={errno}, total={total} "
+                f"in the last {KEEPALIVE_LOG_PERIOD} sec")
+        self._log(slot, text)
+        self._log(slot, text)
+
     def _keepalive_expired(self, slot: int) -> None:
         """Chapter: "After keepalive-time passes, the backup Routing Engine attempts to claim
-        mastership".  The connection is declared lost (E_NO_IPC), the RE goes to claim, and with
-        nobody on the other end to refuse the claim it becomes master at once."""
+        mastership".  The connection is declared lost (E_NO_IPC) and the RE claims; with
+        nobody on the other end to refuse the claim it becomes master after the resolution
+        time -- unless the other RE already took mastership during this same loss (both were
+        backup: "The resulting timeout ... will force one of the Routing Engines to become the
+        master", chapter), which the chassis's mastership arbitration refuses (E_NAK_C)."""
         r = self.res[slot]
-        if r.state is not S.BACKUP:
+        watch = self._loss.get(slot)
+        if r.state is not S.BACKUP or watch is None:
             return
         self._log_event(slot, EventCode.E_NO_IPC)
-        self._set_state(slot, S.CLAIM, Trigger.PEER_LOST)
-        self._set_state(slot, S.MASTER, Trigger.PEER_LOST)
-        self.last_switch = self.clock.now()
-        if not self.settings(slot).graceful_switchover:
-            self._reinit_pfe()
+        if self._won_during(watch):
+            self._log_event(slot, EventCode.E_NAK_C)
+            return
+        self._assume_mastership(slot, Trigger.PEER_LOST, claim=True)
+
+    def _won_during(self, watch: LossWatch) -> bool:
+        """Return True when the other RE claimed, or became master, since ``watch`` began."""
+        for s, other in self.res.items():
+            if other.state is S.CLAIM or (
+                    other.state is S.MASTER and self.master_since.get(s, -1.0) >= watch.since):
+                return True
+        return False
 
     def _resolve_split_brain(self) -> None:
         """Both REs master when the link comes back: the one that became master last keeps

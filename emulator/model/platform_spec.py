@@ -11,15 +11,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from emulator.model.errors import ModelError
-from re_contract.platform import Companion, InventoryModule, RedundancyKind
+from emulator.model.timing import INSTANT, TimingProfile
+from re_contract.platform import Companion, Era, InventoryModule, RedundancyKind
 
 __all__ = [
     "Companion",
+    "Era",
     "ModuleSpec",
     "PlatformError",
     "PlatformSpec",
     "PlatformSpecError",
     "RedundancyKind",
+    "TimingProfile",
     "UnknownPlatformError",
 ]
 
@@ -104,6 +107,12 @@ class PlatformSpec:
     dram_usable_mb: int | None = None
     #: Keepalive interfaces that differ by RE model (chapter: T320/T640 with RE-600 vs RE-1600).
     re_model_keepalives: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The generation its replies look like (``show chassis routing-engine`` layout, serials).
+    era: Era = Era.M_SERIES
+    #: How long switchovers, failovers and boots take on this platform.
+    timing: TimingProfile = INSTANT
+    #: Part number of its RE board, per RE model (``show chassis hardware``).
+    re_part_numbers: tuple[tuple[str, str], ...] = ()
 
     @property
     def supports_redundancy(self) -> bool:

@@ -26,6 +26,7 @@ from emulator.model.platform_spec import (
     RedundancyKind,
     UnknownPlatformError,
 )
+from emulator.model.timing import INSTANT
 from re_contract.platform import PlatformOverride
 
 __all__ = [
@@ -92,6 +93,9 @@ def resolve_platform(name: str, override: PlatformOverride | None = None) -> Pla
         start: PlatformSpec | None = get_platform(override.base, "base")
     else:
         start = _BY_NAME.get(name.casefold())
+    if override.timing is not None:
+        base_timing = start.timing if start is not None else INSTANT
+        changes["timing"] = base_timing.updated(override.timing.given())
     if start is not None:
         spec = dataclasses.replace(start, name=start.name if override.base is None else name,
                                    **changes)
@@ -107,6 +111,7 @@ def resolve_platform(name: str, override: PlatformOverride | None = None) -> Pla
 def _changes(override: PlatformOverride) -> dict[str, Any]:
     """Return the override's fields as PlatformSpec fields."""
     changes = override.given()
+    changes.pop("timing", None)  # merged over the starting platform's profile by the caller
     if "modules" in changes:
         changes["modules"] = tuple(ModuleSpec.from_testbed(row) for row in changes["modules"])
     if "re_model_keepalives" in changes:

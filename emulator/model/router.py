@@ -9,7 +9,6 @@ entry.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from emulator.model import config as cfg
@@ -19,6 +18,7 @@ from emulator.model.errors import ModelError, UnreachableError
 from emulator.model.platforms import PlatformSpec
 from emulator.model.platforms import resolve_platform as _resolve
 from emulator.model.routing_engine import REHardware, Role, RoutingEngine
+from emulator.model.serials import chassis_serial, module_serial, re_serial
 from re_contract.platform import PlatformOverride
 
 __all__ = ["CommitOutcome", "RouterModel", "RouterParams", "resolve_platform"]
@@ -50,7 +50,8 @@ class RouterParams:
     re_models: dict[int, str] = field(default_factory=dict)
     serials: dict[int, str] = field(default_factory=dict)
     config: str = ""
-    boot_time: float = 180.0
+    #: Seconds an RE takes to boot; None: the platform's ``timing.boot``.
+    boot_time: float | None = None
     #: This router's own platform fields (DESIGN.md: "A platform catalogue is data, extensible
     #: from the testbed"), e.g. ``PlatformOverride(re_model="RE-S-2X00x6")`` or, with
     #: ``platform="MX480-lab"``, ``PlatformOverride(base="MX480", fpc_slots=2)``.
@@ -108,9 +109,11 @@ class RouterModel:
                 db.commit(self.clock.now(), user="root", log="initial configuration")
             self.configs[slot] = db
         hardware = {slot: self._hardware(slot) for slot in range(self.platform.re_slots)}
+        timing = self.platform.timing
+        boot = timing.boot if params.boot_time is None else params.boot_time
         self.chassis = Chassis(
-            ChassisParams(hostname=host, hardware=hardware, boot_time=params.boot_time,
-                          fpc_slots=_populated_fpcs(self.platform)),
+            ChassisParams(hostname=host, hardware=hardware, boot_time=boot,
+                          fpc_slots=_populated_fpcs(self.platform), timing=timing),
             self.clock,
             self.settings,
         )
@@ -135,13 +138,33 @@ class RouterModel:
 
     def _hardware(self, slot: int) -> REHardware:
         p = self.params
-        serial = p.serials.get(slot) or _default_serial(self.name, slot)
+        serial = p.serials.get(slot) or re_serial(self.platform.era, self.name, slot)
         return REHardware(
             model=p.re_models.get(slot, self.platform.re_model),
             serial=serial,
             version=p.versions.get(slot, self.platform.default_version),
             dram_mb=self.platform.dram_mb,
         )
+
+    # --------------------------------------------------------------- identity
+    @property
+    def chassis_serial(self) -> str:
+        """Return the chassis serial number: the testbed's own (``emulator.platform.
+        chassis_serial``), else one of this router in its platform's format."""
+        if self._override_gave("chassis_serial"):
+            return self.platform.chassis_serial
+        return chassis_serial(self.platform.era, self.name)
+
+    def module_serial(self, template: str, path: str) -> str:
+        """Return this router's serial of inventory module ``path`` (catalogue rows get
+        serials of their own per router; a testbed's own rows keep theirs)."""
+        if self._override_gave("modules"):
+            return template
+        return module_serial(template, self.name, path)
+
+    def _override_gave(self, key: str) -> bool:
+        override = self.params.platform_override
+        return override is not None and key in override.model_fields_set
 
     # --------------------------------------------------------------- config
     def settings(self, slot: int) -> RedundancySettings:
@@ -244,11 +267,3 @@ class RouterModel:
         return peer.slot
 
 
-def _default_serial(router: str, slot: int) -> str:
-    """Return a stable made-up RE serial (``P`` + 10 digits) for ``router``/``slot``.
-
-    ``hash()`` of a string changes with every interpreter (PYTHONHASHSEED), which made the
-    serials of ``show chassis hardware`` differ after each ``re-emulator serve`` restart.
-    """
-    digest = hashlib.sha256(f"{router}/re{slot}".encode()).digest()
-    return f"P{int.from_bytes(digest[:8], 'big') % 10**10:010d}"

@@ -116,7 +116,8 @@ def test_configure_gres_switch_login_and_back(served: Served, shell: Shell) -> N
     assert out == "Toggle mastership between routing engines ? [yes,no] (no) "
     out = shell.run("yes")
     assert "Complete. The other routing engine becomes the master." in out
-    assert out.endswith("{backup}\nlab@r1-re0> ")
+    advance(served, 5)  # the MX480's resolution time with graceful switchover is 2 s
+    assert shell.run("").endswith("{backup}\nlab@r1-re0> ")
     out = shell.run("request routing-engine login other-routing-engine")
     assert out.endswith("{master}\nlab@r1-re1> ")
     assert shell.run("exit") == "\nrlogin: connection closed\n\n{backup}\nlab@r1-re0> "

@@ -101,6 +101,8 @@ def test_reboot_in_minutes_is_scheduled_on_the_virtual_clock(lab: Lab) -> None:
 
 def test_rebooting_the_master_fails_over_and_keeps_the_other_master(lab: Lab) -> None:
     lab.rpc("re0", "<request-reboot/>")
+    assert lab.states() == {"re0": "booting", "re1": "claim"}
+    lab.advance(4)  # the MX480's resolution time
     assert lab.states() == {"re0": "booting", "re1": "master"}
     lab.advance(181)
     assert lab.states() == {"re0": "backup", "re1": "master"}

@@ -36,6 +36,8 @@ routers:
       time: real
       hostname: rt
       boot_time: 2
+      platform:
+        timing: {resolution: 1, master_ready: 1, fpc_boot: 2}
       config: |
         set chassis redundancy failover on-loss-of-keepalives
         set chassis redundancy keepalive-time 2
@@ -106,6 +108,8 @@ def test_reboot_at_wall_speed(rt: Lab) -> None:
 
 def test_hold_down_counts_down_at_wall_speed(rt: Lab) -> None:
     rt.rpc("re0", SWITCH)
+    # The testbed's timing: mastership resolves 1 s of wall time later.
+    wait_for(lambda: rt.states() == {"re0": "backup", "re1": "master"})
 
     def remaining() -> int:
         with pytest.raises(RpcFailedError) as refused:

@@ -16,6 +16,8 @@ ACQUIRE = switch_rpc("acquire", "no-confirm")
 RELEASE = switch_rpc("release", "no-confirm")
 SWITCH = switch_rpc("switch", "no-confirm")
 PFE = "Traffic will be interrupted while the PFE is re-initialized"
+#: The MX480's mastership resolution time without graceful switchover (catalogue timing).
+RESOLUTION = 4
 
 
 @pytest.fixture
@@ -63,6 +65,8 @@ def test_craft_interface_master_led_follows_mastership(lab: Lab) -> None:
 
     assert lit() == ["0"]
     lab.rpc("re0", SWITCH)
+    assert lit() == ["0"]  # still resolving: re0 gives mastership up, re1 has not taken it
+    lab.advance(RESOLUTION)
     assert lit() == ["1"]
 
 
@@ -73,6 +77,8 @@ def test_acquire_on_backup_claims_mastership(lab: Lab) -> None:
     assert "Complete. The local routing engine becomes the master." in (
         reply.findtext(".//output") or "")
     assert PFE in (reply.findtext(".//warning/message") or "")
+    assert lab.states() == {"re0": "master", "re1": "claim"}
+    lab.advance(RESOLUTION)
     assert lab.states() == {"re0": "backup", "re1": "master"}
     assert lab.events("re1", mark1) == ["E_CMD_A", "E_ACK_C", "E_ACK_Y", "E_ORE_B"]
     assert lab.events("re0", mark0) == ["E_REQ_C", "E_REQ_Y", "E_ORE_M"]
@@ -85,6 +91,7 @@ def test_release_on_master_gives_up_mastership(lab: Lab) -> None:
     reply = lab.rpc("re0", RELEASE)
     assert "Complete. The other routing engine becomes the master." in (
         reply.findtext(".//output") or "")
+    lab.advance(RESOLUTION)
     assert lab.events("re0", mark0) == ["E_CMD_R", "E_ACK_G", "E_REQ_Y", "E_ORE_M"]
     assert lab.events("re1", mark1) == ["E_REQ_G", "E_ACK_Y", "E_ORE_B"]
     log0 = lab.log("re0").splitlines()[mark0:]
@@ -96,11 +103,12 @@ def test_release_on_master_gives_up_mastership(lab: Lab) -> None:
 def test_switch_without_gres_reinitialises_the_pfe(lab: Lab) -> None:
     mark0 = lab.log_length("re0")
     reply = lab.rpc("re0", SWITCH)
+    lab.advance(RESOLUTION)
     assert lab.events("re0", mark0) == ["E_CMD_S", "E_ACK_G", "E_REQ_Y", "E_ORE_M"]
     assert PFE in (reply.findtext(".//warning/message") or "")
     fpcs = lab.rpc("re0", "<get-fpc-information/>")
     assert {f.findtext("state") for f in fpcs.iter("fpc")} == {"Offline"}
-    lab.advance(60)
+    lab.advance(600)
     fpcs = lab.rpc("re0", "<get-fpc-information/>")
     assert {f.findtext("state") for f in fpcs.iter("fpc")} == {"Online"}
     assert lab.control("get-state").findtext(".//pfe-resets") == "1"
@@ -125,6 +133,7 @@ def test_switch_check_reports_readiness_and_changes_nothing(gres_lab: Lab) -> No
 
 def test_hold_down_240_seconds_between_switchovers(lab: Lab) -> None:
     lab.rpc("re0", SWITCH)
+    lab.advance(RESOLUTION)  # the hold-down counts from the mastership change
     lab.advance(19)
     before = lab.snapshot()
     message = lab.error("re1", SWITCH)
@@ -132,6 +141,7 @@ def test_hold_down_240_seconds_between_switchovers(lab: Lab) -> None:
     assert lab.snapshot() == before
     lab.advance(221)
     lab.rpc("re1", SWITCH)
+    lab.advance(RESOLUTION)
     assert lab.states() == {"re0": "master", "re1": "backup"}
 
 

@@ -16,10 +16,18 @@ from tests.integration.conftest import Served
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 
 
-def connect(served: Served, re: str) -> manager.Manager:
+def connect(served: Served, re: str, user: str = "lab", password: str = "lab123"
+            ) -> manager.Manager:
     host, port = served.endpoints[re]
-    return manager.connect(host=host, port=port, username="lab", password="lab123",
+    return manager.connect(host=host, port=port, username=user, password=password,
                            hostkey_verify=False, device_params={"name": "junos"})
+
+
+def advance(served: Served, seconds: int) -> None:
+    """Advance the emulator's virtual clock (control RPC, control user)."""
+    with connect(served, "control", "re-control", "re-control") as ctl:
+        ctl.rpc(etree.fromstring('<advance-clock xmlns="urn:re-emulator:control:1">'
+                                 f"<seconds>{seconds}</seconds></advance-clock>"))
 
 
 @pytest.fixture
@@ -51,6 +59,7 @@ def test_switch_moves_mastership(serve_process: Served) -> None:
         mgr.rpc(etree.fromstring(
             "<request-chassis-routing-engine-switch><no-confirm/>"
             "</request-chassis-routing-engine-switch>"))
+        advance(serve_process, 5)  # the MX480 resolves mastership in 4 s
         after = dict(route_engines(mgr))
     assert after[master] == "backup"
     assert [st for st in after.values()].count("master") == 1

@@ -140,6 +140,7 @@ def test_each_re_reports_its_own_version(mismatched: Served, re: str) -> None:
 
 def test_facts_follow_a_switchover(served: Served, dev0: Device) -> None:
     dev0.rpc.request_chassis_routing_engine_switch(no_confirm=True)
+    _control(served, "advance-clock", seconds="5")  # the MX480 resolves mastership in 4 s
     dev1 = _device(served, "re1")
     try:
         assert dev1.facts["master"] == "RE1"

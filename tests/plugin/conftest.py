@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from emulator.server import EmulatorServer
+from emulator.server import EmulatorServer, TimeMode
 from emulator.testbed_bridge import router_entry
 from re_contract.listeners import CONTROL
 from re_contract.testbed import Endpoint, default_testbed_path, load_testbed
@@ -60,7 +60,8 @@ class LabRouter:
 def lab_router() -> Iterator[LabRouter]:
     """The default testbed's r1, served in-process on free loopback ports (fresh per test)."""
     spec = load_testbed(default_testbed_path()).router("r1")
-    server = EmulatorServer([router_entry(spec)])
+    # A lab router runs on the wall clock: a switchover resolves in its own (real) seconds.
+    server = EmulatorServer([router_entry(spec)], time_mode=TimeMode.REAL)
     eps = {ep.re: Endpoint(ep.host, ep.port) for ep in server.start()}
     try:
         yield LabRouter({re: eps[re] for re in ("re0", "re1")}, eps[CONTROL])

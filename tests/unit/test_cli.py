@@ -214,6 +214,7 @@ def test_switch_prints_warning_and_prompt_then_runs_on_yes(term: Term) -> None:
     out = term.run("yes")
     assert out.startswith("\nResolving mastership...\n"
                           "Complete. The other routing engine becomes the master.\n")
+    term.cli.model.clock.advance(5)  # the MX480's mastership resolution time
     assert term.cli.model.chassis.master_slot() == 1
 
 
@@ -230,6 +231,7 @@ def test_acquire_on_backup() -> None:
     assert out.endswith("Attempt to become the master routing engine ? [yes,no] (no) ")
     assert t.run("yes").startswith("\nResolving mastership...\n"
                                    "Complete. The local routing engine becomes the master.")
+    model.clock.advance(5)  # the MX480's mastership resolution time
     assert model.chassis.master_slot() == 1
 
 
@@ -259,8 +261,9 @@ def test_gres_switch_changes_the_banner_on_the_same_session() -> None:
     out = t.run("request chassis routing-engine master switch")
     assert out == "Toggle mastership between routing engines ? [yes,no] (no) "
     out = t.run("yes")
-    assert out.endswith("Complete. The other routing engine becomes the master.\n\n"
-                        "{backup}\nuser@host-re0> ")
+    assert "Complete. The other routing engine becomes the master.\n" in out
+    model.clock.advance(5)  # the MX480 resolves mastership in 2 s with graceful switchover
+    assert t.run("").endswith("{backup}\nuser@host-re0> ")
 
 
 def test_halt_local_re_ends_the_session(term: Term) -> None:

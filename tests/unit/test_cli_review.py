@@ -252,4 +252,5 @@ def test_re_serials_are_the_same_in_every_process() -> None:
             for seed in ("1", "2")}
     assert len(seen) == 1
     serials = ast.literal_eval(seen.pop())
-    assert all(re.fullmatch(r"P\d{10}", s) for s in serials) and serials[0] != serials[1]
+    # MX Routing Engine serials: ten digits starting 90 (get-route-engine-information sample).
+    assert all(re.fullmatch(r"90\d{8}", s) for s in serials) and serials[0] != serials[1]
