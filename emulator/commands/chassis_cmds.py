@@ -183,14 +183,18 @@ def switchover_information(ctx: CommandContext, args: Args) -> Result:
     peer = model.chassis.other(ctx.slot)
     linked = peer is not None and model.chassis.reachable(ctx.slot, peer.slot)
     synced = linked and _configs_in_sync(model)
+    # The kernel database replicates once the master is ready and for the platform's sync time
+    # after a switchover or a boot (timing profile); never between different Junos releases or
+    # RE models (chapter, "Operate the Same Type of Routing Engine and JUNOS Software").
+    kernel = linked and model.chassis.backup_synced() and _same_software(model)
     if not gres:
         view = v.SwitchoverView(graceful_switchover=False)
     else:
-        ready = linked and synced and model.chassis.hold_down_remaining() == 0
+        ready = kernel and synced and model.chassis.hold_down_remaining() == 0
         view = v.SwitchoverView(
             graceful_switchover=True,
             configuration_db=v.DatabaseState.READY if synced else v.DatabaseState.SYNCHRONIZING,
-            kernel_db=v.DatabaseState.READY if linked else v.DatabaseState.SYNCHRONIZING,
+            kernel_db=v.DatabaseState.READY if kernel else v.DatabaseState.SYNCHRONIZING,
             # Older releases' "Peer state: Steady State" (NOTES.md 3.8); "Not Ready" is our
             # word when the master cannot be reached over the internal link (choice).
             peer_state="Steady State" if linked else "Not Ready",
@@ -198,6 +202,13 @@ def switchover_information(ctx: CommandContext, args: Args) -> Result:
         )
     return Result(rc.switchover_reply_xml(view, junos_version=_version(ctx)),
                   rc.switchover_information_text(view))
+
+
+def _same_software(model: RouterModel) -> bool:
+    """Return True when both REs run the same Junos release on the same RE model."""
+    boards = {(r.hardware.version, r.hardware.model.casefold())
+              for r in model.chassis.res.values()}
+    return len(boards) == 1
 
 
 def _configs_in_sync(model: RouterModel) -> bool:

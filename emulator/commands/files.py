@@ -215,6 +215,7 @@ def file_copy(ctx: CommandContext, args: Args) -> Result:
     model = ctx.router
     src_slot, src = _split_target(model, ctx, str(args.get("source", "")))
     dst_slot, dst = _split_target(model, ctx, str(args.get("destination", "")))
+    model.require_file_copy(src_slot, dst_slot)
     home = f"/var/home/{ctx.user}"
     src = _norm(src, home)
     source_re = model.chassis.re(src_slot)

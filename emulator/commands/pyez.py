@@ -31,6 +31,7 @@ from lxml import etree
 from emulator.commands.context import CommandContext, Result
 from emulator.commands.render_chassis import namespace_version
 from emulator.commands.xmlutil import XNM_NS, junos_ns, output_element, sub
+from emulator.model import config as cfg
 from emulator.model.errors import CommandRefusedError, UnknownTargetError, UnreachableError
 from emulator.model.router import RouterModel
 from emulator.model.routing_engine import REState, RoutingEngine
@@ -86,6 +87,9 @@ class PhysicalInterface:
 
     name: str
     units: tuple[LogicalInterface, ...]
+    #: ``Link`` / ``<oper-status>``: an internal keepalive interface is down while the link
+    #: between the REs is severed (chapter, "Redundancy Connections").
+    link: str = "up"
 
 
 
@@ -120,13 +124,18 @@ def _internal(model: RouterModel, r: RoutingEngine) -> list[PhysicalInterface]:
     # A single-RE M-series still has its fxp1 internal Ethernet (platforms.py).
     names = model.platform.keepalive_for(r.hardware.model) or ("fxp1",)
     alias = _role_alias(r, model.chassis.dual)
-    return [PhysicalInterface(n, (_internal_unit(n, r, i, alias),)) for i, n in enumerate(names)]
+    link = "up" if model.chassis.link_up or not model.chassis.dual else "down"
+    return [PhysicalInterface(n, (_internal_unit(n, r, i, alias),), link)
+            for i, n in enumerate(names)]
 
 
-def _default_instance() -> list[PhysicalInterface]:
+def _default_instance(model: RouterModel, slot: int) -> list[PhysicalInterface]:
     """The default instance: the management port and the loopback (the emulator knows no
-    other ports; fxp0's address is the listener's, which the model does not know)."""
-    return [PhysicalInterface("fxp0", (LogicalInterface("fxp0.0", (AddressFamily("inet"),)),)),
+    other ports).  fxp0 carries the addresses of the RE's own effective configuration: the
+    chapter's groups re0/re1 give each RE its own."""
+    fxp0 = AddressFamily("inet", cfg.interface_addresses(model.configs[slot].effective(slot),
+                                                         "fxp0", "0"))
+    return [PhysicalInterface("fxp0", (LogicalInterface("fxp0.0", (fxp0,)),)),
             PhysicalInterface("lo0", (LogicalInterface(
                 "lo0.16384", (AddressFamily("inet", ("127.0.0.1",)),)),))]
 
@@ -141,7 +150,7 @@ def interface_views(model: RouterModel, slot: int, instance: str | None = None,
     if instance == PRIVATE_INSTANCE:
         found = _internal(model, model.chassis.re(slot))
     elif instance in (None, "default"):
-        found = _default_instance()
+        found = _default_instance(model, slot)
     else:
         raise UnknownTargetError(f"routing-instance {instance} not found")
     if name:
@@ -157,7 +166,8 @@ def _interface_xml(views: list[PhysicalInterface], version: str) -> etree._Eleme
     root.set(f"{{{jns}}}style", "terse")
     for phys in views:
         p = sub(root, "physical-interface")
-        for tag, text in (("name", phys.name), ("admin-status", "up"), ("oper-status", "up")):
+        for tag, text in (("name", phys.name), ("admin-status", "up"),
+                          ("oper-status", phys.link)):
             sub(p, tag, text)
         for unit in phys.units:
             _unit_xml(sub(p, "logical-interface"), unit, jns)
@@ -184,7 +194,7 @@ def interfaces_terse_text(views: list[PhysicalInterface]) -> str:
     """Return the CLI text of ``show interfaces terse`` for ``views``."""
     lines = [TERSE_HEADER]
     for phys in views:
-        lines.append(_row(phys.name, "up", "up"))
+        lines.append(_row(phys.name, "up", phys.link))
         for unit in phys.units:
             lines.extend(_unit_lines(unit))
     return "\n".join(lines)

@@ -72,6 +72,7 @@ __all__ = [
     "apply_groups",
     "group_applies",
     "host_name",
+    "interface_addresses",
     "keepalive_time_validator",
     "parse_set",
     "parse_text",
@@ -219,6 +220,16 @@ def redundancy_settings(root: ConfigNode) -> RedundancyConfig:
 def host_name(root: ConfigNode) -> str | None:
     """Return ``system host-name`` of an effective configuration, or None."""
     return _leaf(root.get("system"), "host-name")
+
+
+def interface_addresses(root: ConfigNode, name: str, unit: str) -> tuple[str, ...]:
+    """Return the ``family inet address`` entries of ``interfaces <name> unit <unit>`` of an
+    effective configuration (the chapter's re0/re1 groups give fxp0 one per RE)."""
+    interfaces = root.get("interfaces")
+    entry = interfaces.child("interface", name) if interfaces is not None else None
+    logical = entry.child("unit", unit) if entry is not None else None
+    inet = logical.get("family", "inet") if logical is not None else None
+    return tuple(str(a.key) for a in inet.entries("address")) if inet is not None else ()
 
 
 # ------------------------------------------------------------------ the database

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 from re_contract.events import EventCode
 
-__all__ = ["EventCode", "LogLine", "MastershipLog", "syslog_stamp"]
+__all__ = ["EventCode", "LogLine", "MastershipLog", "ctime_stamp", "syslog_stamp"]
+
+
+def ctime_stamp(epoch: float) -> str:
+    """Return ``epoch`` as ctime(3) writes it (``Wed Jan 12 21:50:34 2000``, ``Sun Nov  5 ...``:
+    the day padded with a space, as in syslog stamps)."""
+    tm = time.gmtime(epoch)
+    return (f"{time.strftime('%a %b', tm)} {tm.tm_mday:2d} "
+            f"{time.strftime('%H:%M:%S %Y', tm)}")
 
 
 def syslog_stamp(epoch: float) -> str:
@@ -48,9 +56,12 @@ class MastershipLog:
         self.write(at, f"event = {code.name}, state = {state}, param = {param:#x}")
 
     def transition(self, at: float, current: str, nxt: str, reason: int) -> None:
-        """Append the chapter's state-change block: Currentstate/NextState, timestamp, new state."""
+        """Append the chapter's state-change block: Currentstate/NextState, the ``timestamp:``
+        line only when the state really changes (the sample has none for giveup -> giveup),
+        then the new state."""
         self.write(at, f"Currentstate: {current} NextState:{nxt} reason_code: {reason}")
-        self.write(at, f"timestamp: {time.strftime('%a %b %d %H:%M:%S %Y', time.gmtime(at))}")
+        if current != nxt:
+            self.write(at, f"timestamp: {ctime_stamp(at)}")
         self.write(at, f"new state = {nxt}")
 
     def clear(self, at: float, pid: int) -> None:

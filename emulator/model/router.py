@@ -14,14 +14,28 @@ from dataclasses import dataclass, field
 from emulator.model import config as cfg
 from emulator.model.chassis import Chassis, ChassisParams, RedundancySettings
 from emulator.model.clock import VirtualClock
-from emulator.model.errors import ModelError, UnreachableError
-from emulator.model.platforms import PlatformSpec
+from emulator.model.errors import CommandRefusedError, ModelError, UnreachableError
+from emulator.model.platforms import PlatformSpec, junos_release
 from emulator.model.platforms import resolve_platform as _resolve
 from emulator.model.routing_engine import REHardware, Role, RoutingEngine
 from emulator.model.serials import chassis_serial, module_serial, re_serial
 from re_contract.platform import PlatformOverride
 
-__all__ = ["CommitOutcome", "RouterModel", "RouterParams", "resolve_platform"]
+__all__ = [
+    "COMMIT_SYNC_RELEASE",
+    "FILE_COPY_RELEASE",
+    "CommitOutcome",
+    "RouterModel",
+    "RouterParams",
+    "resolve_platform",
+]
+
+#: Chapter, "Synchronize Configurations": "Both Routing Engines must be running JUNOS software
+#: Release 5.1 or higher."
+COMMIT_SYNC_RELEASE = (5, 1)
+#: Chapter, "Copy a Configuration File": "Both Routing Engines must have jbase version 4.1 or
+#: higher loaded."
+FILE_COPY_RELEASE = (4, 1)
 
 
 #: /etc/hosts.junos as on a dual-RE Junos router (sample file-show.etc-hosts.junos.dual).
@@ -202,6 +216,9 @@ class RouterModel:
         local = self.configs[slot]
         peer = self.chassis.other(slot)
         sync = (synchronize or self._sync_configured(slot)) and peer is not None
+        if sync:
+            self._require_release(COMMIT_SYNC_RELEASE, "commit synchronize requires JUNOS "
+                                  "Release 5.1 or later on both Routing Engines")
         warnings: list[str] = []
         if sync and peer is not None and not self.chassis.reachable(slot, peer.slot):
             warnings += [f"Could not connect to {peer.name} : No route to host",
@@ -257,6 +274,20 @@ class RouterModel:
 
     def _sync_configured(self, slot: int) -> bool:
         return cfg.redundancy_settings(self.configs[slot].effective(slot)).commit_synchronize
+
+    def require_file_copy(self, source: int, destination: int) -> None:
+        """Refuse a ``file copy`` between REs unless both run jbase 4.1 or later (chapter:
+        "Both Routing Engines must have jbase version 4.1 or higher loaded"; the jbase package
+        carries the RE's Junos release).  Raises CommandRefusedError."""
+        if source != destination:
+            self._require_release(FILE_COPY_RELEASE, "file copy between Routing Engines "
+                                  "requires jbase 4.1 or later on both Routing Engines")
+
+    def _require_release(self, minimum: tuple[int, int], message: str) -> None:
+        """Raise CommandRefusedError(``message``) unless every RE runs ``minimum`` or later."""
+        for r in self.chassis.res.values():
+            if junos_release(r.hardware.version) < minimum:
+                raise CommandRefusedError(f"{message} ({r.name} runs {r.hardware.version})")
 
     def require_reachable_other(self, slot: int) -> int:
         """Return the other RE's slot.  Raises UnreachableError if it cannot be reached."""
