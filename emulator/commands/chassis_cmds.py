@@ -5,6 +5,7 @@ switchover``, ``show task replication``."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from lxml import etree
 
@@ -12,7 +13,7 @@ from emulator.commands import render_chassis as rc
 from emulator.commands import views as v
 from emulator.commands.context import CommandContext, Result
 from emulator.model.errors import CommandRefusedError, UnknownTargetError
-from emulator.model.platforms import software_packages
+from emulator.model.platforms import Era, software_packages
 from emulator.model.router import RouterModel
 from emulator.model.routing_engine import REState, RoutingEngine
 
@@ -55,28 +56,43 @@ def _re_view(model: RouterModel, r: RoutingEngine) -> v.RouteEngineView:
         return v.RouteEngineView.empty(r.slot)
     if not r.alive:
         return v.RouteEngineView.present(r.slot, priority.lower(), r.hardware.model)
-    hw = model.platform
-    dram = getattr(hw, "dram_usable_mb", None) or r.hardware.dram_mb
-    idle = 97 if r.state is REState.MASTER else 99
-    return v.RouteEngineView(
+    master = _STATE[r.state] is v.MastershipState.MASTER
+    cpu = v.CpuUtilization(user=1 if master else 0, background=0, system=2 if master else 1,
+                           interrupt=0, idle=97 if master else 99)
+    view = v.RouteEngineView(
         slot=r.slot,
         mastership_state=_STATE[r.state],
         mastership_priority=priority.lower(),
-        status="OK",
-        temperature_c=r.hardware.temperature_c + (1 if r.state is REState.MASTER else 0),
-        cpu_temperature_c=r.hardware.cpu_temperature_c,
-        memory_dram_size_mb=dram,
-        memory_installed_size_mb=r.hardware.dram_mb,
-        memory_buffer_utilization=12 if r.state is REState.MASTER else 10,
-        cpu=v.CpuUtilization(user=1 if idle == 97 else 0, background=0,
-                             system=2 if idle == 97 else 1, interrupt=0, idle=idle),
+        temperature_c=r.hardware.temperature_c + (1 if master else 0),
+        memory_dram_size_mb=r.hardware.dram_mb,
+        memory_buffer_utilization=12 if master else 10,
+        cpu=cpu,
         model=r.hardware.model,
         serial_number=r.hardware.serial,
         start_time=r.start_time,
         up_time=int(model.chassis.uptime(r.slot)),
-        last_reboot_reason=r.last_reboot_reason,
         load_averages=(0.07, 0.02, 0.0),
     )
+    if model.platform.era is Era.M_SERIES:
+        # The chapter's M-series samples: no status, CPU temperature, installed memory,
+        # per-interval CPU or last reboot reason.
+        return view
+    return _mx_fields(model, r, view, master)
+
+
+def _mx_fields(model: RouterModel, r: RoutingEngine, view: v.RouteEngineView, master: bool
+               ) -> v.RouteEngineView:
+    """Add what the MX480 dual-RE sample shows: status, CPU temperature, usable and installed
+    memory, last reboot reason, and on the master the 1/5/15-minute CPU blocks (the sample's
+    backup has none)."""
+    interval = v.CpuUtilization(user=0, background=0, system=1, interrupt=0, idle=98)
+    return replace(
+        view, status="OK", cpu_temperature_c=r.hardware.cpu_temperature_c,
+        memory_dram_size_mb=model.platform.dram_usable_mb or r.hardware.dram_mb,
+        memory_installed_size_mb=r.hardware.dram_mb,
+        cpu_1min=interval if master else None, cpu_5min=interval if master else None,
+        cpu_15min=replace(interval, idle=99) if master else None,
+        last_reboot_reason=r.last_reboot_reason)
 
 
 def route_engine_views(model: RouterModel, slot: str | None = None) -> v.RouteEngineInformationView:
@@ -112,7 +128,8 @@ def chassis_inventory(ctx: CommandContext, args: Args) -> Result:
     model = ctx.router
     boards = {s: v.REBoard(r.hardware.model, r.hardware.serial)
               for s, r in model.chassis.res.items() if r.state is not REState.ABSENT}
-    view = v.inventory_view(model.platform, boards)
+    view = v.inventory_view(model.platform, boards, chassis_serial=model.chassis_serial,
+                            serial_of=model.module_serial)
     return Result([rc.chassis_inventory_xml(view, junos_version=_version(ctx))],
                   rc.chassis_inventory_text(view))
 

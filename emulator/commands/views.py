@@ -17,7 +17,7 @@ the chassis still reads from its ID EEPROM.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -33,6 +33,7 @@ __all__ = [
     "ModuleView",
     "PackageView",
     "REBoard",
+    "SerialOf",
     "RouteEngineInformationView",
     "RouteEngineLeds",
     "RouteEngineView",
@@ -141,6 +142,10 @@ class InventoryView:
     modules: tuple[ModuleView, ...]
 
 
+#: ``serial_of(template, module path)``: the serial a router shows for a catalogue row.
+SerialOf = Callable[[str, str], str]
+
+
 @dataclass(frozen=True, slots=True)
 class REBoard:
     """What the chassis reads from an installed RE board: model and serial number."""
@@ -155,17 +160,28 @@ def _re_slot(name: str) -> int | None:
     return int(tail) if name.startswith(prefix) and tail.isdigit() else None
 
 
+def _serials(module: ModuleView, serial_of: SerialOf, path: str) -> ModuleView:
+    """Return ``module`` (and its sub-modules) with the serials ``serial_of`` gives them."""
+    here = f"{path}/{module.name}" if path else module.name
+    serial = None if module.serial_number is None else serial_of(module.serial_number, here)
+    children = tuple(_serials(c, serial_of, here) for c in module.children)
+    return replace(module, serial_number=serial, children=children)
+
+
 def inventory_view(platform: PlatformSpec, boards: Mapping[int, REBoard],
-                   *, chassis_serial: str | None = None) -> InventoryView:
+                   *, chassis_serial: str | None = None, serial_of: SerialOf | None = None
+                   ) -> InventoryView:
     """Return the inventory of ``platform`` with the RE rows taken from ``boards``.
 
     A ``Routing Engine N`` row is dropped when slot N has no board (pulled RE) and otherwise
-    shows that board's serial number and model as description.  Raises nothing.
+    shows that board's serial number and model as description.  ``serial_of(template,
+    path)`` gives the other rows the router's own serials (the catalogue's are templates).
+    Raises nothing.
     """
     modules: list[ModuleView] = []
     for spec in platform.modules:
         slot = _re_slot(spec.name)
-        view = spec
+        view = spec if serial_of is None else _serials(spec, serial_of, "")
         if slot is not None:
             board = boards.get(slot)
             if board is None:

@@ -19,6 +19,7 @@ from typing import Any
 from emulator.model.platform_data import BUILTIN
 from emulator.model.platform_spec import (
     Companion,
+    Era,
     ModuleSpec,
     PlatformError,
     PlatformSpec,
@@ -31,6 +32,7 @@ from re_contract.platform import PlatformOverride
 
 __all__ = [
     "Companion",
+    "Era",
     "ModuleSpec",
     "PlatformError",
     "PlatformSpec",
