@@ -63,6 +63,7 @@ def _re_view(model: RouterModel, r: RoutingEngine) -> v.RouteEngineView:
         slot=r.slot,
         mastership_state=_STATE[r.state],
         mastership_priority=priority.lower(),
+        status="OK",  # XML only: the text layouts print no status line
         temperature_c=r.hardware.temperature_c + (1 if master else 0),
         memory_dram_size_mb=r.hardware.dram_mb,
         memory_buffer_utilization=12 if master else 10,
@@ -74,20 +75,20 @@ def _re_view(model: RouterModel, r: RoutingEngine) -> v.RouteEngineView:
         load_averages=(0.07, 0.02, 0.0),
     )
     if model.platform.era is Era.M_SERIES:
-        # The chapter's M-series samples: no status, CPU temperature, installed memory,
-        # per-interval CPU or last reboot reason.
+        # The chapter's M-series samples: no CPU temperature, installed memory, per-interval
+        # CPU or last reboot reason.
         return view
     return _mx_fields(model, r, view, master)
 
 
 def _mx_fields(model: RouterModel, r: RoutingEngine, view: v.RouteEngineView, master: bool
                ) -> v.RouteEngineView:
-    """Add what the MX480 dual-RE sample shows: status, CPU temperature, usable and installed
-    memory, last reboot reason, and on the master the 1/5/15-minute CPU blocks (the sample's
-    backup has none)."""
+    """Add what the MX480 dual-RE sample shows: CPU temperature, usable and installed memory,
+    last reboot reason, and on the master the 1/5/15-minute CPU blocks (the sample's backup has
+    none)."""
     interval = v.CpuUtilization(user=0, background=0, system=1, interrupt=0, idle=98)
     return replace(
-        view, status="OK", cpu_temperature_c=r.hardware.cpu_temperature_c,
+        view, cpu_temperature_c=r.hardware.cpu_temperature_c,
         memory_dram_size_mb=model.platform.dram_usable_mb or r.hardware.dram_mb,
         memory_installed_size_mb=r.hardware.dram_mb,
         cpu_1min=interval if master else None, cpu_5min=interval if master else None,

@@ -130,7 +130,10 @@ class Election(Keepalives):
             self._log(slot, "Failed to send RE mastership cmd. err = 65")
             self._schedule_retries(slot, why, self._retry_claim)
             return False
-        self._after(slot, self._resolution(), lambda: self._claim_answered(slot, peer, why),
+        # The election at boot is part of the boot time ("determined by mastership election
+        # upon system boot"); a claim of a running RE takes the resolution time.
+        delay = 0.0 if why is Trigger.ELECTION else self._resolution()
+        self._after(slot, delay, lambda: self._claim_answered(slot, peer, why),
                     f"resolve-{slot}")
         return True
 

@@ -73,9 +73,7 @@ def test_both_configured_master_first_up_wins_other_refused(lab: Lab) -> None:
     assert lab.states() == {"re0": "master", "re1": "backup"}
     mark0 = lab.log_length("re0")
     lab.rpc("re0", "<request-reboot><other-routing-engine/></request-reboot>")
-    lab.advance(181)
-    assert lab.states() == {"re0": "master", "re1": "claim"}
-    lab.advance(RESOLUTION)
+    lab.advance(181)  # the election at boot is part of the boot time
     assert lab.states() == {"re0": "master", "re1": "backup"}
     # re1 came up second, claimed, and re0 refused the claim (chapter).
     assert lab.events("re1")[-2:] == ["E_CFG_M", "E_NAK_C"]
