@@ -177,9 +177,13 @@ def test_paging_on_the_terminals_height(served: Served) -> None:
         # The echoed line, a screen less one line (11), then the more prompt.
         assert len(first.split("\n")) == 13
         sh.chan.send(" ")
-        assert sh.until(MORE).endswith("Routing Engine status:\n---(more 51%)---")
+        # (The MX layout: the master's 1/5/15-minute CPU blocks make the output 60 lines.)
+        assert sh.until(MORE).endswith("5 min CPU utilization:\n"
+                                       "      User                       0 percent\n"
+                                       "---(more 33%)---")
         sh.chan.send("\r")  # Enter: one more line
-        assert sh.until(MORE).endswith("\r  Slot 1:\n---(more 51%)---")
+        assert sh.until(MORE).endswith("\r      Background                 0 percent\n"
+                                       "---(more 34%)---")
         sh.chan.send("q")
         assert sh.until(PROMPT).endswith("\nlab@r1> ")
         assert "---(more" not in sh.run("show chassis routing-engine | no-more")

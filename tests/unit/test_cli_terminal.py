@@ -79,7 +79,7 @@ def test_session_pages_on_the_terminal_height_unless_told_not_to() -> None:
     term = Term(make_model())
     term.cli.resize(80, 10)
     out = term.run("show chassis routing-engine")
-    assert out.endswith("---(more 18%)---") and len(out.split("\n")) == 10
+    assert out.endswith("---(more 13%)---") and len(out.split("\n")) == 10
     out = term.type(" ")
     assert out.startswith(ERASE) and "---(more" in out
     out = term.type("q")  # the more line erased ("\r" + 40 blanks + "\r"), then the prompt
