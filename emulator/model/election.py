@@ -80,7 +80,8 @@ class Election(Keepalives):
     ) -> None:
         if r.state is S.DISABLED or peer.state is S.DISABLED:
             raise CommandRefusedError("Routing engine is disabled, mastership switch not allowed")
-        if r.state in (S.CLAIM, S.GIVEUP) or peer.state in (S.CLAIM, S.GIVEUP):
+        if r.state in (S.CLAIM, S.GIVEUP) or (
+                peer.state in (S.CLAIM, S.GIVEUP) and self.reachable(r.slot, peer.slot)):
             raise CommandRefusedError("Mastership resolution already in progress")
         if method is SwitchMethod.ACQUIRE and r.state is S.MASTER:
             raise CommandRefusedError("Routing Engine is already master")
