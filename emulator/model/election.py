@@ -80,8 +80,7 @@ class Election(Keepalives):
     ) -> None:
         if r.state is S.DISABLED or peer.state is S.DISABLED:
             raise CommandRefusedError("Routing engine is disabled, mastership switch not allowed")
-        if r.state in (S.CLAIM, S.GIVEUP) or (
-                peer.state in (S.CLAIM, S.GIVEUP) and self.reachable(r.slot, peer.slot)):
+        if r.state in (S.CLAIM, S.GIVEUP) or self._resolving(peer.slot):
             raise CommandRefusedError("Mastership resolution already in progress")
         if method is SwitchMethod.ACQUIRE and r.state is S.MASTER:
             raise CommandRefusedError("Routing Engine is already master")
@@ -89,6 +88,12 @@ class Election(Keepalives):
             raise CommandRefusedError("Routing Engine is not master, cannot release mastership")
         if r.state is S.MASTER and not peer.alive:
             raise UnreachableError("Backup RE not running")
+
+    def _resolving(self, slot: int) -> bool:
+        """Return True while RE ``slot``'s claim or give-up is being resolved with the other RE
+        (its resolution timer pending; a claim merely retrying on a cut link is not)."""
+        return any(h.name.startswith("resolve-") and not h.cancelled
+                   for h in self._pending.get(slot, []))
 
     def _give_up(self, slot: int, why: Trigger) -> bool:
         """Master ``slot`` hands mastership to the other RE; return True if done at once."""
@@ -109,7 +114,7 @@ class Election(Keepalives):
         over; if the link went down meanwhile the request is lost and retried."""
         if self.res[slot].state is not S.GIVEUP:
             return
-        if self.reachable(slot, peer) and self.res[peer].state is S.BACKUP:
+        if self.reachable(slot, peer) and self.res[peer].state is not S.DISABLED:
             self._peer_takes_over(peer, slot)
             return
         self._log(slot, "Failed to send RE mastership cmd. err = 65")

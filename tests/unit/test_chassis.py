@@ -131,9 +131,11 @@ def test_release_with_unreachable_backup_tells_the_chapter_story() -> None:
         "timestamp: Mon Jan 12 21:51:19 2026",
         "new state = master",
         "failed to receive keepalives from other RE for the last 80 sec",
-        "failed to send RE info/keepalive: errno=65, total=20 in the last 20 sec",
+        # The sample's pattern: the send failure 5 s later, written twice (errno/total cycle).
+        "failed to send RE info/keepalive: errno=22, total=6 in the last 20 sec",
+        "failed to send RE info/keepalive: errno=22, total=6 in the last 20 sec",
     ]
-    assert [at for at, _ in tail] == [19, 19, 19, 19, 20, 20]
+    assert [at for at, _ in tail] == [19, 19, 19, 19, 20, 25, 25]
 
 
 def test_no_failover_on_keepalive_loss_by_default() -> None:
