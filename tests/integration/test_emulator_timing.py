@@ -10,11 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from lxml import etree
 
 from emulator.model.platforms import get_platform
 from emulator.model.router import RouterParams
+from re_contract.listeners import CONTROL
 from re_contract.platform import PlatformOverride
-from tests.integration.test_emulator_lab import Lab, make_lab, switch_rpc
+from tests.integration.test_emulator_lab import (
+    CONTROL_NS,
+    ConnectError,
+    Lab,
+    Netconf,
+    make_lab,
+    switch_rpc,
+)
 
 SWITCH = switch_rpc("switch", "no-confirm")
 GRES = "set chassis redundancy graceful-switchover\nset system commit synchronize"
@@ -33,22 +42,61 @@ def served() -> Iterator[Callable[..., Lab]]:
         return lab
 
     yield build
-    for lab in labs:
-        lab.server.stop()
+    for served_lab in labs:
+        sessions = _HELD.pop(id(served_lab), None)
+        if sessions is not None:
+            sessions.close()
+        served_lab.server.stop()
+
+
+class Held:
+    """NETCONF sessions kept open per endpoint while a test polls (a harness keeps its
+    sessions too); a session whose RE went down is opened again on the next request."""
+
+    def __init__(self, lab: Lab) -> None:
+        self.lab = lab
+        self.sessions: dict[str, Netconf] = {}
+
+    def rpc(self, name: str, request: str) -> etree._Element:
+        session = self.sessions.get(name)
+        if session is None:
+            session = self.sessions[name] = self.lab.open(name)
+        try:
+            return session.rpc(request)
+        except ConnectError:
+            del self.sessions[name]
+            raise
+
+    def advance(self, seconds: float) -> None:
+        self.rpc(CONTROL, f'<advance-clock xmlns="{CONTROL_NS}"><seconds>{seconds}</seconds>'
+                          "</advance-clock>")
+
+    def close(self) -> None:
+        for session in self.sessions.values():
+            session.close()
+
+
+_HELD: dict[int, Held] = {}
+
+
+def held(lab: Lab) -> Held:
+    """Return the sessions held for ``lab`` (closed with the lab by the fixture)."""
+    return _HELD.setdefault(id(lab), Held(lab))
 
 
 def masters_seen_by(lab: Lab, re_name: str) -> list[str]:
-    return [slot for slot, e in lab.route_engines(re_name).items()
+    reply = held(lab).rpc(re_name, "<get-route-engine-information/>")
+    return [str(e.findtext("slot")) for e in reply.iter("route-engine")
             if e.findtext("mastership-state") == "master"]
 
 
 def fpcs_online(lab: Lab, re_name: str) -> bool:
-    fpcs = lab.rpc(re_name, "<get-fpc-information/>")
+    fpcs = held(lab).rpc(re_name, "<get-fpc-information/>")
     return {f.findtext("state") for f in fpcs.iter("fpc")} == {"Online"}
 
 
 def backup_ready(lab: Lab, re_name: str) -> bool:
-    reply = lab.rpc(re_name, "<get-switchover-information/>")
+    reply = held(lab).rpc(re_name, "<get-switchover-information/>")
     return reply.findtext(".//gresreadiness-status/output") == "Ready"
 
 
@@ -57,7 +105,7 @@ def seconds_until(lab: Lab, condition: Callable[[], bool]) -> int:
     for elapsed in range(LIMIT):
         if condition():
             return elapsed
-        lab.advance(1)
+        held(lab).advance(1)
     raise AssertionError(f"not reached within {LIMIT} router seconds")
 
 
