@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from emulator.model.router import RouterParams
+from harness.pool import RouterPool
+from harness.readiness import Gate, check_readiness
+from re_contract.testbed import default_testbed_path, load_testbed
 from tests.integration.test_emulator_lab import Lab, lab, make_lab, switch_rpc
 
 __all__ = ["lab"]
@@ -157,3 +161,26 @@ def test_serials_are_junos_shaped_unique_per_router_and_stable(
     m320 = inventory(served("m320-a", platform="M320"))
     assert re.fullmatch(r"\d{5}", m320["Chassis"])
     assert re.fullmatch(r"[A-Z]{2}\d{4}", m320["CB 0"])  # the shape of the chapter's HW8716
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("versions: {re0: 15.1F5.15, re1: 15.1F5.15}", "versions: {re0: 15.1F5.15, re1: 15.1F6.9}"),
+    ("re_models: {re0: RE-S-1800x4, re1: RE-S-1800x4}",
+     "re_models: {re0: RE-S-1800x4, re1: RE-S-2000}"),
+])
+def test_harness_readiness_agrees_with_the_router_on_a_mismatch(
+        tmp_path: Path, old: str, new: str) -> None:
+    """The harness's GRES gate reads the router's own "Not Ready": the two agree."""
+    text = default_testbed_path().read_text()
+    assert old in text and "boot_time: 180\n" in text
+    path = tmp_path / "mismatch.yaml"
+    path.write_text(text.replace(old, new).replace(
+        "boot_time: 180\n",
+        'boot_time: 180\n      config: "set chassis redundancy graceful-switchover"\n'))
+    pool = RouterPool(load_testbed(path))
+    try:
+        dut = pool.get("r1")
+        gres = check_readiness(dut, [Gate.GRACEFUL_SWITCHOVER]).result(Gate.GRACEFUL_SWITCHOVER)
+        assert not gres.passed and "Not Ready" in gres.detail
+    finally:
+        pool.close()
