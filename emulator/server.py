@@ -36,6 +36,7 @@ from emulator.incidents import ErrorLog, ServerError
 from emulator.limits import DEFAULT_LIMITS, Limits
 from emulator.model.clock import DEFAULT_EPOCH, VirtualClock
 from emulator.model.router import RouterModel, RouterParams
+from emulator.netconf import JUNOS_CAPABILITIES
 from emulator.runtime import RouterRuntime
 from emulator.session_glue import NetconfFace
 from emulator.ssh import (
@@ -93,6 +94,8 @@ class RouterEntry:
     model: RouterModel | None = None
     #: Console ports: "re0"/"re1" -> (host, port) (a raw TCP terminal, as a terminal server).
     consoles: dict[str, tuple[str, int]] = field(default_factory=dict)
+    #: What the NETCONF server hello offers: the real Junos hello (base:1.0 only) by default.
+    netconf_capabilities: tuple[str, ...] = JUNOS_CAPABILITIES
 
 
 class TimeMode:
@@ -392,15 +395,18 @@ class EmulatorServer:
         def closed() -> None:
             runtime.connections -= 1
 
-        netconf = functools.partial(self._netconf_face, runtime, slot, control_only)
+        netconf = functools.partial(self._netconf_face, runtime, slot, control_only,
+                                    entry.netconf_capabilities)
         # The control listener carries control RPCs only: no interactive shell there.
         shell = None if control_only else functools.partial(self._cli_face, runtime, slot)
         return Offer(users, netconf, shell, self.limits.max_channels_per_connection,
                      self.limits.send_high_water, closed)
 
-    def _netconf_face(self, runtime: RouterRuntime, slot: int, pinned: bool, link: ChannelLink,
-                      user: User, terminal: Terminal) -> ChannelFace:
-        return NetconfFace(link, runtime, slot, user, next(self._session_ids), pinned=pinned)
+    def _netconf_face(self, runtime: RouterRuntime, slot: int, pinned: bool,
+                      capabilities: tuple[str, ...], link: ChannelLink, user: User,
+                      terminal: Terminal) -> ChannelFace:
+        return NetconfFace(link, runtime, slot, user, next(self._session_ids), pinned=pinned,
+                           capabilities=capabilities)
 
     def _cli_face(self, runtime: RouterRuntime, slot: int, link: ChannelLink, user: User,
                   terminal: Terminal) -> ChannelFace:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from lxml import etree
 
@@ -18,6 +19,7 @@ from emulator.commands.table import CommandContext
 from emulator.commands.xmlutil import junos_ns
 from emulator.face import Face
 from emulator.netconf import (
+    JUNOS_CAPABILITIES,
     CloseRequested,
     Event,
     HelloReceived,
@@ -44,7 +46,8 @@ class NetconfFace(Face):
     session survives its RE going down."""
 
     def __init__(self, link: Link, runtime: RouterRuntime, slot: int, user: User,
-                 session_id: int, *, pinned: bool = False) -> None:
+                 session_id: int, *, pinned: bool = False,
+                 capabilities: Sequence[str] = JUNOS_CAPABILITIES) -> None:
         super().__init__(link, runtime, slot, pinned=pinned)
         self.user = user
         self.session_id = session_id
@@ -52,7 +55,8 @@ class NetconfFace(Face):
         version = runtime.model.chassis.re(slot).hardware.version
         self._ctx = CommandContext(runtime.model, slot, user.name,
                                    extra={"session_id": session_id})
-        self.core = NetconfSession(session_id, reply_nsmap={"junos": junos_ns(version)},
+        self.core = NetconfSession(session_id, capabilities=capabilities,
+                                   reply_nsmap={"junos": junos_ns(version)},
                                    hello_preamble=f"<!-- user {user.name}, class super-user -->")
         self._hello_timer: asyncio.TimerHandle | None = None
 
@@ -107,9 +111,8 @@ class NetconfFace(Face):
             self.close()
 
     def _handle(self, event: Event) -> None:
-        if isinstance(event, HelloReceived) and self._hello_timer is not None:
-            self._hello_timer.cancel()
-            self._hello_timer = None
+        if isinstance(event, HelloReceived):
+            self._hello()
         if isinstance(event, RpcReceived):
             self._send(self.core.reply(event, self._dispatch(event.operation)))
         elif isinstance(event, RpcRejected):
@@ -120,6 +123,15 @@ class NetconfFace(Face):
         elif isinstance(event, PeerEOF | Violation):
             log.info("%s closed: %s", self.kind, self.core.close_reason)
             self.close()
+
+    def _hello(self) -> None:
+        """The client hello arrived: stop its timer; log the framing the session now speaks."""
+        if self._hello_timer is not None:
+            self._hello_timer.cancel()
+            self._hello_timer = None
+        log.info("%s re%d %s: client hello; framing %s (base:%s)", self.runtime.name,
+                 self.slot, self.kind, self.core.framing.name.lower(),
+                 self.core.framing.value)
 
     def _dispatch(self, op: etree._Element) -> RpcReply:
         """Return the router's reply to ``op``.  A handler crash is recorded as a server error

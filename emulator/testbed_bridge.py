@@ -17,6 +17,7 @@ from emulator.model.platforms import (
     resolve_platform,
 )
 from emulator.model.router import RouterParams
+from emulator.netconf import JUNOS_CAPABILITIES, offering_base_1_1
 from emulator.server import RouterEntry
 from emulator.ssh import User
 from re_contract.errors import TestbedError
@@ -91,7 +92,9 @@ def router_entry(spec: RouterSpec) -> RouterEntry:
     first = next(iter(spec.endpoints.values()))
     listen[CONTROL] = (first.host, 0)
     consoles = {name: (ep.host, ep.port) for name, ep in (spec.console or {}).items()}
-    return RouterEntry(params=params, users=users, listen=listen, consoles=consoles)
+    hello = offering_base_1_1() if emu is not None and emu.netconf_base_1_1 else JUNOS_CAPABILITIES
+    return RouterEntry(params=params, users=users, listen=listen, consoles=consoles,
+                       netconf_capabilities=hello)
 
 
 def entries_from_testbed(path: str | None) -> list[RouterEntry]:

@@ -287,6 +287,7 @@ def _emulator(layers: Sequence[tuple[str, BaseModel]], base: str, name: str,
         config=value("config", ""),
         boot_time=None if "boot_time" not in entries else float(value("boot_time", 0.0)),
         platform=value("platform", None),
+        netconf_base_1_1=bool(value("netconf_base_1_1", False)),
     )
 
 

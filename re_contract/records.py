@@ -195,6 +195,9 @@ class EmulatorSettings:
     #: Catalogue fields overriding (or, with ``base:``, defining) this router's platform,
     #: checked against the catalogue by the emulator when it builds the router.
     platform: PlatformOverride | None = None
+    #: Offer NETCONF base:1.1 in the server hello besides base:1.0 (clients that speak it then
+    #: use chunked framing); False: the real Junos hello, base:1.0 only.
+    netconf_base_1_1: bool = False
 
 
 @dataclass(frozen=True, slots=True)

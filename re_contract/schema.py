@@ -228,6 +228,9 @@ class EmulatorSection(Section):
     boot_time: Annotated[Seconds, Field(
         description="seconds a reboot takes (default: the platform's timing.boot)")] | None = None
     platform: PlatformOverride | None = None
+    netconf_base_1_1: Annotated[Flag, Field(description=(
+        "true: the NETCONF hello offers base:1.1 too (chunked framing with clients that speak "
+        "it); default false: the real Junos hello, base:1.0 only"))] | None = None
 
 
 FaultName = Annotated[Name, Expect("a fault name of letters, digits, '_', '.', '-'")]

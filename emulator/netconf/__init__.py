@@ -31,7 +31,12 @@ from emulator.netconf.events import (
 )
 from emulator.netconf.framing import FramingMode, ReceiveBuffer, encode
 from emulator.netconf.messages import BASE_1_0, BASE_1_1, local_name
-from emulator.netconf.session import DEFAULT_CAPABILITIES, NetconfSession
+from emulator.netconf.session import (
+    DEFAULT_CAPABILITIES,
+    JUNOS_CAPABILITIES,
+    NetconfSession,
+    offering_base_1_1,
+)
 
 __all__ = [
     "BASE_1_0",
@@ -47,6 +52,7 @@ __all__ = [
     "FramingError",
     "FramingMode",
     "HelloReceived",
+    "JUNOS_CAPABILITIES",
     "NetconfError",
     "NetconfSession",
     "PeerEOF",
@@ -62,4 +68,5 @@ __all__ = [
     "encode",
     "local_name",
     "next_state",
+    "offering_base_1_1",
 ]

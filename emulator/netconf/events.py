@@ -50,9 +50,10 @@ class HelloReceived:
 
 @dataclass(frozen=True, slots=True)
 class RpcReceived:
-    """An ``<rpc>`` with a message-id and one operation: the caller dispatches ``operation``.
+    """An ``<rpc>`` with one operation: the caller dispatches ``operation``.
 
-    ``attributes`` are the ``<rpc>`` attributes, echoed on the reply (RFC 6241 section 4.2).
+    ``attributes`` are the ``<rpc>`` attributes (message-id, when the client sent one), echoed
+    on the reply (RFC 6241 section 4.2).
     """
 
     attributes: Mapping[str, str]
@@ -61,8 +62,8 @@ class RpcReceived:
 
 @dataclass(frozen=True, slots=True)
 class RpcRejected:
-    """A message the core refuses itself (not well-formed, not an ``<rpc>``, no message-id,
-    not exactly one operation, ``<kill-session>``); answer it with ``error``."""
+    """A message the core refuses itself (not well-formed, not an ``<rpc>``, not exactly one
+    operation, ``<kill-session>``); answer it with ``error``."""
 
     attributes: Mapping[str, str]
     error: RpcError

@@ -102,12 +102,10 @@ def _hello_event(root: etree._Element) -> HelloReceived | Violation:
 
 def _rpc_event(rpc: etree._Element) -> RpcReceived | RpcRejected | CloseRequested:
     """Return the event of a well-formed ``<rpc>``: its one operation, or why it is refused."""
+    # No message-id is accepted, as Junos accepts it: its <rpc> attributes are optional and
+    # echoed unchanged (Juniper's <rpc> tag reference; Juniper's netconf-java sends a bare
+    # <rpc>), so the reply carries none either (RFC 6241 section 4.1 would refuse it).
     attrs = dict(rpc.attrib)
-    if "message-id" not in attrs:
-        # RFC 6241 section 4.1.
-        return RpcRejected(attrs, RpcError(
-            ErrorType.RPC, ErrorTag.MISSING_ATTRIBUTE, message="missing message-id attribute",
-            info={"bad-attribute": "message-id", "bad-element": "rpc"}))
     children = list(rpc.iterchildren(tag=etree.Element))
     if len(children) != 1:
         # RFC 6241 section 4.1 allows exactly one operation; malformed-message is reserved for

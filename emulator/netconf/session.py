@@ -41,15 +41,15 @@ from emulator.netconf.framing import DEFAULT_MAX_MESSAGE_SIZE, FramingMode, Rece
 from emulator.netconf.messages import BASE_1_0, BASE_1_1, classify, new_parser
 from emulator.netconf.render import nsmap_with, preamble_comment, render_hello, render_reply
 
-__all__ = ["DEFAULT_CAPABILITIES", "NetconfSession"]
+__all__ = ["DEFAULT_CAPABILITIES", "JUNOS_CAPABILITIES", "NetconfSession", "offering_base_1_1"]
 
 logger = logging.getLogger(__name__)
 
 #: The capabilities of a real Junos server hello
-#: (samples/netconf-server-hello.junos.pyez-test_serial.xml), in its order, plus :base:1.1.
-DEFAULT_CAPABILITIES: tuple[str, ...] = (
+#: (samples/netconf-server-hello.junos.pyez-test_serial.xml), as it lists them: :base:1.0 only,
+#: so every client keeps end-of-message framing (RFC 6242 section 4.1), as with real routers.
+JUNOS_CAPABILITIES: tuple[str, ...] = (
     BASE_1_0,
-    BASE_1_1,
     "urn:ietf:params:netconf:capability:candidate:1.0",
     "urn:ietf:params:netconf:capability:confirmed-commit:1.0",
     "urn:ietf:params:netconf:capability:validate:1.0",
@@ -63,6 +63,16 @@ DEFAULT_CAPABILITIES: tuple[str, ...] = (
     "http://xml.juniper.net/netconf/junos/1.0",
     "http://xml.juniper.net/dmi/system/1.0",
 )
+#: The hello a session offers unless told otherwise: the real Junos one.
+DEFAULT_CAPABILITIES = JUNOS_CAPABILITIES
+
+
+def offering_base_1_1(capabilities: Sequence[str] = JUNOS_CAPABILITIES) -> tuple[str, ...]:
+    """Return ``capabilities`` with :base:1.1 listed right after :base:1.0 (once), so a
+    client that speaks it switches to chunked framing (RFC 6242 section 4.1)."""
+    caps = [c for c in capabilities if c != BASE_1_1]
+    at = caps.index(BASE_1_0) + 1 if BASE_1_0 in caps else 0
+    return (*caps[:at], BASE_1_1, *caps[at:])
 
 
 class NetconfSession:

@@ -16,6 +16,7 @@ from emulator.testbed_bridge import router_entry
 from harness.pool import RouterPool
 from harness.router import DualRERouter
 from re_contract.testbed import default_testbed_path, load_testbed
+from tests.netconf_hello import hello, served_hello  # noqa: F401  (fixtures: both hellos)
 
 
 @dataclass(frozen=True)

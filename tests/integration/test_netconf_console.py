@@ -22,7 +22,7 @@ from tests.integration.conftest import Served
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 
 
-def _console() -> list[str]:
+def console_command() -> list[str]:
     """The ``netconf-console2`` console script of this interpreter's environment."""
     path = os.pathsep.join([os.path.dirname(sys.executable), os.environ.get("PATH", "")])
     exe = shutil.which("netconf-console2", path=path)
@@ -35,7 +35,7 @@ def _console() -> list[str]:
 def run_console(served: Served, *args: str, re: str = "re0") -> str:
     """Run netconf-console2 against ``re``; return its stdout.  Fails the test on exit != 0."""
     host, port = served.endpoints[re]
-    cmd = [*_console(), "--host", host, "--port", str(port), "-u", "lab", "-p", "lab123",
+    cmd = [*console_command(), "--host", host, "--port", str(port), "-u", "lab", "-p", "lab123",
            "--reply-timeout", "20", *args]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, f"{cmd}: {done.stdout}\n{done.stderr}"
@@ -86,7 +86,7 @@ def test_rpc_error_is_reported(served: Served, tmp_path: Path) -> None:
     bad = tmp_path / "bad.xml"
     bad.write_text("<command>show no-such-thing</command>")
     host, port = served.endpoints["re0"]
-    done = subprocess.run([*_console(), "--host", host, "--port", str(port), "-u", "lab",
+    done = subprocess.run([*console_command(), "--host", host, "--port", str(port), "-u", "lab",
                            "-p", "lab123", "--rpc", str(bad)],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode != 0

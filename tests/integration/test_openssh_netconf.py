@@ -3,7 +3,7 @@
 ``ssh -p PORT lab@127.0.0.1 -s netconf`` with the password given through ``SSH_ASKPASS``
 (``SSH_ASKPASS_REQUIRE=force``, OpenSSH >= 8.4, in a new session without a terminal), then
 hello, ``<get>``, ``<command>`` and ``<close-session/>`` written on its stdin (RFC 6242
-end-of-message framing, and chunked framing after a base:1.1 hello).
+end-of-message framing, and chunked framing once both hellos list base:1.1).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pytest
 from lxml import etree
 
 from tests.integration.conftest import Served
+from tests.netconf_hello import HelloServed
 from tests.shared import require_tool
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
@@ -174,14 +175,28 @@ def test_hello_get_command_and_close(client: OpenSshNetconf) -> None:
     client.wait()  # returns: the server closed the channel after <ok/>
 
 
-def test_chunked_framing_after_a_base_1_1_hello(client: OpenSshNetconf) -> None:
-    client.receive()
-    client.send(_hello("1.0", "1.1"))
-    client.chunked = True  # RFC 6242 4.1: both advertised base:1.1
-    reply = client.rpc("<command>show version</command>", 7)
+@pytest.fixture
+def hello_client(served_hello: HelloServed, askpass: Path) -> Iterator[OpenSshNetconf]:
+    """``ssh -s netconf`` to a router served with each hello (real Junos, and base:1.1 too)."""
+    ssh = OpenSshNetconf(*served_hello.endpoint("re0"), askpass)
+    try:
+        yield ssh
+    finally:
+        ssh.kill()
+
+
+def test_chunked_framing_only_after_both_hellos_list_base_1_1(
+        hello_client: OpenSshNetconf, served_hello: HelloServed) -> None:
+    server_hello = hello_client.receive()
+    offered = server_hello.xpath("//*[local-name()='capability']/text()")
+    assert ("urn:ietf:params:netconf:base:1.1" in offered) is served_hello.hello.base_1_1
+    hello_client.send(_hello("1.0", "1.1"))
+    # RFC 6242 4.1: chunked only if both advertised base:1.1 (Junos's own hello does not).
+    hello_client.chunked = served_hello.hello.framing() == "chunked"
+    reply = hello_client.rpc("<command>show version</command>", 7)
     assert reply.xpath("string(//*[local-name()='junos-version'])") == "15.1F5.15"
-    client.rpc("<close-session/>", 8)
-    client.wait()
+    hello_client.rpc("<close-session/>", 8)
+    hello_client.wait()
 
 
 def test_ssh_exits_0_after_close_session(client: OpenSshNetconf) -> None:
