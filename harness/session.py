@@ -8,6 +8,10 @@ other ncclient users in the same process see stock behaviour):
   it for its session thread, which polls that queue between ``select()`` calls with a 100 ms
   timeout (``ncclient.transport.session.TICK``), so every RPC waits up to 100 ms on loopback.
 * The TCP socket is created here with ``TCP_NODELAY`` (stock ncclient leaves Nagle on).
+* :class:`PromptSSHSession` drops a leading XML declaration from each message it hands to
+  ncclient: RFC 6241 servers such as yuma123's ``netconfd`` start every reply with one, and
+  ncclient 0.7.0's Junos handler then fails every RPC (lxml refuses a ``str`` that declares
+  its encoding), so the harness works against any RFC 6241 server, not only Junos-shaped ones.
 
 Every network wait has a deadline, so a dead or silent peer raises a named
 :mod:`harness.errors` exception instead of hanging (ncclient issue #612).  The waits, audited
@@ -36,6 +40,7 @@ when nothing is left.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import threading
 import time
@@ -80,6 +85,8 @@ log = logging.getLogger(__name__)
 
 MSG_DELIM = b"]]>]]>"
 END_DELIM = b"\n##\n"
+#: An XML declaration opening a message (``<?xml version="1.0" encoding="UTF-8"?>``).
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*\?>")
 #: Seconds a polite ``<close-session/>`` may take before the transport is simply closed.
 CLOSE_TIMEOUT = 1.0
 
@@ -137,6 +144,11 @@ class PromptSSHSession(nc_transport.SSHSession):  # type: ignore[misc]
         self._send_lock = threading.Lock()
         #: Seconds a send may block on a peer that stops reading (set per RPC).
         self.send_timeout: float = 30.0
+
+    def _dispatch_message(self, raw: str) -> None:
+        """Hand one received message to ncclient without its XML declaration (module
+        docstring); the text is UTF-8 already (RFC 6241 section 3)."""
+        super()._dispatch_message(_XML_DECLARATION.sub("", raw, count=1))
 
     def send(self, message: str) -> None:
         """Frame ``message`` for the negotiated base (RFC 6242) and write it now.

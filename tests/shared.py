@@ -33,12 +33,18 @@ def sample_text(name: str) -> str:
     return sample_path(name).read_text()
 
 
+#: Where system daemons live, searched after PATH (a user's PATH often lacks them).
+SBIN_DIRS = ("/usr/sbin", "/sbin", "/usr/local/sbin")
+
+
 def require_tool(name: str, package: str) -> str:
-    """Return the path of the command-line tool ``name``.
+    """Return the path of the command-line tool ``name`` (looked up in PATH, then in
+    :data:`SBIN_DIRS`: daemons such as ``sshd`` live there).
 
     Without it the calling test module is skipped on a developer machine, and fails in CI (the
     ``CI`` environment variable set, as ``.ci/run`` does, which installs ``package``)."""
-    path = shutil.which(name)
+    search = os.pathsep.join([os.environ.get("PATH", os.defpath), *SBIN_DIRS])
+    path = shutil.which(name, path=search)
     if path:
         return path
     why = f"{name!r} is not installed (Debian package {package}; .ci/run installs it)"
