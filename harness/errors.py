@@ -16,6 +16,7 @@ subclass really is a special case of another) and document who is at fault in ea
   operation's end state names which (:class:`EndStateTimeoutError`): :class:`MasterTimeoutError`,
   :class:`ForwardingTimeoutError`, :class:`RedundancyTimeoutError`.
 - :class:`NoMasterError` -- no RE is master; :class:`RouterUnreachableError` -- no RE answers.
+- :class:`AmbiguousReplyError` -- a reply names several masters where one was asked for.
 - :class:`DisruptiveNotAllowedError` -- a disruptive operation without consent (the testbed
   entry, and for a lab router the run's ``--allow-disruptive``).
 - :class:`SwitchoverFailedError` -- a switchover ended without moving mastership;
@@ -31,6 +32,7 @@ from collections.abc import Sequence
 from re_contract.errors import TestbedError
 
 __all__ = [
+    "AmbiguousReplyError",
     "ConfigError",
     "ConnectError",
     "DisruptiveNotAllowedError",
@@ -156,6 +158,18 @@ class RouterUnreachableError(NoMasterError):
         """Record the router name and one problem line per RE tried."""
         self.problems = tuple(problems)
         super().__init__(f"{router}: no Routing Engine answers: " + "; ".join(self.problems))
+
+
+class AmbiguousReplyError(HarnessError):
+    """A reply names more than one master where one was asked for: a virtual chassis or a
+    chassis cluster has a master RE per member (the reply does not say which member is in
+    charge), or two REs of one chassis both report master.  ``candidates`` names each master
+    seen (``member0/re1``).  At fault: the question (ask per member) or the router."""
+
+    def __init__(self, message: str, candidates: Sequence[str] = ()) -> None:
+        """Record the message and the masters seen."""
+        super().__init__(message)
+        self.candidates = tuple(candidates)
 
 
 class DisruptiveNotAllowedError(HarnessError):

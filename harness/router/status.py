@@ -19,8 +19,9 @@ from harness.clock import RouterClock
 from harness.errors import NoMasterError, RouterUnreachableError, RpcFailedError, SessionError
 from harness.junos import (
     NOT_MASTER_TEXT,
+    RouteEngineReply,
     RouteEngineStatus,
-    parse_route_engines,
+    parse_route_engine_reply,
     parse_switchover,
     reply_text,
 )
@@ -98,10 +99,10 @@ class RouterStatus:
     def __repr__(self) -> str:
         return f"<RouterStatus {self._s.name}>"
 
-    def status(self, via: str | None = None, timeout: float | None = None
-               ) -> list[RouteEngineStatus]:
+    def engines(self, via: str | None = None, timeout: float | None = None
+                ) -> RouteEngineReply:
         """Return ``show chassis routing-engine`` as seen from ``via`` (default: the first RE
-        that answers), within ``timeout`` (default: the query budget).
+        that answers), chassis by chassis, within ``timeout`` (default: the query budget).
 
         Raises RouterUnreachableError (a NoMasterError) when no RE answers, and
         OperationTimeoutError when the budget runs out.
@@ -110,16 +111,21 @@ class RouterStatus:
             problems = []
             for name in [via] if via else self._s.reachable_order():
                 try:
-                    return parse_route_engines(
+                    return parse_route_engine_reply(
                         self._s.rpc(name, rpcs.get_route_engine_information(), retries=1))
                 except SessionError as exc:
                     problems.append(f"{name}: {exc}")
             raise RouterUnreachableError(self._s.name, problems)
 
+    def status(self, via: str | None = None, timeout: float | None = None
+               ) -> list[RouteEngineStatus]:
+        """Return every RE of :meth:`engines` (member by member, by slot).  Raises as it."""
+        return list(self.engines(via, timeout).route_engines)
+
     def roles(self, via: str | None = None) -> dict[str, str]:
-        """Return ``{re: mastership-state}`` (lower case) as ``via`` reports it.  Raises as
-        :meth:`status`."""
-        return {r.name: r.mastership_state.lower() for r in self.status(via)}
+        """Return ``{re: mastership-state}`` (lower case) as ``via`` reports it (``member0/re1``
+        keys in a multi-chassis reply).  Raises as :meth:`status`."""
+        return {r.qualified_name: r.mastership_state.lower() for r in self.status(via)}
 
     def view_of(self, re_name: str) -> dict[str, str] | None:
         """Return ``{re: mastership-state}`` as ``re_name`` reports it, or None when it does not
@@ -155,39 +161,50 @@ class RouterStatus:
         """Return the name of the master RE, asked now (and remembered for ``"master"``).
 
         Raises NoMasterError (RouterUnreachableError when no RE answers),
-        OperationTimeoutError.
+        AmbiguousReplyError (a master per member, or two masters), OperationTimeoutError.
         """
-        for r in self.status(timeout=timeout):
-            if r.is_master:
-                self._s.remember_master(r.name)
-                return r.name
-        raise NoMasterError(f"{self._s.name}: no Routing Engine is master")
+        master = self.engines(timeout=timeout).master()
+        if master is None:
+            raise NoMasterError(f"{self._s.name}: no Routing Engine is master")
+        self._s.remember_master(master.name)
+        return master.name
 
     def backup(self) -> str | None:
-        """Return the name of the backup RE, or None when there is none."""
-        return next((r.name for r in self.status() if r.mastership_state.lower() == "backup"),
-                    None)
+        """Return the name of the backup RE (of the master's chassis), or None when there is
+        none.  Raises as :meth:`find_master`, except that no master is no error here."""
+        reply = self.engines()
+        master = reply.master()
+        pool = reply.member(master.member).route_engines if master and master.member else \
+            reply.route_engines
+        return next((r.name for r in pool if r.mastership_state.lower() == "backup"), None)
 
     def is_master(self, re_name: str) -> bool:
-        """Return True when ``re_name`` itself reports being master."""
+        """Return True when ``re_name`` itself reports being master (on one chassis, whatever
+        the other RE reports).  Raises AmbiguousReplyError when a multi-chassis reply names no
+        single master."""
         try:
-            return any(r.is_master and r.name == re_name for r in self.status(via=re_name))
+            reply = self.engines(via=re_name)
         except NoMasterError:
             return False
+        if len(reply.members) > 1:
+            master = reply.master()
+            return master is not None and master.name == re_name
+        return any(r.is_master and r.name == re_name for r in reply.route_engines)
 
     def master_or_none(self, prefer: str | None = None) -> str | None:
         """Return the master as ``prefer`` (else any RE that answers) sees it; None when no RE
-        is master or none answers."""
+        is master or none answers.  Raises AmbiguousReplyError as :meth:`find_master`."""
         try:
-            view = self.status(via=prefer) if prefer else self.status()
+            view = self.engines(via=prefer) if prefer else self.engines()
         except SessionError:
             try:
-                view = self.status() if prefer else []
+                view = self.engines() if prefer else RouteEngineReply(())
             except NoMasterError:
                 return None
         except NoMasterError:
             return None
-        return next((r.name for r in view if r.is_master), None)
+        master = view.master() if view.members else None
+        return master.name if master is not None else None
 
     def answers(self, re_name: str) -> bool:
         """Return True when ``re_name`` accepts a NETCONF session and answers an RPC.
@@ -203,15 +220,16 @@ class RouterStatus:
 
     def settled(self, re_name: str, *, one_master: bool = True) -> bool:
         """Return True when ``re_name`` answers and reports every RE settled (master, backup
-        or disabled) and, when ``one_master``, exactly one master (two backup-configured REs
-        boot with none: chapter "election upon system boot")."""
+        or disabled) and, when ``one_master``, exactly one master in each chassis (two
+        backup-configured REs boot with none: chapter "election upon system boot")."""
         if not self.answers(re_name):
             return False
         try:
-            states = list(self.roles(via=re_name).values())
+            reply = self.engines(via=re_name)
         except NoMasterError:
             return False  # it answered, then stopped: not settled yet
-        return set(states) <= SETTLED and (not one_master or states.count("master") == 1)
+        states = {r.mastership_state.lower() for r in reply.route_engines}
+        return states <= SETTLED and (not one_master or reply.one_master_each())
 
     def fpcs(self, re_name: str) -> list[FpcStatus]:
         """Return ``show chassis fpc`` as ``re_name`` (the master) reports it.  Raises as
