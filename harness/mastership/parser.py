@@ -41,10 +41,12 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 # A syslog stamp. The chapter's sample wraps "Jan\n21:50:34" (the day is lost), so the day is
 # optional. "timestamp: Wed Jan 12 21:50:34 2000" holds a stamp that is part of a body, hence the
-# look-behind for "timestamp: <weekday>".
+# look-behinds for "timestamp: <weekday>" (its blank may be a line break, or lost with it). No
+# word boundary before the month: a log pasted with its line breaks lost glues an entry onto the
+# previous one ("... 20 secJan 12 21:50:34 event = E_CMD_R").
 _STAMP = re.compile(
-    r"(?<!timestamp: [A-Z][a-z]{2}\s)"
-    rf"\b(?P<month>{'|'.join(_MONTHS)})(?:[ \t]+(?P<day>\d{{1,2}}))?\s+"
+    r"(?<!timestamp: [A-Z][a-z]{2}\s)(?<!timestamp: [A-Z][a-z]{2})"
+    rf"(?P<month>{'|'.join(_MONTHS)})(?:[ \t]+(?P<day>\d{{1,2}}))?\s+"
     r"(?P<time>\d\d:\d\d:\d\d)\b"
 )
 
@@ -69,12 +71,18 @@ def _transition(m: re.Match[str], common: _Common) -> LogEntry:
 
 
 def _timestamp(m: re.Match[str], common: _Common) -> LogEntry:
-    """Return a Timestamp, its text read as ctime(3) output when it is one."""
+    """Return a Timestamp, its text read as ctime(3) output when it is one.  The chapter wraps
+    the ctime after its weekday; a paste that lost that line break glues "WedJan": a blank is
+    put back."""
+    text = _GLUED_WEEKDAY.sub(r"\1 ", m["text"])
     try:
-        stamped: datetime | None = datetime.strptime(m["text"], "%a %b %d %H:%M:%S %Y")
+        stamped: datetime | None = datetime.strptime(text, "%a %b %d %H:%M:%S %Y")
     except ValueError:
         stamped = None
-    return Timestamp(**common, text=m["text"], stamped=stamped)
+    return Timestamp(**common, text=text, stamped=stamped)
+
+
+_GLUED_WEEKDAY = re.compile(rf"^([A-Z][a-z]{{2}})(?=(?:{'|'.join(_MONTHS)}) )")
 
 
 # Each body shape of the chapter's sample (and NOTES.md 3.3), matched on the body with its
@@ -215,8 +223,9 @@ def parse_log(text: str, *, year: int, re: str | None = None) -> list[LogEntry]:
 
     ``year`` is the year of the first stamp (the log has none; no wall clock is read); a later
     stamp whose month is earlier than the previous one's starts the next year. ``re`` ("re0",
-    "re1") is copied into every entry. Several entries pasted on one line and entries wrapped
-    across lines (as in the chapter's sample) are handled; a stamp that lost its day to a wrap
+    "re1") is copied into every entry. Several entries pasted on one line, an entry glued
+    onto the previous one (a paste that lost its line breaks) and entries wrapped across lines
+    (as in the chapter's sample) are handled; a stamp that lost its day to a wrap
     takes the previous entry's day. Text that fits no known shape becomes :class:`Unparsed`:
     nothing is dropped. Never raises on odd text.
     """

@@ -5,13 +5,17 @@ between tests, so each assertion is checked against the parser as it runs."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from harness.mastership import (
     LogCleared,
+    LogEntry,
     LogMark,
     MastershipEvent,
     NewState,
@@ -170,3 +174,41 @@ def test_a_mark_without_its_text_compares_times_only() -> None:
     later = parse_log("Jan 12 21:50:00 new state = backup\nJan 12 21:51:01 new state = giveup\n"
                       "Jan 12 21:51:02 new state = master", year=2024, re="re0")
     assert entries_since(later, mark) == later
+
+
+# --- entries glued onto the previous line (a log pasted with its line breaks lost) ---------
+
+
+def test_an_entry_glued_onto_the_previous_line_is_its_own_entry() -> None:
+    text = ("Jan 12 21:50:23 failed to send RE info/keepalive: errno=22, total=6 in the last "
+            "20 secJan 12 21:50:34 event = E_CMD_R, state = master, param = 0x0"
+            "Jan 12 21:50:34 new state = giveup")
+    first, event, new_state = parse_log(text, year=2000)
+    assert not isinstance(first, Unparsed) and first.raw.endswith("in the last 20 sec")
+    assert isinstance(event, MastershipEvent) and event.code.name == "E_CMD_R"
+    assert (event.state, event.param, event.timestamp) == ("master", 0,
+                                                           datetime(2000, 1, 12, 21, 50, 34))
+    assert isinstance(new_state, NewState) and new_state.state == "giveup"
+
+
+def test_the_chapter_sample_with_lost_line_breaks_reads_the_same() -> None:
+    sample = Path(__file__).parent / "data" / "mastership-chapter-sample.txt"
+    text = sample.read_text(encoding="utf-8")
+    months = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+    glued = re.sub(rf"\n(?=(?:{months}) +\d)", "", text)  # every stamped line glued on
+    assert glued.count("\n") < text.count("\n") // 2
+
+    def meaning(entries: list[LogEntry]) -> list[LogEntry]:
+        # Everything but the raw text, whose line breaks were lost on purpose.
+        return [dataclasses.replace(e, raw="") for e in entries]
+
+    assert meaning(parse_log(glued, year=2000)) == meaning(parse_log(text, year=2000))
+    codes = [e.code.name for e in parse_log(glued, year=2000) if isinstance(e, MastershipEvent)]
+    assert codes[0] == "E_CMD_R"
+
+
+def test_a_glued_entry_does_not_split_a_ctime_stamp_in_its_body() -> None:
+    new_state, stamp = parse_log("Jan 12 21:50:34 new state = giveupJan 12 21:50:34 "
+                                 "timestamp: Wed Jan 12 21:50:34 2000", year=2000)
+    assert isinstance(new_state, NewState) and new_state.state == "giveup"
+    assert isinstance(stamp, Timestamp) and stamp.stamped == datetime(2000, 1, 12, 21, 50, 34)
