@@ -9,7 +9,9 @@ client's; each client then runs real RPCs over it.
 
 from __future__ import annotations
 
+import select
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from ncclient.transport.session import NetconfBase
 from emulator.netconf import BASE_1_0, BASE_1_1, FramingMode, ReceiveBuffer, encode
 from harness.session import ConnectParams, RESession
 from tests.integration.test_netconf_console import console_command
-from tests.netconf_hello import HelloServed, session_framings
+from tests.netconf_hello import HELLOS, Hello, HelloServed, session_framings, write_hello_testbed
 
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 TIMEOUT = 20.0
@@ -167,3 +169,30 @@ def test_rpc_without_message_id_on_the_wire_in_either_framing(
         client.close()
     assert_framings(caplog, served_hello, 1)
 
+
+
+# --- the knob through `re-emulator serve --testbed` (how the compat clients serve it) -------
+
+
+@pytest.mark.parametrize("hello", HELLOS, ids=lambda h: h.name)
+def test_re_emulator_serve_offers_the_hello_its_testbed_asks(hello: Hello, tmp_path: Path
+                                                              ) -> None:
+    exe = Path(sys.executable).with_name("re-emulator")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "emulator"]
+    proc = subprocess.Popen([*cmd, "serve", "--time", "virtual", "--testbed",
+                             str(write_hello_testbed(tmp_path, hello))],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 60)
+        line = proc.stdout.readline() if ready else ""  # "r1 re0 127.0.0.1:PORT" comes first
+        assert line.startswith("r1 re0 "), f"re-emulator serve printed {line!r}"
+        host, port = line.split()[2].rsplit(":", 1)
+        with manager.connect(host=host, port=int(port), username="lab", password="lab123",
+                             hostkey_verify=False, look_for_keys=False, allow_agent=False,
+                             timeout=TIMEOUT) as m:
+            assert (BASE_1_1 in m.server_capabilities) is hello.base_1_1
+            assert m._session._base is NCCLIENT_BASE[hello.framing()]  # noqa: SLF001
+    finally:
+        proc.terminate()
+        proc.wait(timeout=TIMEOUT)
