@@ -99,6 +99,8 @@ _WORD_HELP = {
     ("show", "chassis", "cluster"): "Show chassis cluster information",
     ("show", "ethernet-switching"): "Show Ethernet-switching information",
     ("show", "bridge"): "Show bridging information",
+    ("show", "cli"): "Show command-line interface settings",
+    ("show", "system", "commit"): "Show pending commit and commit history",
 }
 
 #: Junos's hidden commands: they run when typed in full but ``?`` and TAB never offer them.

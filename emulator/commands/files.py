@@ -1,58 +1,53 @@
-"""``file list | show | copy`` on the RE's own files.
+"""``file list | show | copy`` on the RE's own files (the view of ``filesystem.py``).
 
 Chapter "Copy a Configuration File from One Routing Engine to Another": ``file copy <source>
-re1:/var/tmp/`` copies over the internal link to the other RE.  ``/config/juniper.conf`` and
-``/var/log/mastership`` are live views of the committed configuration and the log.
-
-``file list <dir> detail`` answers ``<directory-list junos:style="verbose">`` with each file's
-permissions, owner, group, links, size and date as the samples ``file-list.dir.pyez.xml`` /
-``file-list.file.pyez.xml`` show; its text is the ``ls -l`` layout under the ``<dir>:`` header
-(``file-list.text.genie.txt``) with ``total blocks:`` / ``total files:`` lines.
+re1:/var/tmp/`` copies over the internal link to the other RE.  Reply shapes are the samples
+``file-list.{dir,file,symlink,home.facts}.pyez.xml`` (``<directory-list>``: ``junos:style``
+brief or verbose, ``<total-file-blocks>``, ``<file-information>``, ``<total-files>`` counting the
+entries that are not directories) and PyEZ's ``get-system-core-dumps.xml`` for a missing path
+(``<directory-list>`` holding ``<output>path: No such file or directory</output>``, which PyEZ
+``FS.ls`` reads as "not found").  The text heads a listing with the directory and a trailing
+``/`` (``/var/tmp/:``, genie's ``file list`` sample); a detailed one has ``total blocks:``, the
+``ls -l`` lines in the columns of genie's ``file list detail`` sample and ``total files: N``.
 """
 
 from __future__ import annotations
 
-import math
 import posixpath
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from lxml import etree
 
 from emulator.commands.context import CommandContext, Result
-from emulator.commands.xmlutil import junos_ns, output_element
+from emulator.commands.filesystem import (
+    FileEntry,
+    FileKind,
+    FileSystem,
+    date_format,
+    file_system,
+    home_of,
+)
+from emulator.commands.xmlutil import junos_ns, sub
 from emulator.model.errors import UnknownTargetError
 from emulator.model.router import RouterModel
-from emulator.model.routing_engine import RoutingEngine
 
-__all__ = ["file_copy", "file_list", "file_show", "read_file"]
+__all__ = ["file_copy", "file_list", "file_show", "listing_fs", "read_file", "resolve_path"]
 
 Args = Mapping[str, str | bool]
 
-#: Permission bits and ``ls`` mode per ``file list`` kind ("" plain, "*" executable, "="
-#: socket, "/" directory).
-_MODES = {"": (0o644, "-rw-r--r--"), "*": (0o755, "-rwxr-xr-x"),
-          "=": (0o777, "srwxrwxrwx"), "/": (0o755, "drwxr-xr-x")}
-_KIND_TAGS = {"*": "file-executable", "=": "file-socket", "/": "file-directory"}
-
-
-def _files(model: RouterModel, r: RoutingEngine) -> dict[str, bytes]:
-    """Return the RE's files, the live ones included."""
-    live = {
-        "/config/juniper.conf": model.configs[r.slot].committed_text().encode(),
-        "/var/log/mastership": r.log.render().encode(),
-    }
-    return {**r.files, **live}
-
-
-def read_file(model: RouterModel, slot: int, path: str) -> bytes | None:
-    """Return the contents of ``path`` on RE ``slot`` (live files included), or None."""
-    return _files(model, model.chassis.re(slot)).get(path)
+#: The element ``<file-information>`` carries for a kind, with its ``junos:format`` (samples).
+_KIND_ELEMENT = {
+    FileKind.DIRECTORY: "file-directory",
+    FileKind.EXECUTABLE: "file-executable",
+    FileKind.SYMLINK: "file-symlink-target",
+    FileKind.SOCKET: "file-socket",  # no sample: our name, choice
+}
 
 
 def _split_target(model: RouterModel, ctx: CommandContext, path: str) -> tuple[int, str]:
-    """Return (slot, path) for ``re1:/var/tmp/x`` style names (the local RE by default)."""
+    """Return (slot, path) for ``re1:/var/tmp/x`` style names (the local RE by default).
+
+    Raises UnknownTargetError when the other RE cannot be reached."""
     head, sep, rest = path.partition(":")
     if sep and head in {f"re{s}" for s in model.chassis.res}:
         slot = int(head[2:])
@@ -62,153 +57,143 @@ def _split_target(model: RouterModel, ctx: CommandContext, path: str) -> tuple[i
     return ctx.slot, path
 
 
-def _norm(path: str, home: str) -> str:
+def resolve_path(path: str, home: str) -> str:
+    """Return ``path`` made absolute from ``home`` (``~`` and relative names), normalised,
+    keeping a trailing ``/`` the user typed."""
     if path in ("~", "") or path.startswith("~/"):
-        path = home + path[1:]
-    return posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
+        path = home + "/" + path[2:] if path.startswith("~/") else home + "/"
+    elif not path.startswith("/"):
+        path = f"{home}/{path}"
+    norm = posixpath.normpath(path)
+    return norm + "/" if path.endswith("/") and norm != "/" else norm
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    """One line of a listing: a file (or subdirectory) and what ``detail`` shows of it."""
-
-    name: str
-    kind: str
-    owner: str
-    size: int
-    mtime: float
-
-    def blocks(self) -> int:
-        return math.ceil(self.size / 512)
+def read_file(model: RouterModel, slot: int, path: str) -> bytes | None:
+    """Return the contents of ``path`` on RE ``slot`` (live files included), or None."""
+    return file_system(model, model.chassis.re(slot), "root").read(path)
 
 
-def _entries(model: RouterModel, r: RoutingEngine, directory: str) -> list[_Entry]:
-    files = _files(model, r)
-    now = model.clock.now()
-    out: dict[str, _Entry] = {}
-    for path, data in files.items():
-        if not path.startswith(directory + "/"):
-            continue
-        rest = path[len(directory) + 1:]
-        name, _, below = rest.partition("/")
-        if below:
-            out.setdefault(name, _Entry(name, "/", "root", 512, now))
-        else:
-            out[name] = _Entry(name, r.file_kinds.get(path, ""), r.file_owners.get(
-                path, "root"), len(data), r.file_mtimes.get(path, now))
-    return [out[name] for name in sorted(out)]
-
-
-def _dirs(files: Mapping[str, bytes]) -> set[str]:
-    out: set[str] = set()
-    for path in files:
-        parts = path.split("/")
-        for i in range(2, len(parts)):
-            out.add("/".join(parts[:i]))
-    return out
-
-
-def _date(seconds: float) -> str:
-    """Return ``Feb 17 15:30`` (the sample's ``junos:format``; the day padded as ``ls``)."""
-    tm = time.gmtime(seconds)
-    return f"{time.strftime('%b', tm)} {tm.tm_mday:2d} {time.strftime('%H:%M', tm)}"
-
-
-def _detail_xml(info: etree._Element, e: _Entry, ns: str) -> None:
-    bits, mode = _MODES.get(e.kind, _MODES[""])
-    if e.kind in _KIND_TAGS:
-        etree.SubElement(info, _KIND_TAGS[e.kind], {f"{{{ns}}}format": e.kind})
-    etree.SubElement(info, "file-permissions", {f"{{{ns}}}format": mode}).text = f"{bits:o}"
-    etree.SubElement(info, "file-owner").text = e.owner
-    etree.SubElement(info, "file-group").text = "wheel"
-    etree.SubElement(info, "file-links").text = "2" if e.kind == "/" else "1"
-    etree.SubElement(info, "file-size").text = str(e.size)
-    etree.SubElement(info, "file-date", {f"{{{ns}}}format": _date(e.mtime)}).text = \
-        str(int(e.mtime))
-
-
-def _detail_lines(entries: list[_Entry]) -> list[str]:
-    """Return the ``ls -l`` lines of ``file list ... detail``."""
-    owner_w = max((len(e.owner) for e in entries), default=4)
-    size_w = max((len(str(e.size)) for e in entries), default=1)
-    return [f"{_MODES.get(e.kind, _MODES[''])[1]}  {'2' if e.kind == '/' else '1'} "
-            f"{e.owner:<{owner_w}}  wheel  {e.size:>{size_w}} {_date(e.mtime)} {e.name}"
-            for e in entries]
-
-
-def file_list(ctx: CommandContext, args: Args) -> Result:
-    """``file list [path] [detail]``: the chapter's brief listing (``.pccardd=``,
-    ``jbundle...tgz*``), or with ``detail`` the samples' verbose one."""
+def listing_fs(ctx: CommandContext, slot: int) -> FileSystem:
+    """Return the file system of RE ``slot`` as the context's user sees it."""
     model = ctx.router
-    home = f"/var/home/{ctx.user}"
-    slot, path = _split_target(model, ctx, str(args.get("path") or home + "/"))
-    path = _norm(path, home)
-    r = model.chassis.re(slot)
-    files = _files(model, r)
+    return file_system(model, model.chassis.re(slot), ctx.user)
+
+
+# ------------------------------------------------------------------ file list
+def file_list(ctx: CommandContext, args: Args) -> Result:
+    """``file list [path] [detail]`` (RPC ``file-list``, PyEZ ``FS.ls``/``FS.stat``, the HOME
+    fact).  A missing path answers ``<directory-list><output>`` (never an rpc-error)."""
+    model = ctx.router
+    home = home_of(ctx.user)
+    slot, raw = _split_target(model, ctx, str(args.get("path") or "~"))
+    path = resolve_path(raw, home)
+    fs = listing_fs(ctx, slot)
     detail = bool(args.get("detail"))
-    directory = path.rstrip("/") or "/"
-    entries = _entries(model, r, directory)
-    single = path.rstrip("/") in files
-    if single:
-        one = path.rstrip("/")
-        entries = [_Entry(one, r.file_kinds.get(one, ""), r.file_owners.get(one, "root"),
-                          len(files[one]), r.file_mtimes.get(one, model.clock.now()))]
-    elif not entries and directory not in _dirs(files) and directory != home:
+    root = _directory_list(ctx, path, detail)
+    entry = fs.get(path)
+    if entry is None or (path.endswith("/") and entry.kind is not FileKind.DIRECTORY):
         text = f"{path}: No such file or directory"
-        return Result([output_element(text)], text)
-    shown = "" if single else directory.rstrip("/") + "/"
-    ns = junos_ns(r.hardware.version)
+        sub(root, "output", text)
+        return Result([root], text)
+    now = model.clock.now()
+    if entry.kind is FileKind.DIRECTORY:
+        entries = fs.children(path)
+        _directory_xml(root, path, entries, detail, now)
+        return Result([root], _directory_text(path, entries, detail, now))
+    _directory_xml(root, "", [entry], detail, now, full_names=True)
+    return Result([root], _file_text(entry, detail, now))
+
+
+def _directory_list(ctx: CommandContext, path: str, detail: bool) -> etree._Element:
+    ns = junos_ns(ctx.router.chassis.re(ctx.slot).hardware.version)
     root = etree.Element("directory-list", nsmap={"junos": ns})
-    root.set("root-path", shown or path)
-    root.set(f"{{{ns}}}seconds", str(int(model.clock.now())))
+    root.set("root-path", path)
+    root.set(f"{{{ns}}}seconds", str(int(ctx.router.clock.now())))
     root.set(f"{{{ns}}}style", "verbose" if detail else "brief")
-    d = etree.SubElement(root, "directory", name=shown)
-    if not single:
-        etree.SubElement(d, "directory-name").text = shown
-        etree.SubElement(d, "total-file-blocks").text = str(sum(e.blocks() for e in entries))
-    for e in entries:
-        info = etree.SubElement(d, "file-information")
-        etree.SubElement(info, "file-name").text = e.name
+    return root
+
+
+def _directory_xml(root: etree._Element, name: str, entries: list[FileEntry], detail: bool,
+                   now: float, *, full_names: bool = False) -> None:
+    ns = root.nsmap["junos"]
+    d = sub(root, "directory", name=name)
+    if name:
+        sub(d, "directory-name", name)
+        sub(d, "total-file-blocks", sum(e.blocks for e in entries))
+    for entry in entries:
+        info = sub(d, "file-information")
+        sub(info, "file-name", entry.path if full_names else entry.name)
+        marker = _KIND_ELEMENT.get(entry.kind)
+        if marker is not None:
+            sub(info, marker).set(f"{{{ns}}}format", entry.kind.value)
         if detail:
-            _detail_xml(info, e, ns)
-        elif e.kind in _KIND_TAGS:
-            etree.SubElement(info, _KIND_TAGS[e.kind], {f"{{{ns}}}format": e.kind})
-    etree.SubElement(d, "total-files").text = str(sum(1 for e in entries if e.kind != "/"))
-    lines = [f"{shown}:"] if shown else []
+            _detail_xml(info, entry, now, ns)
+    sub(d, "total-files", sum(1 for e in entries if e.kind is not FileKind.DIRECTORY))
+
+
+def _detail_xml(info: etree._Element, entry: FileEntry, now: float, ns: str) -> None:
+    sub(info, "file-permissions", entry.octal_mode).set(f"{{{ns}}}format", entry.mode)
+    sub(info, "file-owner", entry.owner)
+    sub(info, "file-group", entry.group)
+    sub(info, "file-links", 2 if entry.kind is FileKind.DIRECTORY else 1)
+    sub(info, "file-size", entry.size)
+    sub(info, "file-date", int(entry.mtime)).set(f"{{{ns}}}format",
+                                                 date_format(entry.mtime, now))
+
+
+def _detail_line(entry: FileEntry, name: str, now: float) -> str:
+    links = 2 if entry.kind is FileKind.DIRECTORY else 1
+    return (f"{entry.mode}  {links} {entry.owner:<5} {entry.group:<5} {entry.size:>10} "
+            f"{date_format(entry.mtime, now)} {name}")
+
+
+def _directory_text(path: str, entries: list[FileEntry], detail: bool, now: float) -> str:
+    lines = [f"{path.rstrip('/')}/:"]
     if detail:
-        lines += [f"total blocks: {sum(e.blocks() for e in entries)}"] if shown else []
-        lines += _detail_lines(entries)
-        lines += [f"total files: {sum(1 for e in entries if e.kind != '/')}"] if shown else []
+        lines.append(f"total blocks: {sum(e.blocks for e in entries)}")
+        lines += [_detail_line(e, e.name, now) for e in entries]  # ls -l: no kind marks
+        lines.append(f"total files: {sum(1 for e in entries if e.kind is not FileKind.DIRECTORY)}")
     else:
-        lines += [e.name + e.kind for e in entries]
-    return Result([root], "\n".join(lines))
+        lines += [e.name + e.kind.value for e in entries]
+    return "\n".join(lines)
 
 
+def _file_text(entry: FileEntry, detail: bool, now: float) -> str:
+    if not detail:
+        return entry.path
+    return f"{_detail_line(entry, entry.path, now)}\n\ntotal files: 1"
+
+
+# ------------------------------------------------------------------ file show / copy
 def file_show(ctx: CommandContext, args: Args) -> Result:
     """``file show <file>``: ``<file-content>`` as in file-show.pyez.xml.
 
     Raises UnknownTargetError for a missing file.
     """
     model = ctx.router
-    slot, path = _split_target(model, ctx, str(args.get("filename", "")))
-    r = model.chassis.re(slot)
-    data = _files(model, r).get(_norm(path, f"/var/home/{ctx.user}"))
+    slot, raw = _split_target(model, ctx, str(args.get("filename", "")))
+    path = resolve_path(raw, home_of(ctx.user))
+    data = listing_fs(ctx, slot).read(path)
     if data is None:
-        raise UnknownTargetError(f"could not resolve file: {path}")
-    ns = junos_ns(r.hardware.version)
+        raise UnknownTargetError(f"could not resolve file: {raw}")
+    return Result([file_content(ctx, raw, data)], data.decode(errors="replace"))
+
+
+def file_content(ctx: CommandContext, filename: str, data: bytes) -> etree._Element:
+    """Return ``<file-content filename=... junos:seconds filesize encoding="text">``."""
+    ns = junos_ns(ctx.router.chassis.re(ctx.slot).hardware.version)
     el = etree.Element("file-content", nsmap={"junos": ns})
-    el.set("filename", path)
-    el.set(f"{{{ns}}}seconds", str(int(model.clock.now())))
+    el.set("filename", filename)
+    el.set(f"{{{ns}}}seconds", str(int(ctx.router.clock.now())))
     el.set("filesize", str(len(data)))
     el.set("encoding", "text")
-    text = data.decode(errors="replace")
-    el.text = text
-    return Result([el], text)
+    el.text = data.decode(errors="replace")
+    return el
 
 
 def file_copy(ctx: CommandContext, args: Args) -> Result:
-    """``file copy <source> <destination>``, either side may be ``reN:/path``; the copy
-    belongs to the user who made it.
+    """``file copy <source> <destination>``, either side may be ``reN:/path``; the copy belongs
+    to the user who made it.
 
     Raises UnknownTargetError (missing source, unreachable RE).
     """
@@ -216,19 +201,21 @@ def file_copy(ctx: CommandContext, args: Args) -> Result:
     src_slot, src = _split_target(model, ctx, str(args.get("source", "")))
     dst_slot, dst = _split_target(model, ctx, str(args.get("destination", "")))
     model.require_file_copy(src_slot, dst_slot)
-    home = f"/var/home/{ctx.user}"
-    src = _norm(src, home)
-    source_re = model.chassis.re(src_slot)
-    data = _files(model, source_re).get(src)
+    home = home_of(ctx.user)
+    src = resolve_path(src, home)
+    data = listing_fs(ctx, src_slot).read(src)
     if data is None:
         raise UnknownTargetError(f"could not resolve file: {src}")
-    dst = _norm(dst, home)
-    if dst.endswith("/"):
-        dst += posixpath.basename(src)
+    dst = resolve_path(dst, home)
+    target_fs = listing_fs(ctx, dst_slot)
+    existing = target_fs.get(dst)
+    if dst.endswith("/") or (existing is not None and existing.kind is FileKind.DIRECTORY):
+        dst = dst.rstrip("/") + "/" + posixpath.basename(src)
     target = model.chassis.re(dst_slot)
     target.files[dst] = data
     target.file_mtimes[dst] = model.clock.now()
     target.file_owners[dst] = ctx.user
+    source_re = model.chassis.re(src_slot)
     if src in source_re.file_kinds:
         target.file_kinds[dst] = source_re.file_kinds[src]
     return Result([], "")

@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping
 from lxml import etree
 
 from emulator.commands.context import CommandContext, Result
-from emulator.commands.files import file_list
-from emulator.commands.xmlutil import junos_ns, output_element, sub
+from emulator.commands.files import file_content, file_list, listing_fs
+from emulator.commands.xmlutil import output_element, sub
 from emulator.model.chassis import Scope, SwitchMethod, SwitchOutcome
 from emulator.model.errors import (
     CommandRefusedError,
@@ -91,26 +91,21 @@ def switchover(method: SwitchMethod):  # type: ignore[no-untyped-def]
 
 
 def get_log(ctx: CommandContext, args: Args) -> Result:
-    """``show log <file>``: the mastership log as ``<file-content>`` (NOTES.md 3.3); ``show
-    log`` alone: the ``/var/log`` listing, as ``file list /var/log/``.
+    """``show log <file>``: a file of ``/var/log`` (``mastership``, ``messages``; an absolute
+    path too) as ``<file-content>`` (NOTES.md 3.3); ``show log`` alone: the ``/var/log``
+    listing, as ``file list /var/log/``.
 
     Raises UnknownTargetError for a log file the RE does not keep.
     """
-    model = ctx.router
     name = str(args.get("filename", ""))
     if not name:
         # Junos: "show log" alone lists the log directory.
         return file_list(ctx, {"path": "/var/log/"})
-    if name.removeprefix("/var/log/") != "mastership":
+    path = name if name.startswith("/") else f"/var/log/{name}"
+    data = listing_fs(ctx, ctx.slot).read(path)
+    if data is None:
         raise UnknownTargetError(f"could not resolve file: {name}")
-    text = model.chassis.re(ctx.slot).log.render()
-    el = etree.Element("file-content", nsmap={"junos": junos_ns(_version(ctx))})
-    el.set("filename", "/var/log/mastership")
-    el.set(f"{{{junos_ns(_version(ctx))}}}seconds", str(int(model.clock.now())))
-    el.set("filesize", str(len(text.encode())))
-    el.set("encoding", "text")
-    el.text = text
-    return Result([el], text)
+    return Result([file_content(ctx, path, data)], data.decode(errors="replace"))
 
 
 def clear_log(ctx: CommandContext, args: Args) -> Result:

@@ -14,8 +14,10 @@ from lxml import etree
 
 from emulator.commands import chassis_cmds as cc
 from emulator.commands import config_rpcs as cr
+from emulator.commands import environment as env
 from emulator.commands import files, pyez
 from emulator.commands import mastership as ms
+from emulator.commands import system_cmds as sc
 from emulator.commands.context import ArgValue, CommandContext, Result
 from emulator.commands.table import (
     Arg,
@@ -134,6 +136,29 @@ COMMANDS = [
             help="Show current configuration", implied=(("database", "committed"),),
             text_shape=("configuration-information", "configuration-output"),
             own_format=True),
+    Command(("show", "chassis", "environment"), "get-environment-information",
+            env.environment_information, help="Show component status and temperature"),
+    Command(("show", "chassis", "temperature-thresholds"),
+            "get-temperature-threshold-information", env.temperature_thresholds,
+            help="Show chassis temperature threshold settings"),
+    # What NAPALM, PyEZ utilities and Ansible facts read (issue 13).
+    Command(("show", "system", "uptime"), "get-system-uptime-information",
+            sc.system_uptime_information, help="Show time since system and processes started"),
+    Command(("show", "system", "memory"), "get-system-memory-information",
+            sc.system_memory_information, help="Show system memory usage"),
+    Command(("show", "system", "storage"), "get-system-storage", sc.system_storage,
+            help="Show local storage data"),
+    Command(("show", "system", "directory-usage"), "get-directory-usage-information",
+            sc.directory_usage_information,
+            (Arg("path", P, "Directory path"), Arg("depth", V, "Depth of subdirectories")),
+            help="Show local directory information"),
+    Command(("show", "system", "commit", "revision"), "get-commit-revision-information",
+            sc.commit_revision_information,
+            (Arg("detail", F, "Display detailed output"),
+             Arg("level", V, "Level of output", ("brief", "detail"))),
+            help="Show the configuration revision of the last commit"),
+    Command(("show", "cli", "directory"), "get-cli-working-directory", sc.cli_directory,
+            help="Show current working directory"),
     # The RPCs PyEZ sends for its facts (NOTES.md 3.12), each with its CLI words.
     Command(("show", "interfaces"), "get-interface-information", pyez.interface_information,
             (Arg("interface-name", P, "Name of physical or logical interface"),

@@ -64,7 +64,7 @@ class RoutingEngine:
     file_mtimes: dict[str, float] = field(default_factory=dict)
     #: ``file list`` suffixes: "*" executable, "=" socket, "/" directory, "@" link.
     file_kinds: dict[str, str] = field(default_factory=dict)
-    #: Owner of each file (``file list detail``); files not named here belong to root.
+    #: ``file list detail`` owners of the files users wrote (``root`` when absent).
     file_owners: dict[str, str] = field(default_factory=dict)
     #: Virtual time when the RE last finished booting (hold-down counts from it).
     up_since: float = 0.0
