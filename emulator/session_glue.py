@@ -144,7 +144,7 @@ class NetconfFace(Face):
             where = f"{self.runtime.name} re{self.slot} {self.kind}, <{local_name(op)}>"
             self.runtime.errors.record(where, exc)
             return RpcReply(errors=[RpcError.internal(exc)])
-        return RpcReply(body=result.body, errors=result.errors, ok=result.ok)
+        return RpcReply(body=result.body, errors=result.errors, ok=result.ok, text=result.text)
 
     def _send(self, data: bytes) -> None:
         if not self.pinned and self.runtime.take_truncate(self.slot):

@@ -46,10 +46,10 @@ from emulator.commands.pipes import (
 )
 from emulator.commands.reply import (
     CommandLine,
-    as_set,
     banner_for,
     cli_banner,
     command_answer,
+    displayed,
     refusal_text,
     result_text,
     xml_reply,
@@ -414,9 +414,7 @@ class CliSession:
             body = xml_reply(line.cmd, result).body
             body.append(cli_banner(banner_for(self.model, self.slot)))
             return apply_text(self._terminal_xml(body), line.pipes)
-        if line.has(PipeKind.DISPLAY_SET):
-            result = as_set(result)
-        return _ensure_nl(result_text(result, shown, line.pipes))
+        return _ensure_nl(result_text(displayed(line, result), shown, line.pipes))
 
     def _terminal_xml(self, body: Sequence[etree._Element]) -> str:
         return terminal_xml(body, junos_ns(self.model.chassis.re(self.slot).hardware.version))

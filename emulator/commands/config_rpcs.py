@@ -16,6 +16,7 @@ import time
 from lxml import etree
 
 from emulator.commands.context import CommandContext, Request, Result
+from emulator.commands.junos_json import config_xml_from_json
 from emulator.commands.xmlutil import junos_ns
 from emulator.model import config as cfg
 from emulator.model.config_errors import CommitCheckError, ConfigError
@@ -113,8 +114,11 @@ def _load_payload(req: Request) -> tuple[str | etree._Element, str]:
     child = req.child("configuration")
     if child is not None:
         return child, "xml"
-    raise ValueError("load-configuration: expected <configuration>, <configuration-text> or "
-                     "<configuration-set>")
+    child = req.child("configuration-json")
+    if child is not None:  # Junos JSON, loaded as the XML it stands for
+        return config_xml_from_json(child.text or ""), "xml"
+    raise ValueError("load-configuration: expected <configuration>, <configuration-text>, "
+                     "<configuration-set> or <configuration-json>")
 
 
 # -------------------------------------------------------------------------- get
@@ -270,9 +274,13 @@ def commit(ctx: CommandContext, req: Request) -> Result:
     if check and "force-synchronize" in req:
         raise RpcError("protocol", "operation-failed", "error",
                        "force-synchronize cannot be combined with check")
+    log = req.text("log") or None
+    if "confirmed" in req and not check:
+        # Junos's own comment on a confirmed commit (NAPALM has_pending_commit reads it).
+        log = f"commit confirmed, rollback in {math.ceil(_confirm_seconds(req) / 60)}mins"
     try:
         outcome = ctx.router.commit(ctx.slot, ctx.user, synchronize=sync, check=check,
-                                    log=req.text("log") or None, session_id=ctx.session_id)
+                                    log=log, session_id=ctx.session_id)
     except CommitCheckError as exc:
         raise _check_error(exc) from exc
     if "confirmed" in req and not check:

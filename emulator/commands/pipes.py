@@ -3,11 +3,12 @@ NETCONF ``<command>``: the pipe words, their parsing, the text filters and the X
 
 Junos splits the work in two (NOTES.md 3.13, docs/emulator-model.md "Pipes"): the management
 daemon answers ``<command>`` and applies the display pipes (:data:`SERVER_PIPES`: ``display
-xml``, ``display xml rpc``, ``display set``); the text filters (match, except, find, last,
-count, no-more) are the CLI's own, applied to that answer as its pager shows it.  Over NETCONF
-the text filters are therefore not applied (PyEZ ``Device.cli``: "You cannot use pipe filters
-with command such as | match or | count"); ``| match`` is echoed in a ``<pipe>`` element before
-the text, as Junos does.  The interactive CLI is ``<command>`` plus :func:`apply_text`.
+xml``, ``display xml rpc``, ``display set``, ``display json``); the text filters (match,
+except, find, last, count, no-more) are the CLI's own, applied to that answer as its pager
+shows it.  Over NETCONF the text filters are therefore not applied (PyEZ ``Device.cli``: "You
+cannot use pipe filters with command such as | match or | count"); ``| match`` is echoed in a
+``<pipe>`` element before the text, as Junos does.  The interactive CLI is ``<command>`` plus
+:func:`apply_text`.
 
 Printing XML on the terminal (``| display xml``) wraps it in ``<rpc-reply>`` with 4-space
 indentation, as in ``samples/command.display-xml-rpc.show-system-uptime.pyez.xml``.
@@ -51,6 +52,7 @@ class PipeKind(Enum):
     DISPLAY_XML = "display xml"
     DISPLAY_XML_RPC = "display xml rpc"
     DISPLAY_SET = "display set"
+    DISPLAY_JSON = "display json"
     EXCEPT = "except"
     FIND = "find"
     LAST = "last"
@@ -66,6 +68,7 @@ _VERBS = {
     PipeKind.DISPLAY_XML_RPC: CliVerb(("display", "xml", "rpc"),
                                       "Show XML RPC request for this command"),
     PipeKind.DISPLAY_SET: CliVerb(("display", "set"), "Show 'set' commands"),
+    PipeKind.DISPLAY_JSON: CliVerb(("display", "json"), "Show output in JSON format"),
     PipeKind.EXCEPT: CliVerb(("except",), "Show only text that does not match a pattern",
                              _PATTERN, free=True),
     PipeKind.FIND: CliVerb(("find",), "Search for first occurrence of pattern", _PATTERN,
@@ -83,7 +86,8 @@ _KIND = {verb: kind for kind, verb in _VERBS.items()}
 
 #: The pipes the management daemon applies to a ``<command>`` answer; the others are the
 #: CLI's (its pager's) and NETCONF clients get the text without them.
-SERVER_PIPES = frozenset({PipeKind.DISPLAY_XML, PipeKind.DISPLAY_XML_RPC, PipeKind.DISPLAY_SET})
+SERVER_PIPES = frozenset({PipeKind.DISPLAY_XML, PipeKind.DISPLAY_XML_RPC, PipeKind.DISPLAY_SET,
+                          PipeKind.DISPLAY_JSON})
 
 #: The words after ``|``.
 PIPE_GRAMMAR = Grammar(_VERBS.values(), {("display",): "Show additional kinds of information"})

@@ -5,7 +5,10 @@
 - :func:`rpc_reply`: the reply to an XML RPC (XML, or text in the row's text shape when the RPC
   asks ``format="text"``);
 - :func:`command_answer`: the reply to NETCONF ``<command>``, the display pipes applied as the
-  management daemon applies them (``emulator.commands.pipes``); the CLI prints the same answer.
+  management daemon applies them (``emulator.commands.pipes``); the CLI prints the same answer;
+- :func:`as_json` / :func:`json_reply`: ``format="json"`` and ``| display json``, the JSON
+  written from the same XML (``emulator.commands.junos_json``); it is the text of
+  ``<rpc-reply>`` itself, as PyEZ (``json.loads(rpc_reply.text)``) and Junos have it.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from emulator.commands.context import Request, Result
+from emulator.commands.junos_json import config_json, operational_json
 from emulator.commands.pipes import Pipe, PipeKind, apply_text, directive
 from emulator.commands.table import Command, Table, WarningForm
-from emulator.commands.xmlutil import xnm_message
+from emulator.commands.xmlutil import XNM_NS, xnm_message
 from emulator.model import config as cfg
 from emulator.model.config_errors import CommitCheckError, ConfigError
 from emulator.model.errors import ModelError, NotReadyError
@@ -30,10 +34,13 @@ from emulator.netconf.errors import RpcError
 __all__ = [
     "CommandLine",
     "DispatchResult",
+    "as_json",
     "as_set",
     "banner_for",
     "cli_banner",
     "command_answer",
+    "displayed",
+    "json_reply",
     "message_lines",
     "parse_command",
     "refusal_text",
@@ -48,13 +55,15 @@ __all__ = [
 @dataclass(slots=True)
 class DispatchResult:
     """Reply children, leading rpc-errors (warnings), and the wire effects of a control RPC:
-    RE slots whose sessions to drop, RE slots whose next reply to truncate."""
+    RE slots whose sessions to drop, RE slots whose next reply to truncate; ``text`` is
+    character data of ``<rpc-reply>`` itself (a JSON reply)."""
 
     body: list[etree._Element] = field(default_factory=list)
     errors: list[RpcError] = field(default_factory=list)
     drop: set[int] = field(default_factory=set)
     truncate: set[int] = field(default_factory=set)
     ok: bool = False
+    text: str | None = None
 
 
 # ------------------------------------------------------------------ text
@@ -108,10 +117,15 @@ def xml_reply(cmd: Command, result: Result) -> DispatchResult:
 
 
 def rpc_reply(cmd: Command, req: Request, result: Result) -> DispatchResult:
-    """Return the reply to RPC ``req``: its text form in the row's text shape when it asks
-    ``format="text"`` (Junos XML API: any operational RPC, PyEZ ``{'format': 'text'}``) and
-    the row does not read ``format`` itself; its XML otherwise."""
-    if req.attrs.get("format") == "text" and not cmd.own_format:
+    """Return the reply to RPC ``req``: JSON when it asks ``format="json"`` (any RPC whose
+    format is not its payload's: PyEZ ``{'format': 'json'}``, ``get-configuration``); its text
+    form in the row's text shape when it asks ``format="text"`` (Junos XML API: any operational
+    RPC, PyEZ ``{'format': 'text'}``) and the row does not read ``format`` itself; its XML
+    otherwise."""
+    fmt = req.attrs.get("format", "").lower()
+    if fmt == "json" and not cmd.payload_format:
+        return json_reply(cmd, result)
+    if fmt == "text" and not cmd.own_format:
         return DispatchResult([cmd.text_element(result_text(result))], ok=result.ok)
     return xml_reply(cmd, result)
 
@@ -178,6 +192,45 @@ def banner_for(model: RouterModel, slot: int) -> str:
     return "{" + _BANNER_STATE[r.state] + "}"
 
 
+def _json_text(result: Result) -> str:
+    """Return the JSON of ``result``'s XML: the configuration convention for a
+    ``<configuration>``, the operational one otherwise."""
+    conf = next((el for el in result.xml if etree.QName(el).localname == "configuration"),
+                None)
+    if conf is None:
+        return operational_json(result.xml)
+    tree, _ = cfg.parse_xml(conf)
+    attrs = {f"junos:{etree.QName(k).localname}" if etree.QName(k).namespace else str(k): str(v)
+             for k, v in conf.attrib.items()}
+    return config_json(tree, attrs)
+
+
+def json_reply(cmd: Command, result: Result) -> DispatchResult:
+    """Return the JSON reply: the document as the text of ``<rpc-reply>``, warnings and partial
+    errors still as ``<rpc-error>`` (they are NETCONF's, not the data's)."""
+    xml = xml_reply(cmd, result)
+    data = [el for el in xml.body if etree.QName(el).namespace != XNM_NS]
+    errors = xml.errors + [RpcError("protocol", "operation-failed", "warning", w)
+                           for w in result.warnings if cmd.warning_form is WarningForm.XNM]
+    return DispatchResult([], errors, ok=result.ok,
+                          text=_json_text(Result(data)) if data else None)
+
+
+def as_json(result: Result) -> Result:
+    """Return ``result`` with its JSON as its text (``| display json``)."""
+    return Result(result.xml, _json_text(result), result.warnings, result.errors, result.ok)
+
+
+def displayed(line: CommandLine, result: Result) -> Result:
+    """Return ``result`` as the line's text-producing display pipe shows it (``| display set``,
+    ``| display json``); unchanged without one."""
+    if line.has(PipeKind.DISPLAY_SET):
+        return as_set(result)
+    if line.has(PipeKind.DISPLAY_JSON):
+        return as_json(result)
+    return result
+
+
 def as_set(result: Result) -> Result:
     """Return ``result`` with its configuration as ``set`` commands (``| display set``); a
     result that holds no ``<configuration>`` is returned as it is."""
@@ -200,6 +253,8 @@ def command_answer(line: CommandLine, result: Result | None, fmt: str, banner: s
     """
     if line.has(PipeKind.DISPLAY_XML_RPC) or result is None:
         return DispatchResult([rpc_request(line), cli_banner(banner)])
+    if fmt == "json" or line.has(PipeKind.DISPLAY_JSON):
+        return json_reply(line.cmd, result)
     if line.has(PipeKind.DISPLAY_SET):
         result = as_set(result)
         fmt = "text"

@@ -105,6 +105,10 @@ class Command:
     #: ``<configuration-text>``, ``load-configuration`` reads its payload in it) rather than a
     #: request for the text form every operational RPC accepts.
     own_format: bool = False
+    #: ``format`` names the format of the request's payload (``load-configuration``), so the
+    #: reply stays XML whatever it says (PyEZ: "should not convert rpc response to json when
+    #: loading json config").
+    payload_format: bool = False
     warning_form: WarningForm = WarningForm.XNM
 
     @property

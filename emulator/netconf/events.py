@@ -107,6 +107,8 @@ class RpcReply:
     body: list[etree._Element] = field(default_factory=list)
     errors: list[RpcError] = field(default_factory=list)
     ok: bool = False
+    #: Character data of ``<rpc-reply>`` itself: Junos's JSON replies (``format="json"``).
+    text: str | None = None
 
 
 _S = SessionState

@@ -37,11 +37,12 @@ def render_reply(attributes: Mapping[str, str], reply: RpcReply,
     root = etree.Element(nc("rpc-reply"), nsmap=dict(nsmap))
     for name, value in attributes.items():
         root.set(name, value)
+    root.text = reply.text  # a JSON reply is the text of <rpc-reply> itself
     for error in reply.errors:
         root.append(error.to_element())
     for element in reply.body:
         root.append(_copy(element))
-    if reply.ok or not (reply.body or reply.errors):
+    if reply.ok or not (reply.body or reply.errors or reply.text):
         etree.SubElement(root, nc("ok"))
     return _serialize(root)
 
