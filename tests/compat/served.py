@@ -1,0 +1,172 @@
+"""The served emulator the compatibility tests talk to, and the matrix they fill.
+
+``re-emulator serve --time virtual`` runs in a process of its own, as a user runs it; the
+clients reach its routing engines (``re0``, ``re1``) and its master-only address (``master``)
+over SSH like any router.  Between tests the router is reset over the control endpoint (an
+emulator-only NETCONF RPC), so each test meets RE0 master, RE1 backup, fresh logs.
+
+Each test marked ``compat(client, distribution, operation)`` becomes one cell of the matrix
+(client, version, operation, target -> result), written per client to ``RE_COMPAT_RESULTS``
+as JSON; ``python -m tests.compat.matrix`` turns the files into ``docs/compatibility.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from lxml import etree
+from ncclient import manager
+
+__all__ = [
+    "CONTROL_NS",
+    "TARGETS",
+    "Cell",
+    "Endpoint",
+    "Matrix",
+    "ServedEmulator",
+    "TARGET_RE",
+]
+
+CONTROL_NS = "urn:re-emulator:control:1"
+#: Where each operation runs: each RE's own address and the master-only address.
+TARGETS = ("re0", "re1", "master")
+#: The RE a target reaches on a freshly reset router (RE0 master).
+TARGET_RE = {"re0": "re0", "re1": "re1", "master": "re0"}
+USER, PASSWORD = "lab", "lab123"
+CONTROL_USER = CONTROL_PASSWORD = "re-control"
+START_TIMEOUT = 60.0
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where one target listens."""
+
+    host: str
+    port: int
+
+
+class ServedEmulatorError(RuntimeError):
+    """``re-emulator serve`` did not start, or a control RPC failed."""
+
+
+class ServedEmulator:
+    """``re-emulator serve --time virtual`` in a subprocess, with its endpoints."""
+
+    def __init__(self) -> None:
+        exe = Path(sys.executable).with_name("re-emulator")
+        cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "emulator"]
+        self.proc = subprocess.Popen([*cmd, "serve", "--time", "virtual"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.endpoints = self._read_endpoints()
+
+    def _read_endpoints(self) -> dict[str, Endpoint]:
+        assert self.proc.stdout is not None
+        found: dict[str, Endpoint] = {}
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line or line.startswith("#"):
+                if found or not line:
+                    break
+                continue
+            _router, name, address = line.split()
+            host, port = address.rsplit(":", 1)
+            found[name] = Endpoint(host, int(port))
+        if not {*TARGETS, "control"} <= set(found):
+            self.stop()
+            err = self.proc.stderr.read() if self.proc.stderr else ""
+            raise ServedEmulatorError(f"re-emulator serve printed {found}: {err}")
+        return found
+
+    def endpoint(self, target: str) -> Endpoint:
+        """Return where ``target`` (re0, re1, master, control) listens."""
+        return self.endpoints[target]
+
+    def control(self, name: str, **args: str) -> etree._Element:
+        """Run emulator control RPC ``name`` as the control user; return the reply."""
+        ep = self.endpoint("control")
+        op = etree.Element(f"{{{CONTROL_NS}}}{name}")
+        for key, value in args.items():
+            etree.SubElement(op, f"{{{CONTROL_NS}}}{key}").text = value
+        with manager.connect(host=ep.host, port=ep.port, username=CONTROL_USER,
+                             password=CONTROL_PASSWORD, hostkey_verify=False,
+                             look_for_keys=False, allow_agent=False, timeout=30) as m:
+            return etree.fromstring(m.dispatch(op).xml.encode())
+
+    def reset(self) -> None:
+        """Rebuild the router as new (RE0 master, RE1 backup, fresh logs and configuration)."""
+        self.control("reset-router")
+
+    def advance(self, seconds: float) -> None:
+        """Move the router's virtual clock on by ``seconds`` (timers fire)."""
+        self.control("advance-clock", seconds=str(seconds))
+
+    def master(self) -> str:
+        """Return the name of the RE that is master now (``re0``/``re1``)."""
+        state = self.control("get-state")
+        for re in state.iter("{*}routing-engine"):
+            if re.findtext("{*}state") == "master":
+                return f"re{re.findtext('{*}slot')}"
+        raise ServedEmulatorError(f"no master in {etree.tostring(state)!r}")
+
+    def stop(self) -> None:
+        """Stop the server (SIGTERM, then wait up to 10 s)."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One result of the matrix."""
+
+    client: str
+    version: str
+    operation: str
+    target: str
+    result: str
+
+
+@dataclass
+class Matrix:
+    """The cells one environment's run produced, written as JSON per client."""
+
+    cells: list[Cell] = field(default_factory=list)
+
+    def add(self, client: str, distribution: str, operation: str, target: str,
+            result: str) -> None:
+        """Record ``result`` of ``operation`` by ``client`` against ``target``."""
+        self.cells.append(Cell(client, version_of(distribution), operation, target, result))
+
+    def write(self, directory: Path) -> None:
+        """Write ``<client>.json`` files into ``directory`` (one per client seen)."""
+        directory.mkdir(parents=True, exist_ok=True)
+        for client in sorted({c.client for c in self.cells}):
+            rows = [asdict(c) for c in self.cells if c.client == client]
+            path = directory / f"{client.lower().replace(' ', '-')}.json"
+            path.write_text(json.dumps(rows, indent=1) + "\n")
+
+
+def version_of(distribution: str) -> str:
+    """Return the installed version of ``distribution``; ``ssh -V`` for OpenSSH."""
+    if distribution == "openssh":
+        out = subprocess.run(["ssh", "-V"], capture_output=True, text=True, timeout=10)
+        return (out.stderr or out.stdout).split(",")[0].strip()
+    return metadata.version(distribution)
+
+
+def results_dir() -> Path | None:
+    """Return where the matrix is written (``RE_COMPAT_RESULTS``), or None."""
+    value = os.environ.get("RE_COMPAT_RESULTS")
+    return Path(value) if value else None
