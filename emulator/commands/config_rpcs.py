@@ -206,7 +206,9 @@ def get_configuration(ctx: CommandContext, req: Request) -> Result:
     if req.attrs.get("compare") == "rollback":
         text = db.compare(int(req.attrs.get("rollback", "0")))
         info = etree.Element("configuration-information")
-        etree.SubElement(info, "configuration-output").text = text
+        # No difference is one newline, as Junos sends it (PyEZ Config.diff reads "\n" as
+        # "no diff"; Ansible junos_config reads an empty element as a change).
+        etree.SubElement(info, "configuration-output").text = text or "\n"
         return Result([info], text)
     committed = req.attrs.get("database", "candidate") != "candidate"
     tree = db.committed if committed else db.candidate

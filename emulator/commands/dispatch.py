@@ -9,6 +9,8 @@ the router's message (:func:`~emulator.commands.reply.rpc_error`).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 
 from emulator.commands.context import CommandContext
@@ -77,8 +79,14 @@ class Dispatcher:
         except CliSyntaxError as exc:
             raise RpcError("application", "invalid-value", "error", str(exc)) from exc
         line = parse_command(TABLE, head, pipes)
+        fmt = op.get("format", "xml")
+        if line.cmd.own_format and fmt not in ("xml", "text", "json"):
+            # <command format="set">show configuration</command>: the row's own format
+            # (Ansible junos_command "| display set" sends it so).
+            request = replace(line.request, attrs={**line.request.attrs, "format": fmt})
+            line = replace(line, request=request)
         banner = banner_for(self.model, ctx.slot)
         if line.has(PipeKind.DISPLAY_XML_RPC):
             return command_answer(line, None, "xml", banner)
         result = line.cmd.handler(ctx, line.request)
-        return command_answer(line, result, op.get("format", "xml"), banner)
+        return command_answer(line, result, fmt, banner)

@@ -26,7 +26,13 @@ from emulator.commands import render_chassis as rc
 from emulator.commands.context import CommandContext, Result
 from emulator.model.routing_engine import REState
 
-__all__ = ["Sensor", "environment_information", "sensors", "temperature_thresholds"]
+__all__ = [
+    "Sensor",
+    "environment_information",
+    "power_usage_detail",
+    "sensors",
+    "temperature_thresholds",
+]
 
 Args = Mapping[str, str | bool]
 
@@ -68,7 +74,9 @@ def sensors(ctx: CommandContext) -> list[Sensor]:
     """Return every sensor of the chassis, in the order Junos lists them (power, temperatures
     of the REs, boards and FPCs, then fans)."""
     model = ctx.router
-    out = [Sensor(name, "Power", "OK", _ROOM + 12, None, _BOARD_THRESHOLDS)
+    # MX480-class chassis list their power supplies among the temperatures (genie's
+    # "Temp  PSM 0" samples); the power itself is ``show chassis power detail``.
+    out = [Sensor(name, "Temp", "OK", _ROOM + 12, None, _BOARD_THRESHOLDS)
            for name in _inventory(ctx, "PEM ")]
     for view in cc.route_engine_views(model).routing_engines:
         name = f"Routing Engine {view.slot}"
@@ -152,4 +160,43 @@ def temperature_thresholds(ctx: CommandContext, args: Args) -> Result:
                            ("red-alarm", red), ("fire-shutdown", fire)):
             etree.SubElement(el, tag).text = str(value)
         lines.append(f"{sensor.name:<28}{yellow:>14}{red:>12}{fire:>16}")
+    return Result([root], "\n".join(lines) + "\n")
+
+
+#: ``show chassis power detail`` (choice, docs/emulator-model.md): each power supply's capacity
+#: (the 2.52 kW of the MX480's PEM description), and the chassis load shared evenly between
+#: the supplies: a base for the chassis and fans, each running RE, each online FPC.
+PEM_CAPACITY_W = 2520
+_BASE_W, _RE_W, _FPC_W, _VOLTS = 350, 90, 360, 12
+
+
+def power_usage_detail(ctx: CommandContext, args: Args) -> Result:
+    """``show chassis power detail`` (get-power-usage-information-detail; NAPALM's power
+    supplies), on the master only."""
+    refused = _master_only(ctx)
+    if refused is not None:
+        return refused
+    model = ctx.router
+    pems = _inventory(ctx, "PEM ")
+    load = _BASE_W + _RE_W * sum(1 for r in model.chassis.res.values() if r.alive) \
+        + _FPC_W * sum(1 for _, online, _ in model.chassis.fpc_states() if online)
+    share = load // max(len(pems), 1)
+    root = etree.Element("power-usage-information")
+    lines: list[str] = []
+    for name in pems:
+        item = etree.SubElement(root, "power-usage-item")
+        etree.SubElement(item, "name").text = name
+        etree.SubElement(item, "state").text = "Online"
+        capacity = etree.SubElement(item, "pem-capacity-detail")
+        for tag in ("capacity-actual", "capacity-max"):
+            etree.SubElement(capacity, tag).text = str(PEM_CAPACITY_W)
+        dc = etree.SubElement(item, "dc-output-detail")
+        percent = share * 100 // PEM_CAPACITY_W
+        for tag, value in (("dc-power", share), ("zone", 0), ("dc-current", share // _VOLTS),
+                           ("dc-voltage", _VOLTS), ("dc-load", percent)):
+            etree.SubElement(dc, tag).text = str(value)
+        lines += [f"{name}:", f"  {'State:':<27}Online",
+                  f"  {'Capacity:':<27}{PEM_CAPACITY_W} W (maximum {PEM_CAPACITY_W} W)",
+                  f"  {'DC output:':<27}{share} W (zone 0, {share // _VOLTS} A at {_VOLTS} V, "
+                  f"{percent}% of capacity)"]
     return Result([root], "\n".join(lines) + "\n")

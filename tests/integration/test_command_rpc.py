@@ -99,6 +99,8 @@ CASES = [
     Case("show chassis environment", "<get-environment-information/>"),
     Case("show chassis environment", "<get-environment-information/>", "re1"),
     Case("show chassis temperature-thresholds", "<get-temperature-threshold-information/>"),
+    Case("show chassis power detail",
+         "<get-power-usage-information-detail><detail/></get-power-usage-information-detail>"),
     Case("show system uptime", "<get-system-uptime-information/>", "re1"),
     Case("show system memory", "<get-system-memory-information/>"),
     Case("show system storage", "<get-system-storage/>", "re1"),
