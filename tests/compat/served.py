@@ -162,7 +162,9 @@ def version_of(distribution: str) -> str:
     """Return the installed version of ``distribution``; ``ssh -V`` for OpenSSH."""
     if distribution == "openssh":
         out = subprocess.run(["ssh", "-V"], capture_output=True, text=True, timeout=10)
-        return (out.stderr or out.stdout).split(",")[0].strip()
+        # "OpenSSH_9.2p1 Debian-2+deb12u10, OpenSSL ...": the release, not the distribution's
+        # patch level (which moves with security updates).
+        return (out.stderr or out.stdout).split()[0].removeprefix("OpenSSH_").rstrip(",")
     return metadata.version(distribution)
 
 

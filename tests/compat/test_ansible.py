@@ -77,7 +77,8 @@ def report(emulator: ServedEmulator, tmp_path_factory: pytest.TempPathFactory
     # behind (until their idle timeout) would keep a pipe open after the playbook ends.
     with open(work / "out.json", "w") as out, open(work / "err.txt", "w") as err:
         proc = subprocess.Popen([str(exe), "-i", "inventory.yml", "play.yml"], stdout=out,
-                                stderr=err, env=env, cwd=work, start_new_session=True)
+                                stderr=err, stdin=subprocess.DEVNULL, env=env, cwd=work,
+                                start_new_session=True)
         try:
             proc.wait(timeout=ANSIBLE_TIMEOUT)
         except subprocess.TimeoutExpired:
