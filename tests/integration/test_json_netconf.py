@@ -100,7 +100,8 @@ def test_get_configuration_json(m: manager.Manager) -> None:
 def test_load_configuration_json_then_commit(m: manager.Manager) -> None:
     payload = json.dumps({"configuration": {"system": {
         "domain-name": "example.net",
-        "syslog": {"file": [{"name": "interactive-commands", "any": {"any": [None]}}]}}}})
+        "syslog": {"file": [{"name": "interactive-commands", "contents": [
+            {"name": "interactive-commands", "any": [None]}]}]}}}})
     load = etree.Element("load-configuration", format="json", action="merge")
     etree.SubElement(load, "configuration-json").text = payload
     results = _reply(m, load)
@@ -108,8 +109,8 @@ def test_load_configuration_json_then_commit(m: manager.Manager) -> None:
     _reply(m, "<commit-configuration/>")
     conf = _json(m, '<get-configuration format="json" database="committed"/>')["configuration"]
     assert conf["system"]["domain-name"] == "example.net"
-    assert conf["system"]["syslog"]["file"] == [{"name": "interactive-commands",
-                                                 "any": {"any": [None]}}]
+    assert conf["system"]["syslog"]["file"] == [{"name": "interactive-commands", "contents": [
+        {"name": "interactive-commands", "any": [None]}]}]
     xml = _reply(m, '<get-configuration database="committed"/>')
     assert xml.findtext(".//{*}system/{*}domain-name") == "example.net"
 
@@ -126,10 +127,13 @@ def test_bad_json_is_refused_and_loads_nothing(m: manager.Manager) -> None:
 
 def test_cli_display_json_is_the_netconf_json(m: manager.Manager, served: Served) -> None:
     assert served.server is not None
-    model: RouterModel = served.server.router("r1")
-    with model.lock:
+
+    def screens(model: RouterModel) -> tuple[str, str]:
         term = Term(model, 0)
-        shown = _document(term.run("show system uptime | display json"))
-        configuration = _document(term.run("show configuration | display json"))
+        return (term.run("show system uptime | display json"),
+                term.run("show configuration | display json"))
+
+    uptime, conf = served.server.call("r1", screens)  # in the server's loop, as the CLI runs
+    shown, configuration = _document(uptime), _document(conf)
     assert shown == _json(m, '<get-system-uptime-information format="json"/>')
     assert configuration["configuration"]["system"]["host-name"] == "r1"
