@@ -108,13 +108,26 @@ class ServedEmulator:
         """Move the router's virtual clock on by ``seconds`` (timers fire)."""
         self.control("advance-clock", seconds=str(seconds))
 
-    def master(self) -> str:
-        """Return the name of the RE that is master now (``re0``/``re1``)."""
+    def master(self) -> str | None:
+        """Return the name of the RE that is master now (``re0``/``re1``), None in between."""
         state = self.control("get-state")
         for re in state.iter("{*}routing-engine"):
             if re.findtext("{*}state") == "master":
                 return f"re{re.findtext('{*}slot')}"
-        raise ServedEmulatorError(f"no master in {etree.tostring(state)!r}")
+        return None
+
+    def settle(self, step: float = 5.0, limit: float = 600.0) -> str:
+        """Advance virtual time by ``step`` until an RE is master (a switchover takes the
+        platform's mastership resolution time); return its name.
+
+        Raises ServedEmulatorError when none is master after ``limit`` router seconds."""
+        waited = 0.0
+        while (found := self.master()) is None:
+            if waited >= limit:
+                raise ServedEmulatorError(f"no master after {limit} s of router time")
+            self.advance(step)
+            waited += step
+        return found
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then wait up to 10 s)."""

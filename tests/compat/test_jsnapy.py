@@ -87,7 +87,7 @@ def test_snap_check_across_a_switchover(served: ServedEmulator, target: str,
     _snap(js, served, target, "pre", home)
     with connect(served, "master") as dev:
         dev.rpc.request_chassis_routing_engine_switch(no_confirm=True)
-    assert served.master() == "re1"
+    assert served.settle() == "re1"
     _snap(js, served, target, "post", home)
     with connect(served, target) as dev:
         (stable,) = js.check({"tests": ["stable.yml"]}, "stable.yml-pre", "stable.yml-post",
