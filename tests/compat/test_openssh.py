@@ -1,7 +1,7 @@
 """OpenSSH's own client against the served emulator: the NETCONF subsystem (``ssh -s
-netconf``) in both framings a client may choose (end-of-message after a base:1.0 hello, chunked
-after base:1.1), and the interactive CLI under a pseudo-terminal, on each RE's address and on
-the master-only address."""
+netconf``) with a base:1.0 hello and with a base:1.1 one (chunked framing when the server offers
+base:1.1 too, end-of-message otherwise, RFC 6242 4.1), and the interactive CLI under a
+pseudo-terminal, on each RE's address and on the master-only address."""
 
 from __future__ import annotations
 
