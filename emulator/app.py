@@ -6,6 +6,12 @@ until SIGTERM / Ctrl-C.
 them), then ``#`` lines for humans.  The command sits above the server and the testbed bridge,
 so neither imports it.
 
+``re-emulator clone --testbed LAB --router NAME --out DIR [--report-dir DIR]`` reads a lab router
+over NETCONF (read-only) and writes its clone: ``DIR/testbed.yaml`` and the state it starts from,
+with ``DIR/clone-report.txt`` saying what could not be carried (docs/clone.md).
+``re-emulator fleet --routers N --out FILE [--hosts H,...] [--base-port P]`` writes a testbed of N
+emulated routers covering every platform of the catalogue.
+
 ``--shard i/N`` serves the i-th of N deterministic slices of the testbed's emulated routers
 (contiguous, in file order, sizes differing by at most one), so one fleet testbed is served by
 N processes: one per core on one machine, or spread over machines, each router's endpoints
@@ -26,6 +32,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
 
+from emulator.clone import CloneError, clone_router
+from emulator.fleet import FleetError, fleet_yaml
 from emulator.server import EmulatorServer, RouterEntry, TimeMode
 from emulator.state import StateError
 from emulator.testbed_bridge import entries_from_testbed
@@ -90,10 +98,39 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     group.add_argument("--workers", type=int, metavar="N",
                        help="start N shard processes (one per core) and print their endpoints")
     serve.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    _clone_parser(sub)
+    _fleet_parser(sub)
     args = parser.parse_args(argv)
-    if args.workers is not None and args.workers < 1:
+    if args.command == "serve" and args.workers is not None and args.workers < 1:
         parser.error("--workers: expected a positive number")
     return args
+
+
+def _clone_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    clone = sub.add_parser("clone", help="record a lab router (read-only) and write its clone")
+    clone.add_argument("--testbed", required=True, help="the lab testbed naming the router")
+    clone.add_argument("--router", required=True, help="the lab router to clone")
+    clone.add_argument("--out", required=True, metavar="DIR",
+                       help="write testbed.yaml, state/ and clone-report.txt here")
+    clone.add_argument("--report-dir", metavar="DIR",
+                       help="report directory (or report.json) of an earlier lab run: its "
+                            "measured switchover, FPC recovery and boot times")
+    clone.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+
+
+def _fleet_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    fleet = sub.add_parser("fleet", help="write a testbed of N emulated routers covering "
+                                         "every platform of the catalogue")
+    fleet.add_argument("--routers", type=int, required=True, metavar="N")
+    fleet.add_argument("--out", required=True, metavar="FILE", help="the testbed file ('-': "
+                                                                    "standard output)")
+    fleet.add_argument("--hosts", default="127.0.0.1", metavar="H,...",
+                       help="loopback hosts to spread the routers over, in contiguous blocks "
+                            "(the slices of serve --shard i/N)")
+    fleet.add_argument("--base-port", type=int, metavar="P",
+                       help="fixed ports from P (router k, RE n: P + 2k + n); default 0 (free)")
+    fleet.add_argument("--name", help="the testbed's name (default emulated-fleet-N)")
+    fleet.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
 
 
 def _banner(server: EmulatorServer, shard: Shard | None) -> Iterator[str]:
@@ -224,6 +261,47 @@ def _relay_banner(proc: subprocess.Popen[str]) -> int:
     return code if code else 0
 
 
+def _clone(args: argparse.Namespace) -> int:
+    """``re-emulator clone``: write the clone, print where and what was not carried."""
+    try:
+        result = clone_router(args.testbed, args.router, args.out, args.report_dir)
+    except TestbedError as exc:
+        sys.stderr.write(f"re-emulator: {exc}\n")
+        return 2
+    except CloneError as exc:
+        sys.stderr.write(f"re-emulator clone: {exc}\n")
+        return 1
+    report = result.plan.report
+    out = [f"clone of {result.plan.router} written to {result.directory}",
+           f"  testbed: {result.testbed}", f"  report:  {result.report}",
+           f"  checks:  {result.checks}",
+           f"  carried: {len(report.carried)} facts; not carried: {len(report.not_carried)}"]
+    out += [f"  not carried: {line}" for line in report.not_carried]
+    out.append(f"# serve it: re-emulator serve --testbed {result.testbed}")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def _fleet(args: argparse.Namespace) -> int:
+    """``re-emulator fleet``: write the fleet testbed."""
+    hosts = [h.strip() for h in args.hosts.split(",") if h.strip()]
+    try:
+        text = fleet_yaml(args.routers, hosts=hosts, base_port=args.base_port, name=args.name)
+    except FleetError as exc:
+        sys.stderr.write(f"re-emulator fleet: {exc}\n")
+        return 2
+    if args.out == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(args.out, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        sys.stderr.write(f"re-emulator fleet: cannot write {args.out}: {exc}\n")
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``re-emulator``; returns the process exit status."""
     args = _parse_args(argv)
@@ -232,6 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.verbose:
         # asyncssh logs every connection at INFO; a client hanging up is not a server problem.
         logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    if args.command == "clone":
+        return _clone(args)
+    if args.command == "fleet":
+        return _fleet(args)
     if args.workers is not None:
         return _workers(args)
     return _serve(args)

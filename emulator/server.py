@@ -146,8 +146,11 @@ class EmulatorServer:
         saved = state.load(entry.params.name) if state is not None else None
         if state is None or saved is None:
             # Real time reads like a real router's clock (its logs show today's date); virtual
-            # time starts at a fixed epoch so runs are reproducible.
-            start = time.time() if self.time_mode == TimeMode.REAL else DEFAULT_EPOCH
+            # time starts at a fixed epoch so runs are reproducible, or where a recorded router
+            # (re-emulator clone) was recorded, so its logs lie in its past.
+            recorded = entry.params.recorded
+            start = (time.time() if self.time_mode == TimeMode.REAL
+                     else recorded.clock if recorded is not None else DEFAULT_EPOCH)
             return RouterModel(entry.params, VirtualClock(start))
         model = RouterModel(entry.params, VirtualClock(saved.clock))
         StateDir.restore(model, saved)

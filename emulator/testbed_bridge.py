@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from emulator.model.config import ConfigError
 from emulator.model.platforms import (
     PlatformSpecError,
     UnknownPlatformError,
     platform_names,
     resolve_platform,
 )
+from emulator.model.recorded import RecordedState
 from emulator.model.router import RouterParams
 from emulator.netconf import JUNOS_CAPABILITIES, offering_base_1_1
 from emulator.server import RouterEntry
 from emulator.ssh import User
+from emulator.state import StateDir, StateError
 from re_contract.errors import TestbedError
 from re_contract.listeners import CONTROL, MASTER
 from re_contract.problems import hint, quoted
@@ -64,6 +67,36 @@ def _user(credentials: Credentials, *, control: bool = False) -> User:
     return User(credentials.username, password, control=control)
 
 
+def _recorded(spec: RouterSpec) -> RecordedState | None:
+    """Return the recorded state ``emulator.state_dir`` holds for ``spec``, or None without one.
+
+    Raises TestbedError (at that key) when the directory holds no state of this router, or one
+    that cannot be read or built (a configuration the schema refuses).
+    """
+    emu = spec.emulator
+    if emu is None or emu.state_dir is None:
+        return None
+    keys = ("emulator", "state_dir")
+    state = StateDir(emu.state_dir)
+    try:
+        saved = state.load(spec.name)
+    except StateError as exc:
+        raise spec.problem(keys, "a readable state directory", str(exc)) from exc
+    if saved is None:
+        raise spec.problem(keys, f"a state directory holding router {spec.name!r}",
+                           f"no {state.file(spec.name)}")
+    recorded = RecordedState(
+        clock=saved.clock, configs=dict(saved.configs),
+        logs={slot: tuple(lines) for slot, lines in saved.logs.items()})
+    for slot in sorted(recorded.configs):
+        try:
+            recorded.database(slot, recorded.clock)
+        except ConfigError as exc:
+            raise spec.problem(keys, f"a configuration of re{slot} the emulator loads",
+                               f"{exc} ({state.file(spec.name)})") from exc
+    return recorded
+
+
 def router_entry(spec: RouterSpec) -> RouterEntry:
     """Return the RouterEntry serving ``spec`` (its REs, master-only and control listeners).
 
@@ -82,6 +115,7 @@ def router_entry(spec: RouterSpec) -> RouterEntry:
         config=(emu.config if emu else ""),
         boot_time=(emu.boot_time if emu else None),
         platform_override=emu.platform if emu else None,
+        recorded=_recorded(spec),
     )
     users = [_user(spec.credentials)]
     if spec.control is not None:

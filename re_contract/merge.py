@@ -288,6 +288,7 @@ def _emulator(layers: Sequence[tuple[str, BaseModel]], base: str, name: str,
         boot_time=None if "boot_time" not in entries else float(value("boot_time", 0.0)),
         platform=value("platform", None),
         netconf_base_1_1=bool(value("netconf_base_1_1", False)),
+        state_dir=Path(value("state_dir", "")).expanduser() if "state_dir" in entries else None,
     )
 
 

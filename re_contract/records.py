@@ -198,6 +198,11 @@ class EmulatorSettings:
     #: Offer NETCONF base:1.1 in the server hello besides base:1.0 (clients that speak it then
     #: use chunked framing); False: the real Junos hello, base:1.0 only.
     netconf_base_1_1: bool = False
+    #: A state directory (``re-emulator clone``, ``serve --state-dir``) holding this router's
+    #: recorded state (committed configuration and mastership log per RE, clock), which it
+    #: starts and is reset from; relative paths are resolved against the testbed file's
+    #: directory when the testbed is loaded from a file.
+    state_dir: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

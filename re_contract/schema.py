@@ -231,6 +231,10 @@ class EmulatorSection(Section):
     netconf_base_1_1: Annotated[Flag, Field(description=(
         "true: the NETCONF hello offers base:1.1 too (chunked framing with clients that speak "
         "it); default false: the real Junos hello, base:1.0 only"))] | None = None
+    state_dir: Annotated[Text, Expect("a directory path"), Field(
+        description="a state directory (as re-emulator clone or serve --state-dir writes it): "
+                    "the router starts, and is reset, as saved there; relative to the testbed "
+                    "file")] | None = None
 
 
 FaultName = Annotated[Name, Expect("a fault name of letters, digits, '_', '.', '-'")]

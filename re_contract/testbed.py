@@ -238,8 +238,19 @@ def _parse(document: YamlDocument, source: str, path: Path | None) -> Testbed:
     name = file.testbed.name if file.testbed is not None and file.testbed.name else fallback
     return Testbed(
         name=name, path=path, source=source, warnings=tuple(problems.warnings),
-        routers={n: dataclasses.replace(s, origin=origin) for n, s in routers.items()},
+        routers={n: _anchored(dataclasses.replace(s, origin=origin), path)
+                 for n, s in routers.items()},
     )
+
+
+def _anchored(spec: RouterSpec, path: Path | None) -> RouterSpec:
+    """Return ``spec`` with a relative ``emulator.state_dir`` resolved against the directory of
+    the testbed file ``path`` (kept as written when the testbed came from no file)."""
+    emu = spec.emulator
+    if emu is None or emu.state_dir is None or emu.state_dir.is_absolute() or path is None:
+        return spec
+    state_dir = path.parent / emu.state_dir
+    return dataclasses.replace(spec, emulator=dataclasses.replace(emu, state_dir=state_dir))
 
 
 def _validate(data: object, problems: _Findings) -> TestbedFile | None:

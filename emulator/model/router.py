@@ -17,6 +17,7 @@ from emulator.model.clock import VirtualClock
 from emulator.model.errors import CommandRefusedError, ModelError, UnreachableError
 from emulator.model.platforms import PlatformSpec, junos_release
 from emulator.model.platforms import resolve_platform as _resolve
+from emulator.model.recorded import RecordedState
 from emulator.model.routing_engine import REHardware, Role, RoutingEngine
 from emulator.model.serials import chassis_serial, module_serial, re_serial
 from re_contract.platform import PlatformOverride
@@ -70,6 +71,9 @@ class RouterParams:
     #: from the testbed"), e.g. ``PlatformOverride(re_model="RE-S-2X00x6")`` or, with
     #: ``platform="MX480-lab"``, ``PlatformOverride(base="MX480", fpc_slots=2)``.
     platform_override: PlatformOverride | None = None
+    #: A recorded state (``re-emulator clone``, the testbed's ``emulator.state_dir``) the router
+    #: is built from: per RE its committed configuration and mastership log; None: ``config``.
+    recorded: RecordedState | None = None
 
 
 def resolve_platform(params: RouterParams) -> PlatformSpec:
@@ -115,10 +119,12 @@ class RouterModel:
         self.clock = clock
         host = params.hostname or params.name
         self.configs: dict[int, cfg.ConfigDatabase] = {}
+        recorded = params.recorded
         for slot in range(self.platform.re_slots):
-            db = cfg.ConfigDatabase()
+            kept = recorded.database(slot, self.clock.now()) if recorded else None
+            db = kept if kept is not None else cfg.ConfigDatabase()
             base = f"set system host-name {host}\n" + params.config
-            if base.strip():
+            if kept is None and base.strip():
                 db.load(base, format="set", action="merge")
                 db.commit(self.clock.now(), user="root", log="initial configuration")
             self.configs[slot] = db
@@ -131,6 +137,10 @@ class RouterModel:
             self.clock,
             self.settings,
         )
+        for slot, r in self.chassis.res.items():
+            log = recorded.log(slot) if recorded else None
+            if log is not None:
+                r.log = log  # the recorded router continues: no boot of its own in its log
         for r in self.chassis.res.values():
             self._seed_files(r)
 
