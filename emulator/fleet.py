@@ -53,6 +53,12 @@ def _check(count: int, hosts: Sequence[str], base_port: int | None) -> None:
             raise FleetError(f"base-port: expected ports {base_port}..{last} within 1..65535")
 
 
+def _block(k: int, count: int, blocks: int) -> int:
+    """Return the block router ``k`` of ``count`` falls in when cut into ``blocks`` contiguous
+    blocks as ``serve --shard i/N`` cuts them: block i is ``[i*count//N, (i+1)*count//N)``."""
+    return max(i for i in range(blocks) if i * count // blocks <= k)
+
+
 def fleet_yaml(count: int, *, hosts: Sequence[str] = ("127.0.0.1",),
                base_port: int | None = None, name: str | None = None) -> str:
     """Return the testbed YAML of a fleet of ``count`` emulated routers (see the module
@@ -84,7 +90,7 @@ def fleet_yaml(count: int, *, hosts: Sequence[str] = ("127.0.0.1",),
         "routers:",
     ]
     for k, (router, platform) in enumerate(routers):
-        host = hosts[k * len(hosts) // count]
+        host = hosts[_block(k, count, len(hosts))]
         lines += [f"  {router}:", f"    platform: {platform}"]
         for slot in range(get_platform(platform).re_slots):
             port = 0 if base_port is None else base_port + PORTS_PER_ROUTER * k + slot

@@ -30,7 +30,7 @@ from re_contract.records import Credentials, RouterSpec
 from re_contract.schema_types import show
 from re_contract.testbed import default_testbed_path, load_testbed
 
-__all__ = ["entries_from_testbed", "router_entry"]
+__all__ = ["entries_from_testbed", "router_entry", "router_params"]
 
 
 def _slot_map(mapping: Mapping[str, str]) -> dict[int, str]:
@@ -97,15 +97,15 @@ def _recorded(spec: RouterSpec) -> RecordedState | None:
     return recorded
 
 
-def router_entry(spec: RouterSpec) -> RouterEntry:
-    """Return the RouterEntry serving ``spec`` (its REs, master-only and control listeners).
+def router_params(spec: RouterSpec) -> RouterParams:
+    """Return the parameters the model of ``spec`` is built from (no login is read).
 
-    Raises TestbedError for a platform the catalogue lacks, a bad platform override, or a user
-    without a password.
+    Raises TestbedError for a platform the catalogue lacks, a bad platform override, or a
+    recorded state (``emulator.state_dir``) that cannot be read or built.
     """
     _check_platform(spec)
     emu = spec.emulator
-    params = RouterParams(
+    return RouterParams(
         name=spec.name,
         platform=spec.platform,
         hostname=(emu.hostname if emu and emu.hostname else None),
@@ -117,6 +117,16 @@ def router_entry(spec: RouterSpec) -> RouterEntry:
         platform_override=emu.platform if emu else None,
         recorded=_recorded(spec),
     )
+
+
+def router_entry(spec: RouterSpec) -> RouterEntry:
+    """Return the RouterEntry serving ``spec`` (its REs, master-only and control listeners).
+
+    Raises TestbedError for a platform the catalogue lacks, a bad platform override, a recorded
+    state that cannot be read or built, or a user without a password.
+    """
+    params = router_params(spec)
+    emu = spec.emulator
     users = [_user(spec.credentials)]
     if spec.control is not None:
         users.append(_user(spec.control, control=True))

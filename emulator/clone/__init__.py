@@ -35,7 +35,7 @@ from emulator.model.clock import VirtualClock
 from emulator.model.errors import ModelError
 from emulator.model.router import RouterModel
 from emulator.state import SavedRouter, StateDir
-from emulator.testbed_bridge import router_entry
+from emulator.testbed_bridge import router_params
 from re_contract.errors import TestbedError
 from re_contract.testbed import load_testbed
 
@@ -128,8 +128,8 @@ def _verify(testbed: Path, plan: ClonePlan) -> None:
     """Load the written testbed and build its router as ``serve`` does; note in the report
     which RE it elects master.  Raises CloneError when it cannot be built."""
     try:
-        entry = router_entry(load_testbed(testbed).router(plan.router))
-        model = RouterModel(entry.params, VirtualClock(plan.clock))
+        params = router_params(load_testbed(testbed).router(plan.router))
+        model = RouterModel(params, VirtualClock(plan.clock))
     except (TestbedError, ModelError) as exc:
         raise CloneError(f"{testbed}: the clone is not a router the emulator serves: {exc}"
                          ) from exc

@@ -149,14 +149,20 @@ def _platform(rec: Recording, report: CloneReport
     """Return the platform name, its catalogue entry (or base) and the override to write."""
     product = _product(rec)
     described = rec.inventory.description if rec.inventory else None
-    found = _catalogue_name(product, described or "", rec.spec.platform)
+    # The router's own answer names the platform; the testbed's word only when it gave none.
+    found = (_catalogue_name(product, described or "") if product or described
+             else _catalogue_name(rec.spec.platform))
     res = len(rec.engines) or len(rec.spec.endpoints)
     override: dict[str, Any] = {}
+    if product and rec.spec.platform.casefold() not in (product.casefold(),
+                                                        (described or "").casefold()):
+        report.miss(f"platform: the lab testbed says {rec.spec.platform}, the router "
+                    f"{product}; the clone is what the router says")
     if found is not None:
         name, base = found, get_platform(found)
         report.carry(f"platform: {name} (catalogue; product model {product or '?'})")
     else:
-        name = described or product.upper() or rec.spec.platform
+        name = product.upper() or described or rec.spec.platform
         base = _nearest(name, res)
         override.update(base=base.name, product_model=product or name.lower(),
                         description=described or name)

@@ -22,7 +22,7 @@ from re_contract.testbed import default_testbed_path
 
 TESTBEDS = default_testbed_path().parent
 SCHEMA_FILE = TESTBEDS / "testbed.schema.json"
-SHIPPED = ("emulated.yaml", "emulated-fleet.yaml", "lab.example.yaml")
+SHIPPED = ("emulated.yaml", "emulated-fleet.yaml", "emulated-fleet-100.yaml", "lab.example.yaml")
 MODELINE = "# yaml-language-server: $schema=testbed.schema.json"
 
 
