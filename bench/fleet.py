@@ -18,9 +18,9 @@ the current server to the reference on the same fleet, and each server's 100-rou
 10-router one. The RPC round runs ``--rounds`` times (CPU per RPC over all of them, the round's
 median wall time), and each server and fleet ``--repeat`` times in fresh processes (the median of
 each figure is reported): CPU is counted in 10 ms ticks and the machine may be shared. On a loaded
-machine the wall-clock figures can favour the reference, whose hundreds of threads each take a share of
-the scheduler where the current server's one loop takes one; CPU per RPC and per session opened are
-the figures a busy machine does not skew. Every wait is bounded.
+machine the wall-clock figures can favour the reference, whose hundreds of threads each take a
+share of the scheduler where the current server's one loop takes one; CPU per RPC and per session
+opened are the figures a busy machine does not skew. Every wait is bounded.
 
     python bench/fleet.py [--fleets 10 100] [--reference 022aa66 | none] [--idle 5]
                           [--rounds 20] [--repeat 3]
