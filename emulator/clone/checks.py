@@ -7,18 +7,17 @@ leaves out what is not a fact of the router but of the moment or the session: ti
 (:data:`MOMENT`), ``message-id`` and session ids.  Two routers answer "the same" when every
 check's lines are equal.
 
-The set is written beside a clone as ``clone-checks.yaml`` in the snapshot-file layout of
-``harness.snapshots`` (items with ``rpc``, ``args``, ``attrs``, ``re``; rules ``ignore`` for the
-moment's values: :func:`snapshot_file`), so a snapshot of the original and one of the clone can
-be diffed with the same items and exclusions.
+Each check is a snapshot item (:class:`re_contract.snapshots.SnapshotItemSpec`), and the set is
+written beside a clone as ``clone-checks.yaml``, a snapshot file (``--snapshot-file``: items with
+``rpc``, ``args``, ``attrs``, ``re``, ``keys``; rules that ``ignore`` the moment's values;
+:func:`snapshot_file`), so snapshots of the original and of the clone can be diffed by
+``harness.snapshots`` with the same items and exclusions.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
 from lxml import etree
@@ -27,40 +26,27 @@ from emulator.clone.client import Login, ReadOnlySession
 from emulator.clone.errors import ReplyError, ReplyTimeoutError
 from emulator.clone.readers import route_engines
 from re_contract.records import RouterSpec
+from re_contract.snapshots import ReplyFormat, SnapshotItemSpec, SnapshotScope
 
-__all__ = ["CLONE_CHECKS", "KEYS", "MOMENT", "Check", "Scope", "compare", "flatten",
-           "read_checks", "request_of", "snapshot_file"]
+__all__ = ["CLONE_CHECKS", "KEYS", "MOMENT", "compare", "flatten", "read_checks", "request_of",
+           "snapshot_file"]
 
+_EACH, _MASTER, _BACKUP = SnapshotScope.EACH, SnapshotScope.MASTER, SnapshotScope.BACKUP
+_MODULES = {"chassis-module": "name", "chassis-sub-module": "name",
+            "chassis-sub-sub-module": "name"}
 
-class Scope(Enum):
-    """Which RE a check is read from (the snapshot items' ``re``)."""
-
-    EACH = "each"
-    MASTER = "master"
-    BACKUP = "backup"
-
-
-@dataclass(frozen=True, slots=True)
-class Check:
-    """One RPC of the fixed set: its element, child arguments (``True``: an empty element),
-    attributes, and the RE it is read from."""
-
-    name: str
-    rpc: str
-    args: Mapping[str, str | bool] = field(default_factory=dict)
-    attrs: Mapping[str, str] = field(default_factory=dict)
-    re: Scope = Scope.EACH
-
-
-CLONE_CHECKS: tuple[Check, ...] = (
-    Check("re-status", "get-route-engine-information"),
-    Check("versions", "get-software-information"),
-    Check("inventory", "get-chassis-inventory", re=Scope.MASTER),
-    Check("configuration", "get-configuration",
-          attrs={"database": "committed", "format": "text"}),
-    Check("mastership-log", "get-log", args={"filename": "mastership"}),
-    Check("switchover", "get-switchover-information", re=Scope.BACKUP),
-    Check("fpc", "get-fpc-information", re=Scope.MASTER),
+#: The RPCs a clone answers as its original, each the RE(s) it is read from.
+CLONE_CHECKS: tuple[SnapshotItemSpec, ...] = (
+    SnapshotItemSpec("re-status", rpc="get-route-engine-information", re=_EACH),
+    SnapshotItemSpec("versions", rpc="get-software-information", re=_EACH),
+    SnapshotItemSpec("inventory", rpc="get-chassis-inventory", re=_MASTER, keys=_MODULES),
+    SnapshotItemSpec("configuration", rpc="get-configuration",
+                     attrs={"database": "committed", "format": "text"},
+                     format=ReplyFormat.TEXT, re=_EACH),
+    SnapshotItemSpec("mastership-log", rpc="get-log", args={"filename": "mastership"},
+                     re=_EACH),
+    SnapshotItemSpec("switchover", rpc="get-switchover-information", re=_BACKUP),
+    SnapshotItemSpec("fpc", rpc="get-fpc-information", re=_MASTER),
 )
 
 #: Values of the moment, not of the router: left out of every comparison (element or attribute
@@ -73,8 +59,11 @@ KEYS: Mapping[str, str] = {"route-engine": "slot", "fpc": "slot", "chassis-modul
                            "package-information": "name", "multi-routing-engine-item": "re-name"}
 
 
-def request_of(check: Check) -> etree._Element:
-    """Return the RPC element of ``check``."""
+def request_of(check: SnapshotItemSpec) -> etree._Element:
+    """Return the RPC element of ``check`` (an item with ``rpc``: the clone sends no command).
+    Raises ValueError for an item without one."""
+    if check.rpc is None:
+        raise ValueError(f"{check.name}: the clone reads RPCs, not commands")
     el = etree.Element(check.rpc)
     for name, value in check.attrs.items():
         el.set(name, value)
@@ -142,7 +131,8 @@ def compare(original: Mapping[str, tuple[str, ...]], clone: Mapping[str, tuple[s
     return problems
 
 
-async def _read(spec: RouterSpec, checks: tuple[Check, ...]) -> dict[str, tuple[str, ...]]:
+async def _read(spec: RouterSpec, checks: tuple[SnapshotItemSpec, ...]
+                ) -> dict[str, tuple[str, ...]]:
     sessions: dict[str, ReadOnlySession] = {}
     try:
         for name, ep in spec.endpoints.items():
@@ -165,15 +155,15 @@ async def _read(spec: RouterSpec, checks: tuple[Check, ...]) -> dict[str, tuple[
             await session.close()
 
 
-def _targets(check: Check, roles: Mapping[str, str], sessions: Mapping[str, Any]
+def _targets(check: SnapshotItemSpec, roles: Mapping[str, str], sessions: Mapping[str, Any]
              ) -> list[tuple[str, str]]:
-    if check.re is Scope.EACH:
+    if check.re is _EACH:
         return [(name, name) for name in sessions]
     wanted = check.re.value
     return [(wanted, name) for name, role in roles.items() if role == wanted and name in sessions]
 
 
-def read_checks(spec: RouterSpec, checks: tuple[Check, ...] = CLONE_CHECKS,
+def read_checks(spec: RouterSpec, checks: tuple[SnapshotItemSpec, ...] = CLONE_CHECKS,
                 deadline: float = 120.0) -> dict[str, tuple[str, ...]]:
     """Return every check of ``checks`` read from router ``spec`` (its RE endpoints), flattened,
     keyed ``name@re0`` (or ``name@master``); an RPC the router refuses gives its error line.
@@ -191,16 +181,18 @@ def read_checks(spec: RouterSpec, checks: tuple[Check, ...] = CLONE_CHECKS,
     return asyncio.run(bounded())
 
 
-def snapshot_file(checks: tuple[Check, ...] = CLONE_CHECKS) -> dict[str, Any]:
-    """Return ``checks`` as a snapshot file (``harness.snapshots``' layout): the items, the
-    built-in items off, and an ``ignore`` rule for each value of the moment."""
+def snapshot_file(checks: tuple[SnapshotItemSpec, ...] = CLONE_CHECKS) -> dict[str, Any]:
+    """Return ``checks`` as a snapshot file (:func:`re_contract.snapshots.load_snapshot_file`
+    reads it back): the items, the built-in items off, an ``ignore`` rule per value of the
+    moment."""
     items: dict[str, Any] = {}
     for check in checks:
         item: dict[str, Any] = {"rpc": check.rpc, "re": check.re.value}
-        if check.args:
-            item["args"] = dict(check.args)
-        if check.attrs:
-            item["attrs"] = dict(check.attrs)
+        for key in ("args", "attrs", "keys"):
+            if getattr(check, key):
+                item[key] = dict(getattr(check, key))
+        if check.format is not ReplyFormat.XML:
+            item["format"] = check.format.value
         items[check.name] = item
     rules = [{"path": name, "check": "ignore"} for name in sorted(MOMENT)]
-    return {"snapshots": {"defaults": False, "items": items, "rules": rules}}
+    return {"defaults": False, "items": items, "rules": rules}

@@ -19,13 +19,14 @@ import yaml
 
 from emulator.app import main as app_main
 from emulator.clone import STATE_NAME, clone_router
-from emulator.clone.checks import compare, read_checks
+from emulator.clone.checks import CLONE_CHECKS, MOMENT, compare, read_checks
 from emulator.model.router import RouterModel
 from emulator.server import EmulatorServer
 from emulator.testbed_bridge import router_entry
 from re_contract.control import CONTROL_NS
 from re_contract.listeners import CONTROL
 from re_contract.records import RouterSpec
+from re_contract.snapshots import load_snapshot_file
 from re_contract.testbed import Endpoint, default_testbed_path, load_testbed, parse_testbed
 from tests.integration.test_emulator_lab import Netconf, switch_rpc
 from tests.integration.test_serve_shards import serving
@@ -198,9 +199,10 @@ def test_the_clone_files_and_report(lab: Lab, tmp_path: Path,
     report = (out / "clone-report.txt").read_text()
     assert "mastership: re0 master, as when read" in report
     assert "not carried (2):" in report and "RE start times and uptimes" in report
-    checks = yaml.safe_load((out / "clone-checks.yaml").read_text())["snapshots"]
-    assert checks["items"]["configuration"]["attrs"] == {"database": "committed",
-                                                          "format": "text"}
+    # The fixed RPC set, as a snapshot file the harness's snapshots read.
+    checks = load_snapshot_file(out / "clone-checks.yaml")
+    assert tuple(checks.items.values()) == CLONE_CHECKS and not checks.defaults
+    assert {rule.path for rule in checks.rules} == MOMENT
 
 
 def test_cloning_changes_nothing_on_the_lab_router(lab: Lab, tmp_path: Path) -> None:
