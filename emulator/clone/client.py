@@ -280,8 +280,14 @@ class ReadOnlySession:
             raise ReplyError(f"{self.login.label()}: <{local_name(element)}>: {exc}") from exc
 
     async def _next_message(self) -> etree._Element:
+        """Return the next message.  Raises ConnectFailedError when the session is closed or
+        its framing broken (nothing more can be read from it)."""
         while not self._pending:
-            self._pending.extend(self._core.receive(await self._read()))
+            try:
+                self._pending.extend(self._core.receive(await self._read()))
+            except FramingError as exc:
+                raise ConnectFailedError(f"{self.login.label()}: broken NETCONF framing: {exc}"
+                                         ) from exc
         return self._pending.pop(0)
 
     async def close(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ import pytest
 import yaml
 
 from emulator.app import main as app_main
-from emulator.clone import STATE_NAME, clone_router
+from emulator.clone import STATE_NAME, CloneError, clone_router
 from emulator.clone.checks import CLONE_CHECKS, MOMENT, compare, read_checks
 from emulator.model.router import RouterModel
 from emulator.server import EmulatorServer
@@ -274,5 +275,35 @@ def test_pytest_suites_pass_against_the_clone(lab: Lab, tmp_path: Path) -> None:
 
 
 def test_an_emulated_router_is_not_cloned(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="re-emulator clone reads a live router"):
+    with pytest.raises(CloneError, match="re-emulator clone reads a live router"):
         clone_router(default_testbed_path(), "r1", tmp_path / "clone")
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_an_re_that_does_not_answer_is_said_and_the_other_is_cloned(lab: Lab, tmp_path: Path
+                                                                     ) -> None:
+    text = lab.testbed.read_text().replace(f"port: {lab.endpoints['re1'].port}}}",
+                                           f"port: {_closed_port()}}}")
+    lab.testbed.write_text(text)
+    result = clone_router(lab.testbed, "core7", tmp_path / "clone")
+    report = result.report.read_text()
+    assert "re1: 127.0.0.1:" in report and "cannot log in as 'lab'" in report
+    assert "re1 configuration: not read" in report and "re1 mastership log: not read" in report
+    emu = yaml.safe_load(result.testbed.read_text())["routers"]["core7"]["emulator"]
+    # re1's model and serial came from re0's view of the chassis; its version it alone knows.
+    assert emu["versions"] == {"re0": "10.4R9.2"} and emu["serials"]["re1"] == "P1600A002"
+    assert "re1 Junos version: not read; the clone shows the catalogue's" in report
+
+
+def test_a_login_the_router_refuses_clones_nothing(lab: Lab, tmp_path: Path) -> None:
+    lab.testbed.write_text(lab.testbed.read_text().replace("password: lab123",
+                                                           "password: wrong"))
+    with pytest.raises(CloneError, match=r"core7: no Routing Engine could be read: re0: "
+                                         r"127\.0\.0\.1:\d+: cannot log in as 'lab'"):
+        clone_router(lab.testbed, "core7", tmp_path / "clone")
+    assert not (tmp_path / "clone").exists()
