@@ -24,6 +24,11 @@ from emulator.clone.checks import CLONE_CHECKS, MOMENT, compare, read_checks
 from emulator.model.router import RouterModel
 from emulator.server import EmulatorServer
 from emulator.testbed_bridge import router_entry
+from harness.clock import EmulatedClock
+from harness.report import run as report_run
+from harness.report import store
+from harness.report.recorder import Recorder
+from harness.router import DualRERouter
 from re_contract.control import CONTROL_NS
 from re_contract.listeners import CONTROL
 from re_contract.records import RouterSpec
@@ -52,6 +57,7 @@ routers:
       re_models: {re0: RE-1600, re1: RE-1600}
       serials: {re0: P1600A001, re1: P1600A002}
       hostname: core7
+      boot_time: 95
       config: |
         set system commit synchronize
         set system login user ops uid 2001
@@ -88,6 +94,7 @@ routers:
   core7:
     platform: T640
     emulated: false
+    allow_disruptive: true
     re0: {{host: 127.0.0.1, port: {re0}}}
     re1: {{host: 127.0.0.1, port: {re1}}}
     master_only: {{host: 127.0.0.1, port: {master}}}
@@ -123,6 +130,12 @@ class Lab:
             session.rpc(f"<{tag} xmlns='{CONTROL_NS}'/>")
         finally:
             session.close()
+
+    def source_spec(self) -> RouterSpec:
+        """Return the router as the emulator serves it (with its control user), at its ports."""
+        spec = parse_testbed(yaml.safe_load(SOURCE), "source").router("core7")
+        return dataclasses.replace(spec, endpoints={n: self.endpoints[n] for n in ("re0", "re1")},
+                                   master_only=self.endpoints["master"])
 
     def spec(self) -> RouterSpec:
         return load_testbed(self.testbed).router("core7")
@@ -307,3 +320,39 @@ def test_a_login_the_router_refuses_clones_nothing(lab: Lab, tmp_path: Path) -> 
                                          r"127\.0\.0\.1:\d+: cannot log in as 'lab'"):
         clone_router(lab.testbed, "core7", tmp_path / "clone")
     assert not (tmp_path / "clone").exists()
+
+
+def test_the_boot_time_a_lab_run_measured_is_the_clones(lab: Lab, tmp_path: Path) -> None:
+    """A lab run measures a reboot of the router (its RE takes 95 s here, the catalogue 180 s)
+    and writes its report; the clone made with that report dir reboots in the time the lab run
+    measured, as the harness measures it on the clone (to its 5 s poll)."""
+    keeper = DualRERouter(lab.source_spec(), control=lab.endpoints[CONTROL])
+    on_lab = DualRERouter(lab.spec(), lab_clock=EmulatedClock(keeper.control_rpc))
+    on_lab.consent.run_allows = True  # as --allow-disruptive
+    try:
+        measured = on_lab.reboot("re1")
+    finally:
+        on_lab.close()
+        keeper.close()
+    lab_boot = measured.phases.control_plane
+    assert lab_boot is not None and 95 <= lab_boot < 180
+    recorder = Recorder("lab-under-test")
+    recorder.add_router("core7", platform="T640", lab=True)
+    recorder.record_operation("core7", measured)
+    store.write_json(recorder, tmp_path / "run" / report_run.JSON_NAME)
+    result = clone_router(lab.testbed, "core7", tmp_path / "clone", tmp_path / "run")
+    emu = yaml.safe_load(result.testbed.read_text())["routers"]["core7"]["emulator"]
+    assert emu["boot_time"] == lab_boot
+    clone_spec = load_testbed(result.testbed).router("core7")
+    server = EmulatorServer([router_entry(clone_spec)])
+    eps = {ep.re: Endpoint(ep.host, ep.port) for ep in server.start()}
+    served = dataclasses.replace(clone_spec, endpoints={n: eps[n] for n in ("re0", "re1")},
+                                 master_only=eps["master"])
+    clone = DualRERouter(served, control=eps[CONTROL])
+    try:
+        again = clone.reboot("re1")
+    finally:
+        clone.close()
+        server.stop()
+    assert again.phases.control_plane is not None
+    assert abs(again.phases.control_plane - lab_boot) <= 5.0, (lab_boot, again.phases)
