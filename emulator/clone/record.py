@@ -14,7 +14,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -58,7 +58,7 @@ class Recording:
     inventory: readers.InventoryFacts | None = None
     now: float = 0.0
     zone: tuple[float, str] = (0.0, "UTC")
-    errors: tuple[str, ...] = field(default=())
+    errors: tuple[str, ...] = ()
 
     @property
     def master(self) -> str | None:

@@ -256,3 +256,18 @@ def test_a_recorded_router_is_reset_to_its_recording(tmp_path: Path) -> None:
     model.reset()
     assert {s: db.committed_text() for s, db in model.configs.items()} == recorded
     assert model.chassis.re(0).log.render() == LOG
+
+
+def test_state_dir_as_written_without_a_file_and_absolute_as_given(tmp_path: Path) -> None:
+    router = {"platform": "MX480", "emulated": True, "re0": {"host": "127.0.0.1"},
+              "credentials": {"username": "a", "password": "b"},
+              "control": {"username": "c", "password": "d"},
+              "emulator": {"state_dir": "state"}}
+    spec = parse_testbed({"routers": {"r": router}}, "<data>").router("r")
+    assert spec.emulator is not None and spec.emulator.state_dir == Path("state")
+    router["emulator"] = {"state_dir": str(tmp_path / "abs")}
+    path = tmp_path / "elsewhere" / "t.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump({"routers": {"r": router}}))
+    spec = load_testbed(path).router("r")
+    assert spec.emulator is not None and spec.emulator.state_dir == tmp_path / "abs"
