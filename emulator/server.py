@@ -35,6 +35,7 @@ from emulator.console import ConsoleProtocol
 from emulator.incidents import ErrorLog, ServerError
 from emulator.limits import DEFAULT_LIMITS, Limits
 from emulator.model.clock import DEFAULT_EPOCH, VirtualClock
+from emulator.model.mlog import MastershipLog
 from emulator.model.router import RouterModel, RouterParams
 from emulator.netconf import JUNOS_CAPABILITIES
 from emulator.runtime import RouterRuntime
@@ -153,6 +154,10 @@ class EmulatorServer:
                      else recorded.clock if recorded is not None else DEFAULT_EPOCH)
             return RouterModel(entry.params, VirtualClock(start))
         model = RouterModel(entry.params, VirtualClock(saved.clock))
+        if entry.params.recorded is not None:
+            # The saved log already holds the recorded one (and what followed): restore it alone.
+            for r in model.chassis.res.values():
+                r.log = MastershipLog()
         StateDir.restore(model, saved)
         log.info("router %s restored from %s", entry.params.name, state.path)
         return model

@@ -25,8 +25,11 @@ from emulator.clone.readers import (
 )
 from emulator.clone.record import Recording, RERecording
 from emulator.model.clock import VirtualClock
+from emulator.model.mlog import syslog_stamp
 from emulator.model.router import RouterModel
-from emulator.testbed_bridge import router_params
+from emulator.server import EmulatorServer
+from emulator.state import StateDir
+from emulator.testbed_bridge import router_entry, router_params
 from harness.report import run as report_run
 from harness.report import store
 from harness.report.recorder import Recorder
@@ -271,3 +274,21 @@ def test_state_dir_as_written_without_a_file_and_absolute_as_given(tmp_path: Pat
     path.write_text(yaml.safe_dump({"routers": {"r": router}}))
     spec = load_testbed(path).router("r")
     assert spec.emulator is not None and spec.emulator.state_dir == tmp_path / "abs"
+
+
+def test_a_recorded_router_served_with_a_state_dir_keeps_one_log(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve --state-dir`` of a clone: the saved log holds the recorded one, so a restart
+    restores it once (no recorded line twice), and keeps what was written after it."""
+    monkeypatch.setenv("LAB_PASSWORD", "secret")
+    result = write_clone(mx480_recording(), tmp_path / "clone")
+    spec = load_testbed(result.testbed).router("baku")
+    first = EmulatorServer([router_entry(spec)], state_dir=tmp_path / "saved")
+    model = first.routers[0].model
+    assert model is not None
+    model.chassis.re(0).log.write(model.clock.now(), "written after the recording")
+    StateDir(tmp_path / "saved").save(model)
+    again = EmulatorServer([router_entry(spec)], state_dir=tmp_path / "saved").routers[0].model
+    assert again is not None
+    assert again.chassis.re(0).log.render().splitlines() == [
+        *LOG.splitlines(), f"{syslog_stamp(model.clock.now())} written after the recording"]
