@@ -100,7 +100,7 @@ def plan_clone(rec: Recording, measured: Measured | None = None, *,
     _standing(rec, report)
     router = {"platform": name, "emulated": True, "allow_disruptive": True,
               **_endpoints(spec), "credentials": _credentials(spec, report),
-              "control": {"username": CONTROL_USER[0], "password": CONTROL_USER[1]},
+              "control": _control(spec),
               "host_keys": {"policy": "ignore"},
               "timeouts": dataclasses.asdict(spec.timeouts),
               "budgets": dataclasses.asdict(spec.budgets), "emulator": emulator}
@@ -346,6 +346,15 @@ def _endpoints(spec: RouterSpec) -> dict[str, Any]:
     if spec.console:
         out["console"] = {name: dict(loopback) for name in spec.console}
     return out
+
+
+def _control(spec: RouterSpec) -> dict[str, str]:
+    """Return the clone's control user: :data:`CONTROL_USER`, renamed when the lab's login has
+    that name (one name cannot be both)."""
+    name, password = CONTROL_USER
+    if spec.credentials.username.casefold() == name.casefold():
+        name = f"{name}-clone"
+    return {"username": name, "password": password}
 
 
 def _credentials(spec: RouterSpec, report: CloneReport) -> dict[str, Any]:

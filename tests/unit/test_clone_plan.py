@@ -143,6 +143,16 @@ def test_an_unreachable_re_and_a_key_only_login_are_said(tmp_path: Path) -> None
         "username": "netops", "password": "clone"}
 
 
+def test_a_lab_login_named_as_the_control_user_leaves_it_a_name_of_its_own(tmp_path: Path
+                                                                           ) -> None:
+    lab = {"routers": {"baku": {**LAB["routers"]["baku"], "credentials": {
+        "username": "RE-Control", "password": "x"}}}}
+    spec = parse_testbed(lab, "lab.yaml").router("baku")
+    result = write_clone(dataclasses.replace(mx480_recording(), spec=spec), tmp_path)
+    router = yaml.safe_load(result.testbed.read_text())["routers"]["baku"]
+    assert router["control"]["username"] == "re-control-clone"
+
+
 # --------------------------------------------------------------------------- timing
 def _report_dir(tmp_path: Path) -> Path:
     """A report directory written by the harness's own store: three switchovers without GRES,
