@@ -4,8 +4,9 @@
 is read from (each RE, the master or the backup).  :func:`flatten` turns a reply into lines
 ``path = value`` (repeated elements named by their key child, as ``route-engine[slot=1]``), and
 leaves out what is not a fact of the router but of the moment or the session: times
-(:data:`MOMENT`), ``message-id`` and session ids.  Two routers answer "the same" when every
-check's lines are equal.
+(:data:`MOMENT`), ``message-id`` and session ids; and what the clone does not carry since the
+emulator computes its own (:data:`NOT_CARRIED`: load, CPU, memory use, temperatures).  Two
+routers answer "the same" when every check's lines are equal.
 
 Each check is a snapshot item (:class:`re_contract.snapshots.SnapshotItemSpec`), and the set is
 written beside a clone as ``clone-checks.yaml``, a snapshot file (``--snapshot-file``: items with
@@ -17,6 +18,7 @@ written beside a clone as ``clone-checks.yaml``, a snapshot file (``--snapshot-f
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,8 +30,8 @@ from emulator.clone.readers import route_engines
 from re_contract.records import RouterSpec
 from re_contract.snapshots import ReplyFormat, SnapshotItemSpec, SnapshotScope
 
-__all__ = ["CLONE_CHECKS", "KEYS", "MOMENT", "compare", "flatten", "read_checks", "request_of",
-           "snapshot_file"]
+__all__ = ["CLONE_CHECKS", "KEYS", "MOMENT", "NOT_CARRIED", "compare", "flatten", "read_checks",
+           "request_of", "snapshot_file"]
 
 _EACH, _MASTER, _BACKUP = SnapshotScope.EACH, SnapshotScope.MASTER, SnapshotScope.BACKUP
 _MODULES = {"chassis-module": "name", "chassis-sub-module": "name",
@@ -53,6 +55,11 @@ CLONE_CHECKS: tuple[SnapshotItemSpec, ...] = (
 #: local names).  ``seconds`` is the ``junos:seconds`` twin of a time.
 MOMENT = frozenset({"start-time", "up-time", "current-time", "time-created", "seconds",
                     "message-id", "session-id", "last-flap"})
+#: Values the clone does not carry, since the emulator computes its own (clone-report.txt says
+#: so): load, CPU, memory use and temperatures, as glob patterns of element names.
+NOT_CARRIED = ("cpu-*", "load-average-*", "memory-buffer-utilization",
+               "memory-heap-utilization", "temperature")
+
 #: The child naming each repeated element, so lines say which one they are about.
 KEYS: Mapping[str, str] = {"route-engine": "slot", "fpc": "slot", "chassis-module": "name",
                            "chassis-sub-module": "name", "chassis-sub-sub-module": "name",
@@ -91,7 +98,7 @@ def _label(el: etree._Element) -> str:
 def flatten(reply: etree._Element) -> tuple[str, ...]:
     """Return ``reply`` (an ``<rpc-reply>``) as lines ``path = value`` in document order; text
     with several lines (a configuration, a log) gives one line per line of text.  Elements and
-    attributes of :data:`MOMENT` are left out."""
+    attributes of :data:`MOMENT`, and elements of :data:`NOT_CARRIED`, are left out."""
     out: list[str] = []
 
     def walk(el: etree._Element, path: str) -> None:
@@ -103,13 +110,19 @@ def flatten(reply: etree._Element) -> tuple[str, ...]:
         if text:
             out.extend(f"{path} = {line.rstrip()}" for line in text.splitlines())
         for child in el:
-            if _local(child) and _local(child) not in MOMENT:
+            if _compared(child):
                 walk(child, f"{path}/{_label(child)}")
 
     for child in reply:
-        if _local(child) and _local(child) not in MOMENT:
+        if _compared(child):
             walk(child, _label(child))
     return tuple(out)
+
+
+def _compared(el: etree._Element) -> bool:
+    name = _local(el)
+    return bool(name) and name not in MOMENT and not any(
+        fnmatch.fnmatchcase(name, pattern) for pattern in NOT_CARRIED)
 
 
 def compare(original: Mapping[str, tuple[str, ...]], clone: Mapping[str, tuple[str, ...]]
@@ -194,5 +207,5 @@ def snapshot_file(checks: tuple[SnapshotItemSpec, ...] = CLONE_CHECKS) -> dict[s
         if check.format is not ReplyFormat.XML:
             item["format"] = check.format.value
         items[check.name] = item
-    rules = [{"path": name, "check": "ignore"} for name in sorted(MOMENT)]
+    rules = [{"path": name, "check": "ignore"} for name in (*sorted(MOMENT), *NOT_CARRIED)]
     return {"defaults": False, "items": items, "rules": rules}

@@ -20,7 +20,7 @@ import yaml
 
 from emulator.app import main as app_main
 from emulator.clone import STATE_NAME, CloneError, clone_router
-from emulator.clone.checks import CLONE_CHECKS, MOMENT, compare, read_checks
+from emulator.clone.checks import CLONE_CHECKS, MOMENT, NOT_CARRIED, compare, read_checks
 from emulator.model.router import RouterModel
 from emulator.server import EmulatorServer
 from emulator.testbed_bridge import router_entry
@@ -216,7 +216,7 @@ def test_the_clone_files_and_report(lab: Lab, tmp_path: Path,
     # The fixed RPC set, as a snapshot file the harness's snapshots read.
     checks = load_snapshot_file(out / "clone-checks.yaml")
     assert tuple(checks.items.values()) == CLONE_CHECKS and not checks.defaults
-    assert {rule.path for rule in checks.rules} == MOMENT
+    assert {rule.path for rule in checks.rules} == {*MOMENT, *NOT_CARRIED}
 
 
 def test_cloning_changes_nothing_on_the_lab_router(lab: Lab, tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 
 from emulator.clone import readers
+from emulator.clone.checks import flatten
 from emulator.clone.client import ClientCore
 from emulator.clone.configs import carry_config
 from emulator.clone.errors import CloneError, NotReadOnlyError, ReplyError
@@ -213,3 +214,15 @@ def test_replies_must_match_and_carry_no_error() -> None:
     assert core.check_reply("3", warning) is warning
     with pytest.raises(ReplyError, match="expected the server's <hello>, got <rpc-reply>"):
         list(ClientCore().receive(b"<rpc-reply/>]]>]]>"))
+
+
+def test_flatten_leaves_out_the_moment_and_what_the_clone_does_not_carry() -> None:
+    reply = sample("get-route-engine-information.dual.mx480.pyez.xml")
+    lines = flatten(reply)
+    assert "route-engine-information/route-engine[slot=1]/serial-number = 9013086699" in lines
+    assert "route-engine-information/route-engine[slot=0]/mastership-state = master" in lines
+    joined = "\n".join(lines)
+    for gone in ("start-time", "up-time", "seconds", "cpu-idle", "load-average", "temperature",
+                 "memory-buffer"):
+        assert gone not in joined, gone
+    assert "memory-dram-size = 32719 MB" in joined
