@@ -34,7 +34,7 @@ from emulator.clone.report import CloneReport
 from emulator.clone.timing import Measured, timing_fields
 from emulator.model.config import host_name, parse_text
 from emulator.model.platforms import PlatformSpec, get_platform, platform_names
-from re_contract.platform import InventoryModule, PlatformOverride
+from re_contract.platform import InventoryModule
 from re_contract.records import RouterSpec
 
 __all__ = ["CONTROL_USER", "ClonePlan", "plan_clone"]
@@ -299,30 +299,28 @@ def _logs(rec: Recording, clock: float, report: CloneReport
 def _timing(measured: Measured, platform: PlatformSpec, override: dict[str, Any],
             emulator: dict[str, Any], report: CloneReport) -> None:
     """Carry the measured timing: ``boot`` as ``emulator.boot_time``, the other phases as
-    ``emulator.platform.timing`` where the contract has that section."""
+    ``emulator.platform.timing`` over the platform's profile; a phase the run did not measure
+    is reported."""
     if measured.empty():
         report.miss(f"timing: the report {measured.source} holds no switchover, reboot or "
                     f"power-on of {measured.router}")
         return
-    profile = getattr(platform, "timing", None)
-    base = (dataclasses.asdict(profile) if dataclasses.is_dataclass(profile)
-            and not isinstance(profile, type) else {})
-    modules = override.get("modules")
-    fpcs = len([m for m in modules if m["name"].startswith("FPC ")]) if modules else 2
-    fields, notes = timing_fields(measured, base, fpcs)
+    names = ([m["name"] for m in override["modules"]] if "modules" in override
+             else [m.name for m in platform.modules])
+    # The model resets the populated FPCs, FPC 0 and 1 when the inventory shows none.
+    fpcs = sum(1 for n in names if n.startswith("FPC ")) or 2
+    fields, notes = timing_fields(measured, dataclasses.asdict(platform.timing), fpcs)
     boot = fields.pop("boot", None)
     if boot is not None:
         emulator["boot_time"] = max(boot, 1.0)
-    supported = "timing" in PlatformOverride.model_fields
-    if fields and supported:
+    if fields:
         override["timing"] = fields
     for note in notes:
-        phase = note.split(" ", 1)[0].removeprefix("timing.")
-        if phase == "boot" or supported:
+        phase = note.split(" ", 1)[0].removeprefix("timing.").rstrip(":")
+        if phase in fields or phase == "boot":
             report.carry(note)
         else:
-            report.miss(f"{note} -- not carried: this emulator has no per-router timing "
-                        "profile (emulator.platform.timing)")
+            report.miss(note)
 
 
 # --------------------------------------------------------------------------- the rest

@@ -7,7 +7,8 @@ from the router's own replies, in router seconds from the command (``harness/rou
 
 * a switchover: ``control_plane`` (the new master answers as the only master), ``data_plane``
   (every FPC Online again; 0 when they stayed online, i.e. graceful switchover) and
-  ``backup_ready`` (the new backup reports itself ready);
+  ``backup_ready`` (the new backup reports itself ready: with graceful switchover once its
+  kernel database is synchronised, without it as soon as it answers as backup);
 * a reboot or power-on of an RE: ``control_plane`` (the RE booted and joined).
 
 The median of each is taken (:class:`Measured`); :func:`timing_fields` turns them into the
@@ -183,13 +184,16 @@ def timing_fields(measured: Measured, base: Mapping[str, float], fpcs: int
         put("fpc_boot", m.data_plane.median - m.control_plane.median - ready - stagger,
             f"data plane {m.data_plane} minus control plane, master_ready {ready:g} s and "
             f"FPC stagger {stagger:g} s")
-    for sample, control, gres in ((m.backup_ready, m.control_plane, False),
-                                  (m.backup_ready_gres, m.control_plane_gres, True)):
-        if sample.values and control.values and "backup_sync_switchover" not in fields:
-            ready = base.get("master_ready_gres" if gres else "master_ready", 0.0)
-            put("backup_sync_switchover", sample.median - control.median - ready,
-                f"backup ready {sample} minus control plane and master_ready {ready:g} s"
-                f"{' (with GRES)' if gres else ''}")
+    if m.backup_ready_gres.values and m.control_plane_gres.values:
+        ready = base.get("master_ready_gres", 0.0)
+        put("backup_sync_switchover",
+            m.backup_ready_gres.median - m.control_plane_gres.median - ready,
+            f"backup ready with GRES {m.backup_ready_gres} minus control plane and "
+            f"master_ready_gres {ready:g} s")
+    elif m.backup_ready.values:
+        notes.append("timing.backup_sync_switchover: not measured -- without GRES the backup "
+                     "is ready once it answers as backup (no kernel database to synchronise); "
+                     "a switchover with GRES measures it")
     if m.boot.values:
         put("boot", m.boot.median, f"RE reboot / power-on back and joined, {m.boot}")
     return fields, notes

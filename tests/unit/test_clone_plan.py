@@ -35,7 +35,6 @@ from harness.report import store
 from harness.report.recorder import Recorder
 from harness.router.results import Phases, ShutdownResult, SwitchoverResult
 from re_contract.errors import TestbedError
-from re_contract.platform import PlatformOverride
 from re_contract.testbed import load_testbed, parse_testbed
 from tests.shared import sample_text
 from tests.unit.test_clone_readers import sample
@@ -194,10 +193,16 @@ def test_measured_timing_is_the_median_per_phase(tmp_path: Path) -> None:
         measured, {"master_ready": 20.0, "fpc_stagger": 5.0, "master_ready_gres": 2.0}, 3)
     assert fields == {"resolution": 5.0, "resolution_gres": 1.5,
                       "fpc_boot": 100.0 - 5.0 - 20.0 - 10.0,
-                      "backup_sync_switchover": 310.0 - 5.0 - 20.0, "boot": 260.0}
+                      "backup_sync_switchover": 40.0 - 1.5 - 2.0, "boot": 260.0}
     assert notes[0] == ("timing.resolution = 5 s: switchover control plane without GRES, 5 s "
                         "(median of 3)")
     assert clone_timing.measured_timing(tmp_path, "nobody").empty()
+    # Without a GRES switchover the backup's readiness says nothing of its kernel sync.
+    plain = dataclasses.replace(measured, control_plane_gres=clone_timing.Sample(()),
+                                backup_ready_gres=clone_timing.Sample(()))
+    fields, notes = clone_timing.timing_fields(plain, {}, 2)
+    assert "backup_sync_switchover" not in fields and "resolution_gres" not in fields
+    assert any(n.startswith("timing.backup_sync_switchover: not measured") for n in notes)
 
 
 def test_a_clone_with_a_report_dir_carries_the_measured_timing(tmp_path: Path) -> None:
@@ -207,13 +212,8 @@ def test_a_clone_with_a_report_dir_carries_the_measured_timing(tmp_path: Path) -
     report = result.report.read_text()
     assert emu["boot_time"] == 260.0
     assert "timing.boot = 260 s: RE reboot / power-on back and joined" in report
-    if "timing" in PlatformOverride.model_fields:
-        assert emu["platform"]["timing"]["resolution"] == 5.0
-        assert "  timing.resolution = 5 s" in report
-    else:
-        assert "timing" not in emu["platform"]
-        assert ("timing.resolution = 5 s: switchover control plane without GRES, 5 s (median "
-                "of 3) -- not carried: this emulator has no per-router timing profile") in report
+    assert emu["platform"]["timing"]["resolution"] == 5.0
+    assert "  timing.resolution = 5 s: switchover control plane without GRES" in report
 
 
 def test_report_dirs_that_hold_no_report_of_a_lab_run(tmp_path: Path) -> None:
