@@ -123,12 +123,12 @@ class Lab:
         ep = self.endpoints[re_name]
         return Netconf(ep.host, ep.port, "lab", "lab123")
 
-    def control(self, tag: str) -> None:
+    def control(self, tag: str, body: str = "") -> None:
         """Send the emulator's control RPC ``tag`` (the outer test's door, not the clone's)."""
         ep = self.endpoints[CONTROL]
         session = Netconf(ep.host, ep.port, "re-control", "re-control")
         try:
-            session.rpc(f"<{tag} xmlns='{CONTROL_NS}'/>")
+            session.rpc(f"<{tag} xmlns='{CONTROL_NS}'>{body}</{tag}>")
         finally:
             session.close()
 
@@ -247,6 +247,7 @@ def test_a_clone_after_a_switchover_and_a_commit_keeps_both_and_says_who_was_mas
         session.rpc(switch_rpc("switch", "no-confirm"))
     finally:
         session.close()
+    lab.control("advance-clock", "<seconds>600</seconds>")  # resolution, FPCs, backup sync
     lab.control("sever-link")
     session = lab.netconf("re1")
     try:
