@@ -135,7 +135,11 @@ def _verify(testbed: Path, plan: ClonePlan) -> None:
                          ) from exc
     slot = model.chassis.master_slot()
     elected = f"re{slot}" if slot is not None else None
-    if plan.master is not None and elected != plan.master:
+    if plan.master is None:
+        plan.report.miss(f"mastership: no RE reported itself master when the router was read "
+                         f"(a mastership change under way?); the clone elects "
+                         f"{elected or 'no master'} at start, as its configuration says")
+    elif elected != plan.master:
         plan.report.miss(f"mastership: {plan.master} was master when the router was read; the "
                          f"clone elects {elected or 'no master'} at start, as its configuration "
                          "says (switch over once to match)")

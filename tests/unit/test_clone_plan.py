@@ -142,6 +142,15 @@ def test_an_unreachable_re_and_a_key_only_login_are_said(tmp_path: Path) -> None
         "username": "netops", "password": "clone"}
 
 
+def test_a_router_read_without_a_master_is_said(tmp_path: Path) -> None:
+    rec = mx480_recording()
+    engines = tuple(dataclasses.replace(e, state="giveup" if e.slot == 0 else "claim")
+                    for e in rec.engines)
+    result = write_clone(dataclasses.replace(rec, engines=engines), tmp_path)
+    assert ("mastership: no RE reported itself master when the router was read (a mastership "
+            "change under way?); the clone elects re0 at start") in result.report.read_text()
+
+
 def test_a_lab_login_named_as_the_control_user_leaves_it_a_name_of_its_own(tmp_path: Path
                                                                            ) -> None:
     lab = {"routers": {"baku": {**LAB["routers"]["baku"], "credentials": {
