@@ -86,6 +86,8 @@ class ClientCore:
         self._next_id = 1
         self.session_id: str | None = None
         self.hello_done = False
+        #: The capabilities of the server's hello.
+        self.capabilities: frozenset[str] = frozenset()
 
     @property
     def framing(self) -> FramingMode:
@@ -124,6 +126,7 @@ class ClientCore:
         if local_name(root) != "hello":
             raise ReplyError(f"expected the server's <hello>, got <{local_name(root)}>")
         caps = {(c.text or "").strip() for c in root.iter(nc("capability"), "capability")}
+        self.capabilities = frozenset(caps)
         if BASE_1_1 in caps:
             self._buffer.mode = FramingMode.CHUNKED
         self.session_id = next((e.text for e in root.iter(nc("session-id"), "session-id")),
@@ -249,6 +252,11 @@ class ReadOnlySession:
             raise
         log.debug("%s: NETCONF session %s", login.label(), core.session_id)
         return session
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """Return the capabilities the server's hello offered."""
+        return self._core.capabilities
 
     async def _hello(self) -> None:
         while not self._core.hello_done:

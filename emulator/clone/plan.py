@@ -34,6 +34,7 @@ from emulator.clone.report import CloneReport
 from emulator.clone.timing import Measured, timing_fields
 from emulator.model.config import host_name, parse_text
 from emulator.model.platforms import PlatformSpec, get_platform, platform_names
+from emulator.netconf.messages import BASE_1_1
 from re_contract.platform import InventoryModule
 from re_contract.records import RouterSpec
 
@@ -91,6 +92,8 @@ def plan_clone(rec: Recording, measured: Measured | None = None, *,
     if hostname:
         emulator["hostname"] = hostname
     emulator.update(per_re)
+    if _hello(rec, report):
+        emulator["netconf_base_1_1"] = True
     logs = _logs(rec, clock, report)
     if measured is not None:
         _timing(measured, platform, override, emulator, report)
@@ -293,6 +296,15 @@ def _logs(rec: Recording, clock: float, report: CloneReport
             report.miss(f"{re_name} mastership log: {parsed.unstamped} line(s) without a time "
                         "stamp, kept with the time of the line before (the clone stamps them)")
     return logs
+
+
+def _hello(rec: Recording, report: CloneReport) -> bool:
+    """Return True when the router's NETCONF hello offered base:1.1 (the clone's then does)."""
+    offered = [r.capabilities for r in rec.res.values() if r.reached]
+    base_1_1 = any(BASE_1_1 in caps for caps in offered)
+    report.carry("NETCONF hello: " + ("base:1.0 and base:1.1, as the router's" if base_1_1
+                                      else "base:1.0 only, as the router's"))
+    return base_1_1
 
 
 # --------------------------------------------------------------------------- timing

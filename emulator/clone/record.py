@@ -45,6 +45,8 @@ class RERecording:
     config: str | None = None
     log: tuple[str, float | None] | None = None
     errors: tuple[str, ...] = ()
+    #: The capabilities of its NETCONF hello.
+    capabilities: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,7 @@ async def _read_re(spec: RouterSpec, re_name: str) -> tuple[RERecording, ReadOnl
         software=readers.software(sw) if sw is not None else None,
         config=readers.configuration_text(cfg) if cfg is not None else None,
         log=readers.log_text(mlog) if mlog is not None else None,
-        errors=tuple(errors))
+        errors=tuple(errors), capabilities=session.capabilities)
     return recording, session
 
 

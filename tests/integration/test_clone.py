@@ -58,6 +58,7 @@ routers:
       serials: {re0: P1600A001, re1: P1600A002}
       hostname: core7
       boot_time: 95
+      netconf_base_1_1: true
       config: |
         set system commit synchronize
         set system login user ops uid 2001
@@ -210,10 +211,12 @@ def test_the_clone_files_and_report(lab: Lab, tmp_path: Path,
     assert emu["platform"]["chassis_serial"] == "S58432-LAB"
     assert [m["name"] for m in emu["platform"]["modules"]][-1] == "FPC 3"
     assert emu["state_dir"] == STATE_NAME and "master_only" in router
+    assert emu["netconf_base_1_1"] is True  # the lab's hello offers base:1.1
     assert (out / STATE_NAME / "core7" / "state.json").is_file()
     report = (out / "clone-report.txt").read_text()
     assert "mastership: re0 master, as when read" in report
     assert "not carried (2):" in report and "RE start times and uptimes" in report
+    assert "NETCONF hello: base:1.0 and base:1.1, as the router's" in report
     # The fixed RPC set, as a snapshot file the harness's snapshots read.
     checks = load_snapshot_file(out / "clone-checks.yaml")
     assert tuple(checks.items.values()) == CLONE_CHECKS and not checks.defaults

@@ -85,6 +85,7 @@ def test_a_real_mx480_is_cloned_and_built_as_serve_builds_it(tmp_path: Path) -> 
     assert emu["serials"] == {"re0": "9013088309", "re1": "9013086699"}
     assert emu["platform"]["chassis_serial"] == "JN1249018AFB"
     assert "hostname" not in emu  # the host names are the configuration's (groups re0/re1)
+    assert "netconf_base_1_1" not in emu  # a hello of base:1.0 only, the emulator's default
     assert router["credentials"] == {"username": "netops", "password_env": "LAB_PASSWORD"}
     assert router["budgets"]["forwarding_restored"] == 300
     report = result.report.read_text()
