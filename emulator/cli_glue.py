@@ -71,6 +71,8 @@ class TerminalPump(Face):
         self._touch()
         self._pending += data
         self.pump()
+        if not self.closed:
+            self._hold_input(len(self._pending))
 
     def eof_received(self) -> None:
         """The client will type nothing more: the session ends."""
@@ -84,7 +86,9 @@ class TerminalPump(Face):
             data = bytes(self._pending)
             self._pending.clear()
             self.runtime.run(lambda: self.session.receive_data(data))
-            self._flush()
+            self._acknowledge(self._flush)
+            if self._saving:
+                return
         self._read_again()
 
     def resize(self, width: int, height: int) -> None:

@@ -28,6 +28,11 @@ class TransportLink:
     def __init__(self, transport: asyncio.Transport) -> None:
         self._transport = transport
 
+    @property
+    def writable(self) -> bool:
+        """Return True: the transport's own flow control reaches the face directly."""
+        return True
+
     def write(self, data: bytes) -> None:
         """Queue ``data`` for the client (dropped once the connection is closing)."""
         if not self._transport.is_closing():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from emulator.limits import SendFlow
 from emulator.runtime import Link, RouterRuntime
@@ -36,6 +37,7 @@ class Face:
         self._closed = False
         self._reading = True
         self._stall = False
+        self._saving = False
         self._last_input = runtime.loop.time()
         self._idle_timer: asyncio.TimerHandle | None = None
 
@@ -84,6 +86,7 @@ class Face:
         if self._closed:
             return
         self._closed = True
+        self.runtime.budget.release(self)
         self.flow.cancel()
         if self._idle_timer is not None:
             self._idle_timer.cancel()
@@ -118,10 +121,22 @@ class Face:
             self._arm_idle()
 
     # -- for the subclasses' pump --
+    def _hold_input(self, size: int) -> bool:
+        """Record that the face holds ``size`` bytes of partial input; past the process's cap
+        (``Limits.max_buffered_input``) close it and return False."""
+        if self.runtime.budget.hold(self, size):
+            return True
+        log.warning("%s on %s re%d: %d bytes of partial input take the process past its cap "
+                    "of %d; closing", self.kind, self.runtime.name, self._slot, size,
+                    self.runtime.budget.cap)
+        self.close()
+        return False
+
     def _held(self) -> bool:
         """Return True (and stop reading from the client) while the client or the router
         holds requests back; the face is parked on a held router and pumps again on resume."""
-        if self.flow.writable and not self.runtime.paused:
+        if (self.flow.writable and self.link.writable and not self.runtime.paused
+                and not self._saving):
             return False
         if self._reading:
             self._reading = False
@@ -129,6 +144,31 @@ class Face:
         if self.runtime.paused:
             self.runtime.park(self.pump)
         return True
+
+    # -- durability (``--state-dir``) --
+    def _acknowledge(self, send: Callable[[], None]) -> None:
+        """Run ``send`` (write a reply); when the request committed, only once the router's
+        state is on disk: no commit is acknowledged before it would survive a crash.  The face
+        takes no request meanwhile."""
+        if not self.runtime.unsaved:
+            send()
+            return
+        self._saving = True
+        self.runtime.save_now().add_done_callback(lambda done: self._saved(done, send))
+
+    def _saved(self, done: asyncio.Future[None], send: Callable[[], None]) -> None:
+        self._saving = False
+        if self._closed:
+            return
+        error: BaseException | None = (asyncio.CancelledError() if done.cancelled()
+                                       else done.exception())
+        if error is not None:
+            # Not on disk: the commit is not acknowledged (the client sees the session end).
+            self.runtime.errors.record(f"{self.runtime.name}: saving the state", error)
+            self.close()
+            return
+        send()
+        self.pump()
 
     def _read_again(self) -> None:
         """Read from the client again after :meth:`_held` stopped it."""

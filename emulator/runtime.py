@@ -24,7 +24,7 @@ from lxml import etree
 from emulator.commands.dispatch import Dispatcher, DispatchResult
 from emulator.commands.table import CommandContext
 from emulator.incidents import ErrorLog
-from emulator.limits import Limits
+from emulator.limits import InputBudget, Limits
 from emulator.model.router import RouterModel
 from re_contract.listeners import CONTROL, MASTER
 
@@ -38,6 +38,11 @@ T = TypeVar("T")
 
 class Link(Protocol):
     """The byte channel under a face (an SSH channel, a console's TCP connection)."""
+
+    @property
+    def writable(self) -> bool:
+        """Return False while the connection under the link cannot take more bytes."""
+        ...
 
     def write(self, data: bytes) -> None:
         """Queue ``data`` for the client (the transport reports a full buffer separately)."""
@@ -88,17 +93,19 @@ class RouterRuntime:
     """The serving state of one router on the event loop."""
 
     def __init__(self, model: RouterModel, loop: asyncio.AbstractEventLoop, *, real_time: bool,
-                 errors: ErrorLog, limits: Limits) -> None:
+                 errors: ErrorLog, limits: Limits, budget: InputBudget | None = None) -> None:
         self.model = model
         self.loop = loop
         self.errors = errors
         self.limits = limits
+        #: Partial input of every session (of the process, when the server shares one).
+        self.budget = budget if budget is not None else InputBudget(limits.max_buffered_input)
         self.dispatcher = Dispatcher(model)
         self.sessions: set[SessionFace] = set()
         self.terminals: set[TerminalFace] = set()
         #: RE slots whose next reply is cut short (truncate-next-reply fault).
         self.truncate_next: set[int] = set()
-        #: Open SSH connections (for ``Limits.max_connections_per_router``).
+        #: Open SSH connections (for ``Limits.connection_limit``).
         self.connections = 0
         self._real_time = real_time
         self._base_loop = loop.time()
@@ -107,6 +114,12 @@ class RouterRuntime:
         self._signature = self._liveness()
         self._paused = False
         self._parked: list[Callable[[], None]] = []
+        #: ``--state-dir``: starts a save of the router and returns its future (None: nothing
+        #: is kept).  The server sets it.
+        self.persist: Callable[[], asyncio.Future[None]] | None = None
+        #: True from a commit until a save of it has started.
+        self.unsaved = False
+        self._commits = self._commit_mark()
 
     @property
     def name(self) -> str:
@@ -234,7 +247,31 @@ class RouterRuntime:
         elif due is None and now > target:
             self._base_clock = now - elapsed
 
+    # ------------------------------------------------------------------ durability
+    def _commit_mark(self) -> tuple[object, ...]:
+        """Return what changes with every commit: each RE's newest commit record."""
+        return tuple(db.history[0] if db.history else None for db in self.model.configs.values())
+
+    def save_now(self) -> asyncio.Future[None]:
+        """Start saving the router (``--state-dir``); return the future done once it is on
+        disk.  Raises RuntimeError without a state directory."""
+        if self.persist is None:
+            raise RuntimeError(f"{self.name}: no state directory to save to")
+        self.unsaved = False
+        return self.persist()
+
+    def _save_unclaimed(self) -> None:
+        """A commit no reply waits for (a confirmed commit rolled back by its timer): save it."""
+        if self.unsaved and self.persist is not None:
+            self.save_now()
+
     def _after(self) -> None:
+        if self.persist is not None:
+            mark = self._commit_mark()
+            if mark != self._commits:
+                self._commits = mark
+                self.unsaved = True
+                self.loop.call_soon(self._save_unclaimed)
         signature = self._liveness()
         if signature != self._signature:
             self._signature = signature

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import functools
 import itertools
 import logging
@@ -33,7 +34,7 @@ from emulator.cli.session import CliSession
 from emulator.cli_glue import TerminalPump
 from emulator.console import ConsoleProtocol
 from emulator.incidents import ErrorLog, ServerError
-from emulator.limits import DEFAULT_LIMITS, Limits
+from emulator.limits import DEFAULT_LIMITS, InputBudget, Limits, RateWindow
 from emulator.model.clock import DEFAULT_EPOCH, VirtualClock
 from emulator.model.mlog import MastershipLog
 from emulator.model.router import RouterModel, RouterParams
@@ -45,11 +46,12 @@ from emulator.ssh import (
     ChannelLink,
     ConnectionPolicy,
     Offer,
+    Refusal,
     Terminal,
     User,
     make_host_key,
 )
-from emulator.state import SavedRouter, StateDir
+from emulator.state import StateDir
 from re_contract.listeners import CONTROL, MASTER
 
 #: Prefix of the console listeners' names (``console:re0``).
@@ -68,6 +70,9 @@ __all__ = ["CONSOLE", "CONTROL", "MASTER", "SAVE_EVERY", "Endpoint", "EmulatorSe
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: Out of descriptors, buffers or memory: the accept path waits and goes on.
+_RESOURCE_ERRORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,8 @@ class RouterEntry:
     consoles: dict[str, tuple[str, int]] = field(default_factory=dict)
     #: What the NETCONF server hello offers: the real Junos hello (base:1.0 only) by default.
     netconf_capabilities: tuple[str, ...] = JUNOS_CAPABILITIES
+    #: This router's limits (None: the server's).
+    limits: Limits | None = None
 
 
 class TimeMode:
@@ -138,7 +145,10 @@ class EmulatorServer:
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
         self._runtimes: dict[str, RouterRuntime] = {}
+        self._rates: dict[str, RateWindow] = {}
         self._connections: set[asyncssh.SSHServerConnection] = set()
+        #: Partial input of every session of the process, against one cap.
+        self.input_budget = InputBudget(limits.max_buffered_input)
         for entry in self.routers:
             entry.model = self._build_model(entry)
 
@@ -322,9 +332,14 @@ class EmulatorServer:
             loop.close()
 
     def _loop_error(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        """An exception escaped a loop callback or task: record it."""
+        """An exception escaped a loop callback or task: record it.  Running out of file
+        descriptors or memory while accepting is a condition, not a bug: asyncio stops
+        accepting for a second and tries again (the listener survives), so it is a warning."""
         exc = context.get("exception")
         message = str(context.get("message", "unhandled exception"))
+        if isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRORS:
+            log.warning("%s: %s; accepting again in a moment", message, exc)
+            return
         self.errors.record(f"event loop: {message}",
                            exc if isinstance(exc, BaseException) else RuntimeError(message))
 
@@ -334,17 +349,18 @@ class EmulatorServer:
         self._stopping = asyncio.Event()
         servers: list[asyncio.AbstractServer | asyncssh.SSHAcceptor] = []
         try:
-            options = asyncssh.SSHServerConnectionOptions(
-                server_host_keys=[self.host_key], encoding=None, line_editor=False,
-                login_timeout=self.limits.login_grace, allow_scp=False,
-                agent_forwarding=False, x11_forwarding=False)
             for entry in self.routers:
                 assert entry.model is not None
+                limits = entry.limits or self.limits
                 self._runtimes[entry.params.name] = RouterRuntime(
                     entry.model, loop, real_time=self.time_mode == TimeMode.REAL,
-                    errors=self.errors, limits=self.limits)
+                    errors=self.errors, limits=limits, budget=self.input_budget)
+                self._rates[entry.params.name] = RateWindow(limits.rate_limit, loop.time)
+                if self.state is not None:
+                    self._runtimes[entry.params.name].persist = self._persister(
+                        self._runtimes[entry.params.name], self.state)
             for b in bound:
-                servers.append(await self._open(b, options))
+                servers.append(await self._open(b))
         except BaseException as exc:  # reported to start()'s caller
             failure.append(exc)
             ready.set()
@@ -357,8 +373,7 @@ class EmulatorServer:
             saver.cancel()
         await self._shut(servers)
 
-    async def _open(self, b: _Bound, options: asyncssh.SSHServerConnectionOptions
-                    ) -> asyncio.AbstractServer | asyncssh.SSHAcceptor:
+    async def _open(self, b: _Bound) -> asyncio.AbstractServer | asyncssh.SSHAcceptor:
         runtime = self._runtimes[b.entry.params.name]
         if b.name.startswith(CONSOLE):
             slot = int(b.name.removeprefix(CONSOLE)[2:])
@@ -368,6 +383,10 @@ class EmulatorServer:
                                         self.errors), sock=b.sock)
         offer = functools.partial(self._offer, runtime, b.entry, b.name)
         where = f"{runtime.name} {b.name}"
+        options = asyncssh.SSHServerConnectionOptions(
+            server_host_keys=[self.host_key], encoding=None, line_editor=False,
+            login_timeout=runtime.limits.login_grace, allow_scp=False,
+            agent_forwarding=False, x11_forwarding=False)
         return await asyncssh.listen(
             sock=b.sock, options=options,
             server_factory=lambda: ConnectionPolicy(offer, self.errors, where, self._connections))
@@ -390,12 +409,16 @@ class EmulatorServer:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     # ------------------------------------------------------------ connections
-    def _offer(self, runtime: RouterRuntime, entry: RouterEntry, listener: str) -> Offer | None:
-        """Return what a new SSH connection to ``listener`` may do, or None to drop it."""
+    def _offer(self, runtime: RouterRuntime, entry: RouterEntry, listener: str
+               ) -> Offer | Refusal | None:
+        """Return what a new SSH connection to ``listener`` may do, why it is refused (Junos
+        ``connection-limit`` and ``rate-limit``), or None to drop it (nothing listens there)."""
         slot = runtime.resolve_slot(listener)
-        cap = self.limits.max_connections_per_router
-        if slot is None or (cap is not None and runtime.connections >= cap):
+        if slot is None:
             return None
+        refusal = self._refusal(runtime, listener)
+        if refusal is not None:
+            return refusal
         control_only = listener == CONTROL
         users = {u.name: u for u in entry.users if u.control or not control_only}
         runtime.connections += 1
@@ -407,8 +430,28 @@ class EmulatorServer:
                                     entry.netconf_capabilities)
         # The control listener carries control RPCs only: no interactive shell there.
         shell = None if control_only else functools.partial(self._cli_face, runtime, slot)
-        return Offer(users, netconf, shell, self.limits.max_channels_per_connection,
-                     self.limits.send_high_water, closed)
+        return Offer(users, netconf, shell, runtime.limits, closed)
+
+    def _refusal(self, runtime: RouterRuntime, listener: str) -> Refusal | None:
+        """Return the refusal of a connection over the router's connection or rate limit (the
+        control listener, the harness's own, is exempt), or None."""
+        if listener == CONTROL:
+            return None
+        limits = runtime.limits
+        cap = limits.connection_limit
+        if cap is not None and runtime.connections >= cap:
+            log.warning("%s: connection refused: %d open (connection-limit %d)", runtime.name,
+                        runtime.connections, cap)
+            return Refusal(asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                           f"too many connections ({runtime.connections} open, "
+                           f"connection-limit {cap})")
+        if not self._rates[runtime.name].admit():
+            log.warning("%s: connection refused: over rate-limit %s per minute", runtime.name,
+                        limits.rate_limit)
+            return Refusal(asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                           f"too many connection attempts (rate-limit {limits.rate_limit} "
+                           "per minute)")
+        return None
 
     def _netconf_face(self, runtime: RouterRuntime, slot: int, pinned: bool,
                       capabilities: tuple[str, ...], link: ChannelLink, user: User,
@@ -423,20 +466,34 @@ class EmulatorServer:
             cli.resize(terminal.width, terminal.height)
         return TerminalPump(link, runtime, cli, slot=slot, reap=True)
 
+    def _persister(self, runtime: RouterRuntime, state: StateDir
+                   ) -> Callable[[], asyncio.Future[None]]:
+        """Return ``runtime.persist``: start a save of the router, one at a time, each writing
+        the newest state (taken on the loop when its turn comes; the file I/O in a thread)."""
+        turn = asyncio.Lock()
+
+        async def save() -> None:
+            async with turn:
+                saved = StateDir.snapshot(runtime.model)
+                await asyncio.to_thread(state.write, runtime.name, saved)
+
+        def start() -> asyncio.Future[None]:
+            future = asyncio.ensure_future(save())
+            future.add_done_callback(functools.partial(self._saved, runtime.name))
+            return future
+
+        return start
+
+    def _saved(self, router: str, done: asyncio.Future[None]) -> None:
+        if not done.cancelled() and done.exception() is not None:
+            log.error("could not save the state of %s: %s", router, done.exception())
+
     async def _save_periodically(self) -> None:
-        """``--state-dir``: save every :data:`SAVE_EVERY` seconds, so a crash loses little."""
-        state = self.state
-        assert state is not None
+        """``--state-dir``: save every :data:`SAVE_EVERY` seconds (the clock and the logs;
+        commits are saved before they are acknowledged)."""
         while True:
             await asyncio.sleep(SAVE_EVERY)
-            snapshots = [(r.name, StateDir.snapshot(r.model)) for r in self._runtimes.values()]
-            try:
-                await asyncio.to_thread(_write_all, state, snapshots)
-            except OSError as exc:
-                log.error("could not save the routers' state: %s", exc)
-
-
-def _write_all(state: StateDir, snapshots: list[tuple[str, SavedRouter]]) -> None:
-    """Write every router's snapshot (in a worker thread: file I/O stays off the loop)."""
-    for name, saved in snapshots:
-        state.write(name, saved)
+            for runtime in self._runtimes.values():
+                if runtime.persist is not None:
+                    with contextlib.suppress(OSError):  # logged by _saved
+                        await runtime.save_now()

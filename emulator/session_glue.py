@@ -57,7 +57,8 @@ class NetconfFace(Face):
                                    extra={"session_id": session_id})
         self.core = NetconfSession(session_id, capabilities=capabilities,
                                    reply_nsmap={"junos": junos_ns(version)},
-                                   hello_preamble=f"<!-- user {user.name}, class super-user -->")
+                                   hello_preamble=f"<!-- user {user.name}, class super-user -->",
+                                   max_message_size=runtime.limits.max_message_size)
         self._hello_timer: asyncio.TimerHandle | None = None
 
     def start(self) -> None:
@@ -75,6 +76,8 @@ class NetconfFace(Face):
         self._touch()
         self.core.receive_data(data)
         self.pump()
+        if not self.closed:
+            self._hold_input(self.core.buffered)
 
     def eof_received(self) -> None:
         """The client closed its side: answer what it sent before, then close."""
@@ -93,15 +96,18 @@ class NetconfFace(Face):
         self._read_again()
 
     def close(self) -> None:
-        """End the session: the client sees the channel close (exit status 0, as sshd when a
-        subsystem ends); the configuration locks it held are released."""
+        """End the session, whatever ended it: the configuration locks it held are released and
+        its uncommitted changes discarded (Junos on a session's end), then the client sees the
+        channel close (exit status 0, as sshd when a subsystem ends)."""
         if self.closed:
             return
         if self._hello_timer is not None:
             self._hello_timer.cancel()
-        for db in self.runtime.model.configs.values():
-            db.release_session(self.session_id)
-        super().close()
+        try:
+            for db in self.runtime.model.configs.values():
+                db.release_session(self.session_id)
+        finally:
+            super().close()
 
     def _no_hello(self) -> None:
         self._hello_timer = None
@@ -114,7 +120,8 @@ class NetconfFace(Face):
         if isinstance(event, HelloReceived):
             self._hello()
         if isinstance(event, RpcReceived):
-            self._send(self.core.reply(event, self._dispatch(event.operation)))
+            reply = self.core.reply(event, self._dispatch(event.operation))
+            self._acknowledge(lambda: self._send(reply))
         elif isinstance(event, RpcRejected):
             self._send(self.core.reply(event))
         elif isinstance(event, CloseRequested):

@@ -13,15 +13,17 @@ This module moves bytes only: each accepted channel is handed to a face
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 import asyncssh
 
 from emulator.incidents import ErrorLog
+from emulator.limits import Limits, login_delay
 
 __all__ = [
     "NETCONF_EXEC",
@@ -30,6 +32,7 @@ __all__ = [
     "ConnectionPolicy",
     "FaceFactory",
     "Offer",
+    "Refusal",
     "Terminal",
     "User",
     "make_host_key",
@@ -53,6 +56,12 @@ class User:
 
     def __repr__(self) -> str:
         return f"User(name={self.name!r}, password='***', control={self.control})"
+
+    def accepts(self, password: str) -> bool:
+        """Return True if ``password`` is this user's; an empty password never logs in (a
+        user without one cannot log in at all)."""
+        return bool(self.password) and hmac.compare_digest(self.password.encode(),
+                                                           password.encode())
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +94,7 @@ class ChannelFace(Protocol):
         """The channel's send buffer went above its high-water mark."""
 
     def resume_writing(self) -> None:
-        """The channel's send buffer drained."""
+        """The channel's (or the connection's) send buffer drained."""
 
     def resize(self, width: int, height: int) -> None:
         """The client's window changed size."""
@@ -106,18 +115,36 @@ class Offer:
     netconf: FaceFactory
     #: None: no interactive shell here (the control listener carries control RPCs only).
     shell: FaceFactory | None
-    max_channels: int | None
-    #: Buffered bytes above which a channel's face stops taking requests (Limits).
-    send_high_water: int
+    #: The router's limits (session channels per connection, login tries, send buffers).
+    limits: Limits
     #: Called once when the connection ends.
     on_close: Callable[[], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A connection the router will not serve: told ``reason`` with SSH disconnect ``code``
+    when it asks to log in (RFC 4253 section 11.1; before the key exchange nothing can be
+    said), and closed after ``within`` seconds if it never asks."""
+
+    code: int
+    reason: str
+    within: float = 10.0
 
 
 class ChannelLink:
     """A face's view of an asyncssh server channel: write, close, flow control."""
 
-    def __init__(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
+    def __init__(self, chan: asyncssh.SSHServerChannel[bytes], policy: ConnectionPolicy
+                 ) -> None:
         self._chan = chan
+        self._policy = policy
+
+    @property
+    def writable(self) -> bool:
+        """Return False while the whole connection's socket buffer is over its high-water mark
+        (a client that stopped reading at the TCP level)."""
+        return self._policy.writable
 
     def write(self, data: bytes) -> None:
         """Queue ``data`` for the client (dropped if the channel is already closing)."""
@@ -154,7 +181,7 @@ class _Channel(asyncssh.SSHServerSession[bytes]):
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self._chan = chan
-        chan.set_write_buffer_limits(high=self._policy.offer.send_high_water)
+        chan.set_write_buffer_limits(high=self._policy.offer.limits.send_high_water)
 
     # Requests: each returns False (refused) unless this listener offers it.
     def pty_requested(self, term_type: str, term_size: tuple[int, int, int, int],
@@ -180,7 +207,10 @@ class _Channel(asyncssh.SSHServerSession[bytes]):
         if factory is None or user is None or chan is None or self._face is not None:
             return False
         self._face = self._policy.guard(
-            "opening a channel", lambda: factory(ChannelLink(chan), user, self._terminal))
+            "opening a channel",
+            lambda: factory(ChannelLink(chan, self._policy), user, self._terminal))
+        if self._face is not None:
+            self._policy.faces.add(self._face)
         return self._face is not None
 
     # Traffic: every callback runs the face under the policy's guard.
@@ -206,6 +236,8 @@ class _Channel(asyncssh.SSHServerSession[bytes]):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._call("close", lambda face: face.close())
+        if self._face is not None:
+            self._policy.faces.discard(self._face)
         self._face = None
         self._policy.channel_closed()
 
@@ -218,28 +250,39 @@ class _Channel(asyncssh.SSHServerSession[bytes]):
             run(face)
             return True
 
-        if self._policy.guard(what, call) is None and self._chan:
-            # The face crashed (recorded): end this channel, not the server.
+        if self._policy.guard(what, call) is None:
+            # The face crashed (recorded): end this channel, not the server.  Its session still
+            # ends as every session does (its configuration lock released, its changes gone).
             self._face = None
-            self._chan.abort()
+            self._policy.faces.discard(face)
+            self._policy.guard("closing after a crash", lambda: face.close())
+            if self._chan is not None:
+                self._chan.abort()
 
 
 class ConnectionPolicy(asyncssh.SSHServer):
     """Policy of one SSH connection; every override states what it allows.
 
     ``offer()`` is asked at TCP accept: None drops the connection at once (a halted RE runs no
-    sshd), else the :class:`Offer` says who may log in and what the channels run.
+    sshd), a :class:`Refusal` is told its reason when it asks to log in, else the
+    :class:`Offer` says who may log in and what the channels run.
     """
 
-    def __init__(self, offer: Callable[[], Offer | None], errors: ErrorLog, where: str,
-                 open_connections: set[asyncssh.SSHServerConnection]) -> None:
+    def __init__(self, offer: Callable[[], Offer | Refusal | None], errors: ErrorLog,
+                 where: str, open_connections: set[asyncssh.SSHServerConnection]) -> None:
         self._make_offer = offer
         self._open = open_connections
         self._errors = errors
         self._where = where
         self._offer: Offer | None = None
+        self._refusal: Refusal | None = None
         self._conn: asyncssh.SSHServerConnection | None = None
         self._channels = 0
+        self._failures = 0
+        self._timer: asyncio.TimerHandle | None = None
+        #: The faces running on this connection's channels (told when its socket drains).
+        self.faces: set[ChannelFace] = set()
+        self.writable = True
         self.user: User | None = None
 
     @property
@@ -259,37 +302,106 @@ class ConnectionPolicy(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
-        self._offer = self.guard("accept", self._make_offer)
-        if self._offer is None:
+        offer = self.guard("accept", self._make_offer)
+        if isinstance(offer, Refusal):
+            self._refusal = offer
+            self._timer = asyncio.get_running_loop().call_later(offer.within, conn.abort)
+            return
+        if offer is None:
             conn.abort()
             return
+        self._offer = offer
         self._open.add(conn)
+        self._watch_socket(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self._conn is not None:
             self._open.discard(self._conn)
         if self._offer is not None:
             self.guard("connection end", self._offer.on_close)
             self._offer = None
 
+    # The socket under the connection.  asyncssh ignores its transport's flow control
+    # (SSHConnection.pause_writing: "Do nothing with this for now"), so a client that stops
+    # reading at the TCP level would make the server buffer without bound: the policy takes
+    # the transport's reports itself, holds the faces and drops the connection at the deadline.
+    def _watch_socket(self, conn: asyncssh.SSHServerConnection) -> None:
+        transport = getattr(conn, "_transport", None)
+        if not isinstance(transport, asyncio.WriteTransport):
+            return
+        transport.set_write_buffer_limits(high=self.offer.limits.send_high_water)
+        setattr(conn, "pause_writing", self._socket_full)  # noqa: B010 - on this instance only
+        setattr(conn, "resume_writing", self._socket_drained)  # noqa: B010
+
+    def _socket_full(self) -> None:
+        if self.writable and self._offer is not None:
+            self.writable = False
+            self._timer = asyncio.get_running_loop().call_later(
+                self._offer.limits.send_deadline, self._stalled)
+
+    def _socket_drained(self) -> None:
+        if self.writable:
+            return
+        self.writable = True
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        for face in list(self.faces):
+            self.guard("resume", face.resume_writing)
+
+    def _stalled(self) -> None:
+        self._timer = None
+        log.warning("%s: the client read nothing for %.0f s; dropping its connection",
+                    self._where, self._offer.limits.send_deadline if self._offer else 0)
+        if self._conn is not None:
+            self._conn.abort()
+
     # Authentication: password only; always required (asyncssh's default refuses every method).
     def begin_auth(self, username: str) -> bool:
+        refusal = self._refusal
+        if refusal is not None:
+            log.info("%s: refused: %s", self._where, refusal.reason)
+            raise asyncssh.DisconnectError(refusal.code, refusal.reason)
         return True
 
     def password_auth_supported(self) -> bool:
-        return True
+        return self._offer is not None
 
-    def validate_password(self, username: str, password: str) -> bool:
+    def validate_password(self, username: str, password: str) -> bool | Awaitable[bool]:
         user = self._offer.users.get(username) if self._offer is not None else None
-        if user is not None and hmac.compare_digest(user.password.encode(), password.encode()):
+        if user is not None and user.accepts(password):
             self.user = user
             return True
-        return False
+        return self._failed(username)
+
+    def _failed(self, username: str) -> bool | Awaitable[bool]:
+        """A wrong password: False, after the Junos back-off once past its threshold; past
+        ``tries-before-disconnect`` the connection is closed with a reason."""
+        limits = self.offer.limits
+        self._failures += 1
+        if self._failures >= limits.tries_before_disconnect:
+            log.info("%s: %d failed logins for %r; disconnecting", self._where,
+                     self._failures, username)
+            raise asyncssh.DisconnectError(
+                asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                f"too many authentication failures ({self._failures})")
+        delay = login_delay(limits, self._failures)
+        if delay <= 0:
+            return False
+
+        async def later() -> bool:
+            await asyncio.sleep(delay)
+            return False
+
+        return later()
 
     # Channels: only "session" channels, up to the connection's cap.  Port forwarding, agent
     # and X11 requests keep asyncssh's default refusal.
     def session_requested(self) -> _Channel | bool:
-        cap = self._offer.max_channels if self._offer is not None else 0
+        cap = self._offer.limits.max_sessions_per_connection if self._offer is not None else 0
         if cap is not None and self._channels >= cap:
             return False
         self._channels += 1

@@ -195,7 +195,7 @@ class ConsoleSession:
             return
         self.editor.echo_on = True
         want = self._users.get(self._login_name)
-        if want is None or not hmac.compare_digest(want.encode(), text.encode()):
+        if not want or not hmac.compare_digest(want.encode(), text.encode()):
             self.state = ConsoleState.LOGIN
             self._write("Login incorrect\nlogin: ")
             return

@@ -393,6 +393,12 @@ class ConfigDatabase:
         self._candidate = work
         return LoadResult(tuple(warnings))
 
+    def load_tree(self, tree: ConfigNode, *, session_id: int | None = None) -> None:
+        """Make a copy of ``tree`` the candidate (a ``load override`` of a tree kept exactly,
+        as the state directory keeps it).  Raises ConfigLockedError."""
+        self._guard(session_id)
+        self._candidate = tree.copy()
+
     def _prepare(self, data: str | bytes | etree._Element, fmt: Enum, act: Enum
                  ) -> tuple[ConfigNode, list[Edit], list[LoadProblem]]:
         """Return (the tree to edit, the edits, the refused statements) for one load.

@@ -180,6 +180,12 @@ class ReceiveBuffer:
         """Return the number of received bytes not yet returned as (part of) a message."""
         return len(self._data)
 
+    @property
+    def buffered(self) -> int:
+        """Return every byte held: undecoded input plus the chunks of a partial message (what
+        a global cap on buffered input counts)."""
+        return len(self._data) + self._chunks_size
+
     def feed(self, data: bytes) -> None:
         """Append received bytes; decoding happens in ``next_message``."""
         self._data += data
@@ -208,7 +214,7 @@ class ReceiveBuffer:
             return None
         self._check_size(index)
         message = bytes(self._data[:index])
-        del self._data[: index + len(EOM_DELIMITER)]
+        self._consume(index + len(EOM_DELIMITER))
         self._search_from = 0
         return message
 
@@ -222,7 +228,7 @@ class ReceiveBuffer:
             header = _parse_chunk_header(self._data)
             if header is None:
                 return None
-            del self._data[: header.length]
+            self._consume(header.length)
             if header.size is None:
                 return self._finish_chunked()
             self._check_size(self._chunks_size + header.size)
@@ -231,10 +237,18 @@ class ReceiveBuffer:
     def _take_chunk_data(self) -> None:
         """Move the available bytes of the current chunk's data into the message."""
         piece = bytes(self._data[: self._chunk_remaining])
-        del self._data[: len(piece)]
+        self._consume(len(piece))
         self._chunks.append(piece)
         self._chunks_size += len(piece)
         self._chunk_remaining -= len(piece)
+
+    def _consume(self, count: int) -> None:
+        """Drop ``count`` decoded bytes; an emptied buffer is replaced, so the memory of a large
+        message is returned rather than kept as the bytearray's capacity."""
+        if count >= len(self._data):
+            self._data = bytearray()
+        else:
+            del self._data[:count]
 
     def _finish_chunked(self) -> bytes:
         """Return the assembled message; raises ``FramingError`` if it had no chunk."""

@@ -21,7 +21,8 @@ from emulator.netconf.events import (
     Violation,
 )
 
-__all__ = ["BASE_1_0", "BASE_1_1", "classify", "is_base", "local_name", "nc", "new_parser"]
+__all__ = ["BASE_1_0", "BASE_1_1", "MAX_ATTRIBUTES", "MAX_DEPTH", "classify", "is_base",
+           "local_name", "nc", "new_parser", "xml_safe"]
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,17 @@ BASE_1_1 = "urn:ietf:params:netconf:base:1.1"
 # Recovers message-id from a request too broken to parse, so the error reply can still be
 # matched by the client (RFC 6241 section 4.2 wants it echoed).
 _MESSAGE_ID_RE = re.compile(rb"""\bmessage-id\s*=\s*(?:"([^"<]*)"|'([^'<]*)')""")
+
+#: The characters XML 1.0 allows (section 2.2, production [2] Char): a recovered message-id
+#: holding any other (U+0001, U+FFFE, ...) cannot be echoed in a reply document.
+_XML_CHARS = re.compile("[\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*")
+
+#: The most attributes one element of a request may hold, and the deepest nesting.  Both keep
+#: the work per message linear in its size (lxml reads an element's attributes by name, one
+#: scan each: echoing 100,000 of them took minutes) and the handlers' recursion bounded.  Junos
+#: requests use a handful of attributes and a few tens of levels; more is answered ``too-big``.
+MAX_ATTRIBUTES = 64
+MAX_DEPTH = 128
 
 
 def nc(local: str) -> str:
@@ -100,8 +112,40 @@ def _hello_event(root: etree._Element) -> HelloReceived | Violation:
     return HelloReceived(capabilities)
 
 
+def xml_safe(text: str) -> bool:
+    """Return True if ``text`` holds only characters an XML 1.0 document may carry."""
+    return _XML_CHARS.fullmatch(text) is not None
+
+
+def _oversized(root: etree._Element) -> str | None:
+    """Return why ``root`` is too big to handle (too many attributes on one element, or too
+    deep), or None; one linear walk."""
+    depth = 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            depth -= 1
+            continue
+        depth += 1
+        if depth > MAX_DEPTH:
+            return f"elements nested deeper than {MAX_DEPTH} levels"
+        if len(element.keys()) > MAX_ATTRIBUTES:
+            return f"<{local_name(element)}> holds more than {MAX_ATTRIBUTES} attributes"
+    return None
+
+
+def _too_big(rpc: etree._Element, why: str) -> RpcRejected:
+    """Return the ``too-big`` refusal of a request :func:`_oversized` refused."""
+    message_id = rpc.get("message-id")
+    attrs = {"message-id": message_id} if message_id is not None else {}
+    return RpcRejected(attrs, RpcError(ErrorType.RPC, ErrorTag.TOO_BIG,
+                                       message=f"request too big: {why}"))
+
+
 def _rpc_event(rpc: etree._Element) -> RpcReceived | RpcRejected | CloseRequested:
     """Return the event of a well-formed ``<rpc>``: its one operation, or why it is refused."""
+    why = _oversized(rpc)
+    if why is not None:
+        return _too_big(rpc, why)
     # No message-id is accepted, as Junos accepts it: its <rpc> attributes are optional and
     # echoed unchanged (Juniper's <rpc> tag reference; Juniper's netconf-java sends a bare
     # <rpc>), so the reply carries none either (RFC 6241 section 4.1 would refuse it).
@@ -142,4 +186,6 @@ def _recover_message_id(raw: bytes) -> str | None:
     if match is None:
         return None
     value = match.group(1) if match.group(1) is not None else match.group(2)
-    return value.decode("utf-8", errors="replace")
+    text = value.decode("utf-8", errors="replace")
+    # Not well-formed, so anything may be there: what XML cannot carry is not echoed.
+    return text if xml_safe(text) else None

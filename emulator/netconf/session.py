@@ -144,6 +144,11 @@ class NetconfSession:
         return self._client_capabilities
 
     @property
+    def buffered(self) -> int:
+        """Return the bytes received and not yet turned into events (a partial message)."""
+        return self._buffer.buffered
+
+    @property
     def awaiting_reply(self) -> int:
         """Return how many requests were handed out and not answered yet."""
         return len(self._unanswered)

@@ -171,8 +171,8 @@ def test_silent_netconf_clients_are_closed(limits: Limits) -> None:
 
 
 def test_connection_and_channel_caps() -> None:
-    server, eps = serve(limits=Limits(max_connections_per_router=1,
-                                      max_channels_per_connection=1))
+    server, eps = serve(limits=Limits(connection_limit=1,
+                                      max_sessions_per_connection=1))
     try:
         first, transport = _transport(*eps["re0"])
         chan = transport.open_session()
