@@ -1,10 +1,10 @@
 """The ``re-emulator`` command: serve the emulated routers of a testbed (or a shard of them)
 until SIGTERM / Ctrl-C.
 
-``re-emulator serve [--testbed FILE] [--time real|virtual] [--state-dir DIR] [--shard i/N |
---workers N]`` prints one ``<router> <re> <host>:<port>`` line per listener (scripts parse
-them), then ``#`` lines for humans.  The command sits above the server and the testbed bridge,
-so neither imports it.
+``re-emulator serve [--testbed FILE] [--time real|virtual] [--state-dir DIR] [--bind ADDR]
+[--shard i/N | --workers N]`` prints one ``<router> <re> <host>:<port>`` line per listener
+(scripts parse them), then ``#`` lines for humans.  The command sits above the server and the
+testbed bridge, so neither imports it.
 
 ``re-emulator clone --testbed LAB --router NAME --out DIR [--report-dir DIR]`` reads a lab router
 over NETCONF (read-only) and writes its clone: ``DIR/testbed.yaml`` and the state it starts from,
@@ -34,7 +34,7 @@ from types import FrameType
 
 from emulator.clone import CloneError, clone_router
 from emulator.fleet import FleetError, fleet_yaml
-from emulator.server import EmulatorServer, RouterEntry, TimeMode
+from emulator.server import BindRefusedError, EmulatorServer, RouterEntry, TimeMode
 from emulator.state import StateError
 from emulator.testbed_bridge import entries_from_testbed
 from re_contract.errors import TestbedError
@@ -97,6 +97,9 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                        help="serve only slice i of N of the testbed's routers (file order)")
     group.add_argument("--workers", type=int, metavar="N",
                        help="start N shard processes (one per core) and print their endpoints")
+    serve.add_argument("--bind", action="append", default=[], metavar="ADDRESS",
+                       help="allow the testbed's listeners on ADDRESS, not a loopback one "
+                            "(e.g. 0.0.0.0: every interface); repeat for more")
     serve.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
     _clone_parser(sub)
     _fleet_parser(sub)
@@ -187,8 +190,9 @@ def _serve(args: argparse.Namespace) -> int:
     if args.shard is not None:
         entries = shard_slice(entries, args.shard)
     try:
-        server = EmulatorServer(entries, time_mode=args.time, state_dir=args.state_dir)
-    except StateError as exc:
+        server = EmulatorServer(entries, time_mode=args.time, state_dir=args.state_dir,
+                                bind=args.bind)
+    except (StateError, BindRefusedError) as exc:
         sys.stderr.write(f"re-emulator: {exc}\n")
         return 2
     try:
@@ -196,6 +200,10 @@ def _serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         sys.stderr.write(f"re-emulator: cannot listen: {exc}\n")
         return 1
+    for ep in server.exposed():
+        sys.stderr.write(f"re-emulator: WARNING: {ep.router} {ep.re} listens on {ep.host} "
+                         f"(beyond loopback): anyone who reaches it may log in with the "
+                         f"testbed's printed passwords\n")
     done = _on_signal()
     for line in _banner(server, args.shard):
         sys.stdout.write(line + "\n")
@@ -212,6 +220,8 @@ def _worker_command(args: argparse.Namespace, index: int) -> list[str]:
         cmd += ["--testbed", args.testbed]
     if args.state_dir:
         cmd += ["--state-dir", args.state_dir]
+    for address in args.bind:
+        cmd += ["--bind", address]
     if args.verbose:
         cmd.append("-v")
     return cmd

@@ -59,9 +59,9 @@ class Limits:
     max_sessions_per_connection: int | None = 10
     #: Bytes of one NETCONF message; a larger one closes the session (framing error).
     max_message_size: int = 16 * 2**20
-    #: Bytes every session of the process holds as partial input together; the session whose
+    #: Bytes every session of the router holds as partial input together; the session whose
     #: input passes the cap is closed.
-    max_buffered_input: int = 256 * 2**20
+    max_buffered_input: int = 64 * 2**20
 
 
 DEFAULT_LIMITS = Limits()
@@ -118,7 +118,7 @@ class SendFlow:
 
 
 class InputBudget:
-    """Bytes of partial input every session of a process holds, against one cap.
+    """Bytes of partial input every session of a router holds, against one cap.
 
     Each session reports what it holds after each read (:meth:`hold`); the session whose report
     takes the total past the cap is told so (False) and closes, giving its bytes back.

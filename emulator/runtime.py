@@ -93,13 +93,13 @@ class RouterRuntime:
     """The serving state of one router on the event loop."""
 
     def __init__(self, model: RouterModel, loop: asyncio.AbstractEventLoop, *, real_time: bool,
-                 errors: ErrorLog, limits: Limits, budget: InputBudget | None = None) -> None:
+                 errors: ErrorLog, limits: Limits) -> None:
         self.model = model
         self.loop = loop
         self.errors = errors
         self.limits = limits
-        #: Partial input of every session (of the process, when the server shares one).
-        self.budget = budget if budget is not None else InputBudget(limits.max_buffered_input)
+        #: Partial input of every session of this router, against one cap.
+        self.budget = InputBudget(limits.max_buffered_input)
         self.dispatcher = Dispatcher(model)
         self.sessions: set[SessionFace] = set()
         self.terminals: set[TerminalFace] = set()

@@ -34,7 +34,7 @@ from emulator.cli.session import CliSession
 from emulator.cli_glue import TerminalPump
 from emulator.console import ConsoleProtocol
 from emulator.incidents import ErrorLog, ServerError
-from emulator.limits import DEFAULT_LIMITS, InputBudget, Limits, RateWindow
+from emulator.limits import DEFAULT_LIMITS, Limits, RateWindow
 from emulator.model.clock import DEFAULT_EPOCH, VirtualClock
 from emulator.model.mlog import MastershipLog
 from emulator.model.router import RouterModel, RouterParams
@@ -52,7 +52,7 @@ from emulator.ssh import (
     make_host_key,
 )
 from emulator.state import StateDir
-from re_contract.listeners import CONTROL, MASTER
+from re_contract.listeners import CONTROL, MASTER, is_loopback
 
 #: Prefix of the console listeners' names (``console:re0``).
 CONSOLE = "console:"
@@ -64,8 +64,8 @@ SAVE_EVERY = 30.0
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 
-__all__ = ["CONSOLE", "CONTROL", "MASTER", "SAVE_EVERY", "Endpoint", "EmulatorServer",
-           "RouterEntry", "ServerError", "TimeMode"]
+__all__ = ["CONSOLE", "CONTROL", "MASTER", "SAVE_EVERY", "BindRefusedError", "Endpoint",
+           "EmulatorServer", "RouterEntry", "ServerError", "TimeMode"]
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,10 @@ T = TypeVar("T")
 
 #: Out of descriptors, buffers or memory: the accept path waits and goes on.
 _RESOURCE_ERRORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
+
+
+class BindRefusedError(ValueError):
+    """A testbed asks to listen beyond loopback without the operator's explicit ``--bind``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,12 +130,18 @@ class EmulatorServer:
     """Serves routers over SSH (and consoles over TCP) until :meth:`stop`."""
 
     def __init__(self, routers: Sequence[RouterEntry], *, time_mode: str = TimeMode.VIRTUAL,
-                 state_dir: str | Path | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+                 state_dir: str | Path | None = None, limits: Limits = DEFAULT_LIMITS,
+                 bind: Sequence[str] = ()) -> None:
         """Build every router's model; with ``state_dir``, from what was saved there.
 
-        Raises StateError for a saved state that cannot be read or applied.
+        Every listener must be on a loopback address, or on one of ``bind`` (the operator's
+        explicit ``re-emulator serve --bind ADDRESS``): the testbed's passwords are printed
+        and known.  Raises BindRefusedError for another address, and StateError for a saved
+        state that cannot be read or applied.
         """
         self.routers = list(routers)
+        self.bind = frozenset(bind)
+        self._check_addresses()
         self.time_mode = time_mode
         self.limits = limits
         self.host_key = make_host_key()
@@ -147,10 +157,20 @@ class EmulatorServer:
         self._runtimes: dict[str, RouterRuntime] = {}
         self._rates: dict[str, RateWindow] = {}
         self._connections: set[asyncssh.SSHServerConnection] = set()
-        #: Partial input of every session of the process, against one cap.
-        self.input_budget = InputBudget(limits.max_buffered_input)
         for entry in self.routers:
             entry.model = self._build_model(entry)
+
+    def _check_addresses(self) -> None:
+        for entry in self.routers:
+            for name, (host, _) in [*entry.listen.items(), *entry.consoles.items()]:
+                if not is_loopback(host) and host not in self.bind:
+                    raise BindRefusedError(
+                        f"router {entry.params.name} {name}: {host} is not a loopback address; "
+                        f"listening there needs an explicit 're-emulator serve --bind {host}'")
+
+    def exposed(self) -> list[Endpoint]:
+        """Return the listeners (consoles included) on an address beyond loopback."""
+        return [ep for ep in [*self.endpoints, *self.consoles] if not is_loopback(ep.host)]
 
     def _build_model(self, entry: RouterEntry) -> RouterModel:
         state = self.state
@@ -354,7 +374,7 @@ class EmulatorServer:
                 limits = entry.limits or self.limits
                 self._runtimes[entry.params.name] = RouterRuntime(
                     entry.model, loop, real_time=self.time_mode == TimeMode.REAL,
-                    errors=self.errors, limits=limits, budget=self.input_budget)
+                    errors=self.errors, limits=limits)
                 self._rates[entry.params.name] = RateWindow(limits.rate_limit, loop.time)
                 if self.state is not None:
                     self._runtimes[entry.params.name].persist = self._persister(

@@ -206,10 +206,17 @@ class StateDir:
             raise StateError(f"{path}: cannot read saved state: {exc}") from exc
         try:
             data = _File.model_validate(raw)
+            return self._saved(data)
         except ValidationError as exc:
             first = exc.errors()[0]
             raise StateError(f"{path}: key {_where(first)}: {first['msg']} "
                              f"(saved state rejected)") from None
+        except RecursionError:
+            raise StateError(f"{path}: key res: configuration nested too deep "
+                             "(saved state rejected)") from None
+
+    @staticmethod
+    def _saved(data: _File) -> SavedRouter:
         return SavedRouter(
             clock=data.clock,
             configs={int(name[2:]): re.config for name, re in data.res.items()},

@@ -8,8 +8,10 @@ makes no platform) is reported as a testbed error at the key the testbed wrote i
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
+from emulator.limits import Limits
 from emulator.model.config import ConfigError
 from emulator.model.platforms import (
     PlatformSpecError,
@@ -24,6 +26,7 @@ from emulator.server import RouterEntry
 from emulator.ssh import User
 from emulator.state import StateDir, StateError
 from re_contract.errors import TestbedError
+from re_contract.limits import LimitsSection
 from re_contract.listeners import CONTROL, MASTER
 from re_contract.problems import hint, quoted
 from re_contract.records import Credentials, RouterSpec
@@ -65,6 +68,11 @@ def _user(credentials: Credentials, *, control: bool = False) -> User:
         raise TestbedError(f"{credentials.origin or credentials.router}: expected a password "
                            f"for user {credentials.username!r}, got none")
     return User(credentials.username, password, control=control)
+
+
+def _limits(section: LimitsSection) -> Limits:
+    """Return the emulator's limits with what the testbed sets (its defaults for the rest)."""
+    return dataclasses.replace(Limits(), **section.given())  # type: ignore[arg-type]
 
 
 def _recorded(spec: RouterSpec) -> RecordedState | None:
@@ -137,8 +145,9 @@ def router_entry(spec: RouterSpec) -> RouterEntry:
     listen[CONTROL] = (first.host, 0)
     consoles = {name: (ep.host, ep.port) for name, ep in (spec.console or {}).items()}
     hello = offering_base_1_1() if emu is not None and emu.netconf_base_1_1 else JUNOS_CAPABILITIES
+    limits = _limits(emu.limits) if emu is not None and emu.limits is not None else None
     return RouterEntry(params=params, users=users, listen=listen, consoles=consoles,
-                       netconf_capabilities=hello)
+                       netconf_capabilities=hello, limits=limits)
 
 
 def entries_from_testbed(path: str | None) -> list[RouterEntry]:

@@ -289,6 +289,7 @@ def _emulator(layers: Sequence[tuple[str, BaseModel]], base: str, name: str,
         platform=value("platform", None),
         netconf_base_1_1=bool(value("netconf_base_1_1", False)),
         state_dir=Path(value("state_dir", "")).expanduser() if "state_dir" in entries else None,
+        limits=value("limits", None),
     )
 
 

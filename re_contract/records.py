@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from re_contract.errors import TestbedError
+from re_contract.limits import LimitsSection
 from re_contract.listeners import is_loopback
 from re_contract.platform import PlatformOverride
 from re_contract.problems import Problems, hint, quoted
@@ -203,6 +204,8 @@ class EmulatorSettings:
     #: starts and is reset from; relative paths are resolved against the testbed file's
     #: directory when the testbed is loaded from a file.
     state_dir: Path | None = None
+    #: The router's SSH/NETCONF limits the testbed sets (the emulator's defaults for the rest).
+    limits: LimitsSection | None = None
 
 
 @dataclass(frozen=True, slots=True)

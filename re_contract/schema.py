@@ -21,6 +21,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
+from re_contract.limits import LimitsSection
 from re_contract.platform import PlatformOverride
 from re_contract.schema_types import (
     EnvName,
@@ -235,6 +236,7 @@ class EmulatorSection(Section):
         description="a state directory (as re-emulator clone or serve --state-dir writes it): "
                     "the router starts, and is reset, as saved there; relative to the testbed "
                     "file")] | None = None
+    limits: LimitsSection | None = None
 
 
 FaultName = Annotated[Name, Expect("a fault name of letters, digits, '_', '.', '-'")]

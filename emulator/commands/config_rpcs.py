@@ -10,7 +10,6 @@ attributes), ``load-configuration.error.pyez.xml`` (errors inside
 
 from __future__ import annotations
 
-import math
 import time
 
 from lxml import etree
@@ -276,17 +275,19 @@ def commit(ctx: CommandContext, req: Request) -> Result:
     if check and "force-synchronize" in req:
         raise RpcError("protocol", "operation-failed", "error",
                        "force-synchronize cannot be combined with check")
+    # The timeout is checked before anything is committed: a bad one changes nothing.
+    confirm = _confirm_seconds(req) if "confirmed" in req and not check else None
     log = req.text("log") or None
-    if "confirmed" in req and not check:
+    if confirm is not None:
         # Junos's own comment on a confirmed commit (NAPALM has_pending_commit reads it).
-        log = f"commit confirmed, rollback in {math.ceil(_confirm_seconds(req) / 60)}mins"
+        log = f"commit confirmed, rollback in {math.ceil(confirm / 60)}mins"
     try:
         outcome = ctx.router.commit(ctx.slot, ctx.user, synchronize=sync, check=check,
                                     log=log, session_id=ctx.session_id)
     except CommitCheckError as exc:
         raise _check_error(exc) from exc
-    if "confirmed" in req and not check:
-        ctx.router.confirm_commit_within(ctx.slot, _confirm_seconds(req))
+    if confirm is not None:
+        ctx.router.confirm_commit_within(ctx.slot, confirm)
     results = etree.Element("commit-results")
     for re_name, step in outcome.steps:
         entry = etree.SubElement(results, "routing-engine")
@@ -316,14 +317,19 @@ def _confirm_seconds(req: Request) -> float:
     ``confirm-timeout`` in minutes (default 10, NOTES.md 3.6); RFC 6241 8.4.5 ``<commit>``
     counts seconds (default 600).  Raises RpcError for a value that is not a number."""
     raw = req.text("confirm-timeout")
+    rfc = req.element is not None and etree.QName(req.element).localname == "commit"
+    if not raw:
+        return 600.0
+    # Junos: 1..65535 minutes; RFC 6241: an unsigned 32-bit count of seconds, not 0.
+    top = 4294967295 if rfc else 65535
     try:
-        value = float(raw) if raw else None
-    except ValueError as exc:
+        value = int(raw.strip())
+    except ValueError:
+        value = 0
+    if not 1 <= value <= top:
         raise RpcError("protocol", "invalid-value", "error",
-                       f"invalid confirm-timeout: {raw}") from exc
-    if req.element is not None and etree.QName(req.element).localname == "commit":
-        return value if value is not None else 600.0
-    return math.ceil(value if value is not None else 10) * 60.0
+                       f"invalid confirm-timeout: {raw} (expected an integer 1..{top})")
+    return float(value) if rfc else value * 60.0
 
 
 def _version(ctx: CommandContext) -> str:

@@ -248,6 +248,23 @@ def _as_text(data: str | bytes | etree._Element) -> str:
     raise ConfigSyntaxError(etree.QName(data).localname, "syntax error, expecting text")
 
 
+#: The deepest statement a configuration may hold (levels below ``<configuration>``).  Junos's
+#: own hierarchy is far shallower; the bound keeps every recursive walk of the tree (copy,
+#: render, compare) well within Python's recursion limit.
+MAX_DEPTH = 40
+_TOO_DEEP = f"syntax error: statements nested deeper than {MAX_DEPTH} levels"
+
+
+def _depth(root: ConfigNode) -> int:
+    """Return how many levels ``root`` holds below itself (iteratively: any depth)."""
+    deepest, todo = 0, [(root, 0)]
+    while todo:
+        node, level = todo.pop()
+        deepest = max(deepest, level)
+        todo.extend((child, level + 1) for child in node.children)
+    return deepest
+
+
 def _lock_message(info: LockInfo) -> str:
     since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(info.since))
     # The shape of Junos's lock-denied text (the holder, its session, then the mode).
@@ -376,27 +393,37 @@ class ConfigDatabase:
         self._guard(session_id)
         fmt = _choice(format, LoadFormat)
         act = _choice(action, LoadAction)
-        work, edits, problems = self._prepare(data, fmt, act)
-        if problems and not partial:
-            raise problems[0].error
-        warnings = [w for e in edits if (w := apply_edit(work, e)) is not None]
+        try:
+            work, edits, problems = self._prepare(data, fmt, act)
+            if problems and not partial:
+                raise problems[0].error
+            warnings = [w for e in edits if (w := apply_edit(work, e)) is not None]
+        except RecursionError:  # the parsers recurse per level: far deeper than Junos nests
+            raise ConfigSyntaxError("", _TOO_DEEP) from None
+        if _depth(work) > MAX_DEPTH:
+            raise ConfigSyntaxError("", _TOO_DEEP)
         self._candidate = work
         return LoadResult(tuple(warnings), tuple(problems))
 
     def apply(self, edits: list[Edit], *, session_id: int | None = None) -> LoadResult:
         """Apply edits already spelled against the schema (configuration mode's ``set``,
         ``delete``, ``activate``, ``deactivate``).  Returns warnings.  Raises
-        ConfigLockedError."""
+        ConfigLockedError, and ConfigSyntaxError past :data:`MAX_DEPTH`."""
         self._guard(session_id)
         work = self._candidate.copy()
         warnings = [w for e in edits if (w := apply_edit(work, e)) is not None]
+        if _depth(work) > MAX_DEPTH:
+            raise ConfigSyntaxError("", _TOO_DEEP)
         self._candidate = work
         return LoadResult(tuple(warnings))
 
     def load_tree(self, tree: ConfigNode, *, session_id: int | None = None) -> None:
         """Make a copy of ``tree`` the candidate (a ``load override`` of a tree kept exactly,
-        as the state directory keeps it).  Raises ConfigLockedError."""
+        as the state directory keeps it).  Raises ConfigLockedError, and ConfigSyntaxError for
+        a tree deeper than :data:`MAX_DEPTH`."""
         self._guard(session_id)
+        if _depth(tree) > MAX_DEPTH:
+            raise ConfigSyntaxError("", _TOO_DEEP)
         self._candidate = tree.copy()
 
     def _prepare(self, data: str | bytes | etree._Element, fmt: Enum, act: Enum
