@@ -15,6 +15,7 @@ subclass really is a special case of another) and document who is at fault in ea
 - :class:`WaitTimeoutError` -- the router did not reach a state within the limit; an HA
   operation's end state names which (:class:`EndStateTimeoutError`): :class:`MasterTimeoutError`,
   :class:`ForwardingTimeoutError`, :class:`RedundancyTimeoutError`.
+- :class:`HaltNotConfirmedError` -- a halted RE stopped answering but was not seen halted.
 - :class:`NoMasterError` -- no RE is master; :class:`RouterUnreachableError` -- no RE answers.
 - :class:`AmbiguousReplyError` -- a reply names several masters where one was asked for.
 - :class:`DisruptiveNotAllowedError` -- a disruptive operation without consent (the testbed
@@ -40,6 +41,7 @@ __all__ = [
     "FaultError",
     "FaultUnavailableError",
     "ForwardingTimeoutError",
+    "HaltNotConfirmedError",
     "HarnessError",
     "MasterTimeoutError",
     "NoMasterError",
@@ -144,6 +146,17 @@ class RedundancyTimeoutError(EndStateTimeoutError):
     switchover``)."""
 
     until = "redundant"
+
+
+class HaltNotConfirmedError(HarnessError):
+    """A halted RE stopped answering but was not seen halted: the RE that still answers
+    reports it running (it may only have stopped replying).  At fault: the router."""
+
+    def __init__(self, what: str, seen: object) -> None:
+        """Record which RE and what was seen of it instead."""
+        super().__init__(f"{what}: not seen halted (seen: {seen})")
+        self.what = what
+        self.seen = seen
 
 
 class NoMasterError(HarnessError):

@@ -40,6 +40,7 @@ when nothing is left.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import socket
 import threading
@@ -195,6 +196,31 @@ class ConnectParams:
                 f"password={'***' if self.password else None})")
 
 
+class _TransportThreadFilter(logging.Filter):
+    """Move what paramiko's transport thread logs at ERROR (a traceback, line by line, under
+    ncclient's logger) to DEBUG on ``harness.session.transport``: each such failure reaches the
+    harness as an exception and is reported once, at the level its caller chooses (a probe of
+    a halted RE expects it: one INFO line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and _PARAMIKO_TRANSPORT in record.pathname:
+            _transport_log.debug("%s", record.getMessage())
+            return False
+        return True
+
+
+_PARAMIKO_TRANSPORT = os.path.join("paramiko", "transport.py")
+_transport_log = logging.getLogger("harness.session.transport")
+_TRANSPORT_FILTER = _TransportThreadFilter()
+
+
+def _quiet_transport_threads() -> None:
+    """Install the filter on ncclient's SSH logger (the one paramiko's thread logs to); once."""
+    logger = logging.getLogger("ncclient.transport.ssh")
+    if _TRANSPORT_FILTER not in logger.filters:
+        logger.addFilter(_TRANSPORT_FILTER)
+
+
 def _connect_socket(params: ConnectParams, budget: Deadline) -> socket.socket:
     try:
         sock = socket.create_connection((params.host, params.port),
@@ -215,6 +241,7 @@ def open_manager(params: ConnectParams, timeout: float | None = None) -> nc_mana
     """
     limit = params.connect_timeout if timeout is None else min(timeout, params.connect_timeout)
     budget = Deadline.after(limit, f"{params.label}: connect")
+    _quiet_transport_threads()
     try:
         sock = _connect_socket(params, budget)
     except OperationTimeoutError as exc:
@@ -229,7 +256,9 @@ def open_manager(params: ConnectParams, timeout: float | None = None) -> nc_mana
         _ssh_connect(session, params, sock, max(budget.remaining(), 0.001))
     except Exception as exc:  # ncclient raises many unrelated types here; all mean "no session"
         _shut(sock)
-        raise _connect_failure(params, budget, exc) from exc
+        failure = _connect_failure(params, budget, exc)
+        log.info("%s", failure)  # one line: a probe of a halted RE expects this
+        raise failure from exc
     finally:
         watchdog.cancel()
     sock.settimeout(None)

@@ -26,6 +26,8 @@ from harness import mastership as ml
 from harness import rpcs
 from harness.clock import RouterClock
 from harness.errors import (
+    HaltNotConfirmedError,
+    OperationTimeoutError,
     RpcFailedError,
     SessionClosedError,
     SessionError,
@@ -54,6 +56,9 @@ _TRY_AFTER = re.compile(r"try after (\d+) secs")
 SWITCH_RPCS = {m.name.lower(): m.value for m in rpcs.SwitchMethod}
 
 Listener = Callable[[OperationResult], None]
+
+#: Mastership states of an RE that runs (as another RE reports it); a halted one is "present".
+_RUNNING = frozenset({"master", "backup", "disabled", "claim", "giveup"})
 
 
 class HAOperations:
@@ -326,6 +331,8 @@ class HAOperations:
         ends = self._ends(t0, limit)
         ends.wait(None, lambda: not any(self._answers(ends, n) for n in down),
                   f"{', '.join(down)} to stop answering after {verb}")
+        if verb == "halt":
+            self._confirm_halted(ends, down)
         after = None
         if len(down) < len(self._s.re_names):
             after = self._after_shutdown(ends, end, other)
@@ -352,6 +359,43 @@ class HAOperations:
         if not answers:
             ends.note_down(re_name)
         return answers
+
+    def _confirm_halted(self, ends: EndStates, down: list[str]) -> None:
+        """Wait (what is left of the limit) until the RE that still answers reports each of
+        ``down`` not running (the chapter's halted RE shows only as "present"); with no RE left
+        to ask, the emulator's control view must say halted (a lab router's silence is all
+        there is).  Raises HaltNotConfirmedError: an RE that merely stopped replying is not
+        halted."""
+        witnesses = [n for n in self._s.re_names if n not in down]
+        if not witnesses:
+            if self._s.emulated:
+                self._check_seen(down, self._control_states(), "the emulator's control view")
+            return
+        witness = witnesses[0]
+        seen: dict[str, str] = {}
+
+        def halted() -> bool:
+            seen.update(self._status.roles(via=witness))
+            return not any(seen.get(n) in _RUNNING for n in down)
+
+        try:
+            ends.wait(None, halted, f"{witness} to report {', '.join(down)} halted", poll=5.0)
+        except (WaitTimeoutError, OperationTimeoutError) as exc:
+            raise HaltNotConfirmedError(
+                f"{self._s.name} {', '.join(down)}",
+                {n: seen.get(n) for n in down} | {"seen by": witness}) from exc
+
+    def _control_states(self) -> dict[str, str]:
+        """Return each RE's state as the emulator's control RPC ``get-state`` reports it."""
+        reply = self._s.control_rpc(rpcs.control("get-state"))
+        return {f"re{el.findtext('slot')}": el.findtext("state") or ""
+                for el in reply.iter("routing-engine")}
+
+    def _check_seen(self, down: list[str], states: dict[str, str], where: str) -> None:
+        running = {n: states.get(n) for n in down if states.get(n) != "halted"}
+        if running:
+            raise HaltNotConfirmedError(f"{self._s.name} {', '.join(running)}",
+                                        f"{running} in {where}")
 
     def power_on(self, re_name: str, *, timeout: float | None = None,
                  until: Until | str = Until.MASTER) -> OperationResult:
