@@ -260,6 +260,7 @@ class Frozen:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.address = self.listener.getsockname()[:2]
         self.frozen = threading.Event()
+        self.dead = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._socks: list[socket.socket] = []
@@ -279,6 +280,9 @@ class Frozen:
                 continue
             except OSError:
                 return
+            if self.dead.is_set():
+                near.close()  # nothing answers here any more
+                continue
             far = socket.create_connection(self.target, timeout=10)
             # Small buffers, so a frozen relay stops the server's writes quickly.
             for sock in (near, far):
@@ -309,6 +313,14 @@ class Frozen:
     def freeze(self) -> None:
         """Stop reading what the server sends."""
         self.frozen.set()
+
+    def cut(self) -> None:
+        """Drop every connection and answer no new one (what is sent is lost): a server that
+        only stopped replying, seen from its client."""
+        self.dead.set()
+        for sock in self._socks:
+            with contextlib.suppress(OSError):
+                sock.close()
 
     def close(self) -> None:
         """Stop relaying and close every socket."""
