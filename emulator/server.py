@@ -64,8 +64,8 @@ SAVE_EVERY = 30.0
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 
-__all__ = ["CONSOLE", "CONTROL", "MASTER", "SAVE_EVERY", "BindRefusedError", "Endpoint",
-           "EmulatorServer", "RouterEntry", "ServerError", "TimeMode"]
+__all__ = ["CONSOLE", "CONTROL", "MASTER", "SAVE_EVERY", "BindRefusedError", "Census",
+           "Endpoint", "EmulatorServer", "RouterEntry", "ServerError", "TimeMode"]
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,22 @@ class RouterEntry:
     netconf_capabilities: tuple[str, ...] = JUNOS_CAPABILITIES
     #: This router's limits (None: the server's).
     limits: Limits | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Census:
+    """What the server holds right now (for leak checks: a fuzzer, a benchmark)."""
+
+    #: Open SSH connections.
+    connections: int
+    #: Sessions (NETCONF and CLI) reaped with their RE, all routers together.
+    sessions: int
+    #: Configuration locks held: (router, RE slot, session id).
+    locks: tuple[tuple[str, int, int], ...]
+    #: Tasks on the event loop (the server's own included).
+    tasks: int
+    #: Bytes of partial input held, all routers together.
+    buffered_input: int
 
 
 class TimeMode:
@@ -280,6 +296,19 @@ class EmulatorServer:
             yield
         finally:
             self._on_loop(runtime.resume)
+
+    def census(self, timeout: float = 30.0) -> Census:
+        """Return what the server holds now (read on the loop).  Raises TimeoutError."""
+        def count() -> Census:
+            locks = tuple((rt.name, slot, db.lock_holder.session_id)
+                          for rt in self._runtimes.values()
+                          for slot, db in rt.model.configs.items() if db.lock_holder is not None)
+            running = self._loop is not None and self._loop.is_running()
+            return Census(connections=len(self._connections),
+                          sessions=sum(len(rt.sessions) for rt in self._runtimes.values()),
+                          locks=locks, tasks=len(asyncio.all_tasks(self._loop)) if running else 0,
+                          buffered_input=sum(rt.budget.total for rt in self._runtimes.values()))
+        return self._on_loop(count, timeout)
 
     def take_errors(self) -> list[ServerError]:
         """Return the unexpected exceptions raised in the server since the last call (handler

@@ -173,14 +173,17 @@ class Client:
 
     def __init__(self, host: str, port: int, user: str = "lab", password: str = "lab123", *,
                  timeout: float = 15.0, hello: bool = True, sock: socket.socket | None = None,
-                 window: int | None = None) -> None:
-        self.ssh = paramiko.SSHClient()
-        self.ssh.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-        self.ssh.connect(host, port, user, password, look_for_keys=False, allow_agent=False,
-                         timeout=timeout, banner_timeout=timeout, auth_timeout=timeout,
-                         sock=sock)
-        transport = self.ssh.get_transport()
-        assert transport is not None
+                 window: int | None = None, transport: paramiko.Transport | None = None
+                 ) -> None:
+        self.ssh: paramiko.SSHClient | None = None
+        if transport is None:  # a connection of its own (else a channel on ``transport``)
+            self.ssh = paramiko.SSHClient()
+            self.ssh.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+            self.ssh.connect(host, port, user, password, look_for_keys=False,
+                             allow_agent=False, timeout=timeout, banner_timeout=timeout,
+                             auth_timeout=timeout, sock=sock)
+            transport = self.ssh.get_transport()
+            assert transport is not None
         self.transport = transport
         self.timeout = timeout
         self.chan = (transport.open_session(timeout=timeout) if window is None else
@@ -230,8 +233,11 @@ class Client:
         return False
 
     def close(self) -> None:
-        """Close the SSH connection (no close-session)."""
-        self.ssh.close()
+        """Close the SSH connection, or the channel on a shared one (no close-session)."""
+        if self.ssh is not None:
+            self.ssh.close()
+        else:
+            self.chan.close()
 
 
 def control_rpc(name: str, **children: str) -> str:
