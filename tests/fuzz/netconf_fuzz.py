@@ -65,8 +65,9 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
 
 
-def _rpc(body: str, attrs: str = "") -> bytes:
-    mid = next(_IDS)
+def _rpc(body: str, attrs: str = "", mid: int = 7) -> bytes:
+    """Return an ``<rpc>`` (a fixed message-id while drawing: the draws must not depend on
+    anything but the draws before them)."""
     return f'<rpc message-id="{mid}" xmlns="{NC}"{attrs}>{body}</rpc>'.encode("utf-8",
                                                                              "surrogatepass")
 
@@ -257,7 +258,7 @@ class Fuzzer:
         try:
             client.send(data + EOM)
             if expect is Expect.ANY:
-                client.send(_rpc(GET_RE) + EOM)
+                client.send(_rpc(GET_RE, mid=next(_IDS)) + EOM)
             reply = client.recv_message(HANG)
         except (EOFError, OSError, paramiko.SSHException):
             if expect is Expect.REPLY:
