@@ -280,6 +280,7 @@ class ConnectionPolicy(asyncssh.SSHServer):
         self._channels = 0
         self._failures = 0
         self._timer: asyncio.TimerHandle | None = None
+        self._idle: asyncio.TimerHandle | None = None
         #: The faces running on this connection's channels (told when its socket drains).
         self.faces: set[ChannelFace] = set()
         self.writable = True
@@ -315,6 +316,7 @@ class ConnectionPolicy(asyncssh.SSHServer):
         self._watch_socket(conn)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._watch_idle(False)
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -398,6 +400,9 @@ class ConnectionPolicy(asyncssh.SSHServer):
 
         return later()
 
+    def auth_completed(self) -> None:
+        self._watch_idle(True)
+
     # Channels: only "session" channels, up to the connection's cap.  Port forwarding, agent
     # and X11 requests keep asyncssh's default refusal.
     def session_requested(self) -> _Channel | bool:
@@ -405,8 +410,28 @@ class ConnectionPolicy(asyncssh.SSHServer):
         if cap is not None and self._channels >= cap:
             return False
         self._channels += 1
+        self._watch_idle(False)
         return _Channel(self)
 
     def channel_closed(self) -> None:
         """A session channel of this connection ended (it no longer counts against the cap)."""
         self._channels -= 1
+        self._watch_idle(self._channels == 0)
+
+    def _watch_idle(self, on: bool) -> None:
+        """A logged-in connection without a channel (none opened yet, or its last one closed,
+        e.g. by the hello timeout) is closed after ``login_grace``: it can do nothing but hold
+        a connection against the router's limit."""
+        if self._idle is not None:
+            self._idle.cancel()
+            self._idle = None
+        if on and self._offer is not None and self._conn is not None:
+            self._idle = asyncio.get_running_loop().call_later(
+                self._offer.limits.login_grace, self._idle_close)
+
+    def _idle_close(self) -> None:
+        self._idle = None
+        if self._conn is not None and self._channels == 0:
+            log.info("%s: no session channel for %.0f s; closing the connection", self._where,
+                     self._offer.limits.login_grace if self._offer else 0)
+            self._conn.disconnect(asyncssh.DISC_BY_APPLICATION, "no session channel open")
