@@ -46,6 +46,10 @@ class TransportLink:
         """Close at once, discarding what is queued."""
         self._transport.abort()
 
+    def close_connection(self) -> None:
+        """Close the connection (it is the link itself)."""
+        self._transport.close()
+
     def pause_reading(self) -> None:
         """Stop reading from the client."""
         self._transport.pause_reading()

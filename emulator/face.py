@@ -96,6 +96,14 @@ class Face:
         else:
             self.link.close()
 
+    def disconnect(self) -> None:
+        """End the face and the whole connection under it (the RE went down, its sessions were
+        dropped): what is queued is sent first."""
+        if self._closed:
+            return
+        self.close()
+        self.link.close_connection()
+
     # -- idle clients (Limits.idle_timeout) --
     def _touch(self) -> None:
         """The client sent something: its idle time starts again (and the watch, if none)."""

@@ -53,6 +53,10 @@ class Link(Protocol):
     def abort(self) -> None:
         """Close now, discarding what is queued (a client that stopped reading)."""
 
+    def close_connection(self) -> None:
+        """Close the whole connection under the link (its server went away), after what is
+        queued."""
+
     def pause_reading(self) -> None:
         """Stop delivering the client's bytes (its window fills, it blocks)."""
 
@@ -80,6 +84,9 @@ class SessionFace(Protocol):
 
     def close(self) -> None:
         """End the session; the client sees its channel close."""
+
+    def disconnect(self) -> None:
+        """End the session and its connection: its RE (and so its sshd) went away."""
 
 
 class TerminalFace(Protocol):
@@ -185,7 +192,7 @@ class RouterRuntime:
         """``drop-sessions`` (and ``reset-router``): close the sessions of ``slots``."""
         for face in list(self.sessions):
             if face.slot in slots and not face.pinned:
-                face.close()
+                face.disconnect()
 
     def _reap(self) -> None:
         """Close the sessions whose RE went down or rebooted since they opened."""
@@ -194,7 +201,7 @@ class RouterRuntime:
             r = res.get(face.slot)
             if face.pinned or (r is not None and r.alive and r.start_time == face.boot_stamp):
                 continue
-            face.close()
+            face.disconnect()  # its sshd is gone with it: the connection ends too
 
     def _follow(self) -> None:
         """An RE changed state: reap the sessions it carried, let the terminals redraw."""

@@ -157,6 +157,6 @@ class NetconfFace(Face):
         if not self.pinned and self.runtime.take_truncate(self.slot):
             # Fault: the reply is cut in the middle and the connection dies (a reboot's reply).
             self.link.write(data[: max(1, len(data) // 2)])
-            self.close()
+            self.disconnect()
             return
         self.link.write(data)

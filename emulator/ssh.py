@@ -161,6 +161,10 @@ class ChannelLink:
         """Close at once, discarding what is queued."""
         self._chan.abort()
 
+    def close_connection(self) -> None:
+        """Close the SSH connection of the channel (every channel on it ends)."""
+        self._policy.close_connection()
+
     def pause_reading(self) -> None:
         """Stop delivering the client's bytes."""
         self._chan.pause_reading()
@@ -283,7 +287,8 @@ class ConnectionPolicy(asyncssh.SSHServer):
         self._idle: asyncio.TimerHandle | None = None
         #: The faces running on this connection's channels (told when its socket drains).
         self.faces: set[ChannelFace] = set()
-        self.writable = True
+        self._draining = True
+        self._transport: asyncio.WriteTransport | None = None
         self.user: User | None = None
 
     @property
@@ -326,6 +331,13 @@ class ConnectionPolicy(asyncssh.SSHServer):
             self.guard("connection end", self._offer.on_close)
             self._offer = None
 
+    @property
+    def writable(self) -> bool:
+        """Return False while the connection's socket buffer is over its high-water mark, or
+        once the socket is closing (a reset client: no more requests are worth answering)."""
+        transport = self._transport
+        return self._draining and not (transport is not None and transport.is_closing())
+
     # The socket under the connection.  asyncssh ignores its transport's flow control
     # (SSHConnection.pause_writing: "Do nothing with this for now"), so a client that stops
     # reading at the TCP level would make the server buffer without bound: the policy takes
@@ -334,20 +346,27 @@ class ConnectionPolicy(asyncssh.SSHServer):
         transport = getattr(conn, "_transport", None)
         if not isinstance(transport, asyncio.WriteTransport):
             return
+        self._transport = transport
         transport.set_write_buffer_limits(high=self.offer.limits.send_high_water)
         setattr(conn, "pause_writing", self._socket_full)  # noqa: B010 - on this instance only
         setattr(conn, "resume_writing", self._socket_drained)  # noqa: B010
 
+    def close_connection(self) -> None:
+        """Close the connection once what is queued is sent (the RE, and its sshd, went away)."""
+        conn = self._conn
+        if conn is not None:
+            asyncio.get_running_loop().call_soon(conn.close)
+
     def _socket_full(self) -> None:
-        if self.writable and self._offer is not None:
-            self.writable = False
+        if self._draining and self._offer is not None:
+            self._draining = False
             self._timer = asyncio.get_running_loop().call_later(
                 self._offer.limits.send_deadline, self._stalled)
 
     def _socket_drained(self) -> None:
-        if self.writable:
+        if self._draining:
             return
-        self.writable = True
+        self._draining = True
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

@@ -78,6 +78,7 @@ def test_halt_of_an_re_that_only_stops_replying_is_not_success(tmp_path: Path) -
         path = tmp_path / "lab.yaml"
         path.write_text(LAB.format(re0=served.endpoints["re0"][1], re1=relay.address[1]))
         router = DualRERouter(load_testbed(path).router("pe1"))
+        router.consent.run_allows = True  # as --allow-disruptive does
         try:
             assert router.state.roles(via="re1") == {"re0": "master", "re1": "backup"}
             relay.cut()  # re1 runs on, but nothing it says arrives any more

@@ -97,6 +97,9 @@ class Served:
     proc: subprocess.Popen[str]
     endpoints: dict[str, tuple[str, int]] = field(default_factory=dict)
     banner: list[str] = field(default_factory=list)
+    #: What the process wrote on stderr, read as it comes (a full pipe would block it).
+    errors: list[str] = field(default_factory=list)
+    _drain: threading.Thread | None = None
 
     def stop(self, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
         """Signal the process and return its exit status (killed past ``timeout``)."""
@@ -108,9 +111,24 @@ class Served:
             self.proc.kill()
             return self.proc.wait(timeout)
 
+    def drain(self) -> None:
+        """Read the process's stderr as it comes, in a thread (into :attr:`errors`)."""
+        def read() -> None:
+            assert self.proc.stderr is not None
+            for line in self.proc.stderr:
+                self.errors.append(line)
+                del self.errors[:-2000]  # the last lines are enough
+
+        self._drain = threading.Thread(target=read, daemon=True)
+        self._drain.start()
+
     def stderr(self) -> str:
-        """Return what the process wrote on stderr (once it has ended)."""
-        return self.proc.stderr.read() if self.proc.stderr else ""
+        """Return what the process wrote on stderr (all of it once it has ended)."""
+        if self._drain is None:
+            return self.proc.stderr.read() if self.proc.stderr else ""
+        if self.proc.poll() is not None:
+            self._drain.join(10)
+        return "".join(self.errors)
 
 
 def serve(*args: str, timeout: float = 60.0, env: dict[str, str] | None = None,
@@ -124,6 +142,7 @@ def serve(*args: str, timeout: float = 60.0, env: dict[str, str] | None = None,
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env, preexec_fn=preexec)  # type: ignore[arg-type]
     served = Served(proc)
+    served.drain()
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=_read_lines, args=(proc, lines), daemon=True).start()
     deadline = time.monotonic() + timeout

@@ -75,6 +75,9 @@ class FakeFace:
     def close(self) -> None:
         self.closed = True
 
+    def disconnect(self) -> None:  # the RE went away: its connection with it
+        self.closed = True
+
     def tick(self) -> None:
         self.ticks += 1
 
