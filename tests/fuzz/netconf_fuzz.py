@@ -157,7 +157,9 @@ def scripts(draw: st.DrawFn, max_messages: int = 12) -> Script:
             break  # what follows a framing fault is another session's business
         # "]" never ends a REPLY message: with the delimiter after it, ]]>]]> could start early
         # and split it in two (two replies, or none).
-        messages.append((draw(_xml_abuse()).replace(b"]", b")"), Expect.REPLY))
+        data = draw(_xml_abuse()).replace(b"]", b")")
+        # Blanks between delimiters are no message (and get no reply): a "<" at least.
+        messages.append((data if data.strip() else data + b"<", Expect.REPLY))
     return Script(tuple(messages), polite=draw(st.booleans()))
 
 
@@ -170,7 +172,8 @@ class Report:
     sessions: int = 0
     deaths: list[str] = field(default_factory=list)
     slow: int = 0
-    hangs: int = 0
+    #: The messages that got no reply within :data:`HANG` (their first bytes).
+    hangs: list[str] = field(default_factory=list)
     slowest: float = 0.0
     healthy_checks: int = 0
     healthy_worst: float = 0.0
@@ -180,7 +183,8 @@ class Report:
         """Return the report, one figure a line."""
         return [f"fuzz messages sent: {self.messages} in {self.sessions} sessions",
                 f"session deaths (closed where a reply was due): {len(self.deaths)}",
-                f"replies slower than {SLOW:g} s: {self.slow}; hangs (>{HANG:g} s): {self.hangs}",
+                f"replies slower than {SLOW:g} s: {self.slow}; hangs (>{HANG:g} s): "
+                f"{len(self.hangs)}",
                 f"slowest fuzz reply: {self.slowest:.3f} s",
                 f"healthy session: {self.healthy_checks} checks, worst {self.healthy_worst:.3f} s,"
                 f" failures {len(self.healthy_failures)}"]
@@ -266,7 +270,7 @@ class Fuzzer:
             return False
         except WireTimeout:
             if expect is Expect.REPLY:
-                self.report.hangs += 1
+                self.report.hangs.append(repr(data[:160]))
             return False
         took = time.monotonic() - started
         self.report.slowest = max(self.report.slowest, took)
