@@ -10,6 +10,7 @@ attributes), ``load-configuration.error.pyez.xml`` (errors inside
 
 from __future__ import annotations
 
+import math
 import time
 
 from lxml import etree
