@@ -59,15 +59,15 @@ def lock_free_and_clean(served: Served, re: str = "re0") -> bool:
         client.close()
 
 
-def flood(client: Client, count: int, seconds: float = 10.0) -> int:
-    """Send up to ``count`` pipelined RPCs, for at most ``seconds`` (the server may stop
-    reading); return how many went out."""
+def flood(client: Client, count: int, seconds: float = 10.0, body: str = GET_RE) -> int:
+    """Send up to ``count`` pipelined ``body`` RPCs, for at most ``seconds`` (the server may
+    stop reading); return how many went out."""
     client.chan.settimeout(0.5)
     deadline = time.monotonic() + seconds
     sent = 0
     while sent < count and time.monotonic() < deadline:
         try:
-            client.chan.sendall(rpc(GET_RE))
+            client.chan.sendall(rpc(body))
         except TimeoutError:
             break
         sent += 1
@@ -84,8 +84,13 @@ def test_a_client_that_stops_reading_blocks_no_reaper_router_or_newcomer() -> No
             # A window far larger than the socket buffers: only TCP holds the server back.
             stuck = Client(*relay.address, window=256 * 2**20)
             relay.freeze()
-            sent = flood(stuck, 60000, seconds=40)
+            # A cheap RPC, so the server outruns the socket and blocks writing its replies
+            # (with a costly one it is still busy reading when the flood ends).
+            sent = flood(stuck, 60000, seconds=40, body="<get-configuration/>")
             assert 0 < sent < 60000  # the server stopped reading: its replies are stuck
+            # Let it work through the RPCs it took until its writes block on the full socket
+            # (a halt while it is still reading them found nothing stuck on 022aa66).
+            time.sleep(3)
             ctl = Client(*served.endpoints["control"], "re-control", "re-control")
             ctl.call(control_rpc("halt-re", re="re0"))  # reaps re0's sessions, the stuck one
             assert "<now>" in ctl.call(control_rpc("get-clock"), timeout=15)
