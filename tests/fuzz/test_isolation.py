@@ -74,6 +74,31 @@ def flood(client: Client, count: int, seconds: float = 10.0, body: str = GET_RE)
     return sent
 
 
+def flood_until_stuck(client: Client, body: str, stall: float = 5.0, seconds: float = 120.0
+                      ) -> int:
+    """Send pipelined ``body`` RPCs until the server has taken nothing for ``stall`` seconds
+    (it stopped reading: busy for that long, or blocked writing replies nobody reads), for
+    at most ``seconds``; return how many RPCs went out whole.  Raises WireTimeout when the
+    server never stops reading."""
+    client.chan.settimeout(0.2)
+    deadline = time.monotonic() + seconds
+    progress = time.monotonic()
+    pending, sent = rpc(body), 0
+    while time.monotonic() < deadline:
+        try:
+            n = client.chan.send(pending)
+        except TimeoutError:
+            n = 0
+        if n:
+            progress = time.monotonic()
+            pending = pending[n:]
+            if not pending:
+                pending, sent = rpc(body), sent + 1
+        elif time.monotonic() - progress > stall:
+            return sent
+    raise WireTimeout(f"the server still reads after {seconds:g} s ({sent} RPCs)")
+
+
 # ------------------------------------------------------------------ defect 1
 def test_a_client_that_stops_reading_blocks_no_reaper_router_or_newcomer() -> None:
     """A client frozen at the TCP level plus an RE going down used to wedge the reaper: the
@@ -84,13 +109,10 @@ def test_a_client_that_stops_reading_blocks_no_reaper_router_or_newcomer() -> No
             # A window far larger than the socket buffers: only TCP holds the server back.
             stuck = Client(*relay.address, window=256 * 2**20)
             relay.freeze()
-            # A cheap RPC, so the server outruns the socket and blocks writing its replies
-            # (with a costly one it is still busy reading when the flood ends).
-            sent = flood(stuck, 60000, seconds=40, body="<get-configuration/>")
-            assert 0 < sent < 60000  # the server stopped reading: its replies are stuck
-            # Let it work through the RPCs it took until its writes block on the full socket
-            # (a halt while it is still reading them found nothing stuck on 022aa66).
-            time.sleep(3)
+            # Until the server takes nothing more: its writes are blocked on the full socket
+            # (a halt while it was still working through the RPCs found nothing stuck on
+            # 022aa66, which then passed).
+            assert flood_until_stuck(stuck, "<get-configuration/>") > 0
             ctl = Client(*served.endpoints["control"], "re-control", "re-control")
             ctl.call(control_rpc("halt-re", re="re0"))  # reaps re0's sessions, the stuck one
             assert "<now>" in ctl.call(control_rpc("get-clock"), timeout=15)
