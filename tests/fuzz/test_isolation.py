@@ -74,7 +74,7 @@ def flood(client: Client, count: int, seconds: float = 10.0, body: str = GET_RE)
     return sent
 
 
-def flood_until_stuck(client: Client, body: str, stall: float = 5.0, seconds: float = 120.0
+def flood_until_stuck(client: Client, body: str, stall: float = 10.0, seconds: float = 120.0
                       ) -> int:
     """Send pipelined ``body`` RPCs until the server has taken nothing for ``stall`` seconds
     (it stopped reading: busy for that long, or blocked writing replies nobody reads), for
