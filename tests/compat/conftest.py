@@ -6,16 +6,31 @@ module for a client the environment does not hold is left out by this configurat
 README's ``pytest tests`` in the main venv holds none of them); a module the environment is
 meant to run imports its client at the top, so a missing client is a collection error, never a
 skip.
+
+Each NETCONF operation runs against two served routers (:data:`tests.netconf_hello.HELLOS`): one
+offering the real Junos hello (base:1.0 only: end-of-message framing, RFC 6242 section 4.1) and
+one offering base:1.1 too (chunked framing with a client whose hello lists base:1.1).  After
+each test the ``wire`` fixture reads the server's log: every NETCONF session the client opened
+must have spoken the framing the two hellos lead to, or the test fails.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 
-from tests.compat.served import TARGETS, Matrix, ServedEmulator, results_dir
+from tests.compat.served import (
+    CLIENT_BASE_1_1,
+    FRAMING_NAMES,
+    TARGETS,
+    Matrix,
+    ServedEmulator,
+    results_dir,
+)
+from tests.netconf_hello import HELLOS, Hello
 
 #: Client key (as ``RE_COMPAT`` names it) -> its test module.
 CLIENT_MODULES = {
@@ -26,6 +41,7 @@ CLIENT_MODULES = {
     "scrapli": "test_scrapli.py",
     "netconf-console": "test_netconf_console.py",
     "openssh": "test_openssh.py",
+    "ncclient": "test_ncclient.py",
     "parsers": "test_parsers.py",
 }
 
@@ -47,8 +63,64 @@ _MATRIX = Matrix()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "compat(client, distribution, operation): one operation of the "
-                   "compatibility matrix (docs/compatibility.md)")
+        "markers", "compat(client, distribution, operation, *, netconf=True, base_1_1=None, "
+                   "junos_hello_only=False): one operation of the compatibility matrix "
+                   "(docs/compatibility.md); netconf=False: no NETCONF session to check "
+                   "(served with the Junos hello only); base_1_1: whether the client's hello "
+                   "lists base:1.1 (default: CLIENT_BASE_1_1); junos_hello_only: the "
+                   "operation does not depend on the framing (served with the Junos hello "
+                   "only)")
+
+
+def _one_hello(marker: pytest.Mark | None) -> bool:
+    if marker is None:
+        return False
+    return not marker.kwargs.get("netconf", True) or marker.kwargs.get("junos_hello_only", False)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Serve each test's router with each hello (one only where the framing does not
+    matter); one server per hello for the whole run."""
+    if "hello" not in metafunc.fixturenames:
+        return
+    hellos = HELLOS[:1] if _one_hello(metafunc.definition.get_closest_marker("compat")) \
+        else HELLOS
+    metafunc.parametrize("hello", hellos, ids=[h.name.replace(":", "-") for h in hellos],
+                         scope="session")
+
+
+@dataclass(frozen=True)
+class Wire:
+    """What a test's NETCONF sessions must speak: the router's ``hello`` and whether the
+    client's hello lists base:1.1."""
+
+    hello: Hello
+    client_base_1_1: bool
+
+    def framing(self) -> str:
+        """Return the server's name of the framing (``eom`` or ``chunked``)."""
+        return self.hello.framing(self.client_base_1_1)
+
+
+def _wire(item: pytest.Item) -> Wire | None:
+    """Return the wire check of ``item``, None for a test without NETCONF sessions."""
+    marker = item.get_closest_marker("compat")
+    callspec = getattr(item, "callspec", None)
+    hello = callspec.params.get("hello") if callspec else None
+    if marker is None or not isinstance(hello, Hello) or not marker.kwargs.get("netconf", True):
+        return None
+    offers = marker.kwargs.get("base_1_1")
+    return Wire(hello, CLIENT_BASE_1_1[marker.args[0]] if offers is None else bool(offers))
+
+
+def _row(item: pytest.Item) -> tuple[str, str]:
+    """Return the (hello, framing) columns of ``item``'s matrix row."""
+    callspec = getattr(item, "callspec", None)
+    hello = callspec.params.get("hello") if callspec else None
+    wire = _wire(item)
+    if wire is not None:
+        return wire.hello.name, FRAMING_NAMES[wire.framing()]
+    return (hello.name if isinstance(hello, Hello) else "-"), "-"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -64,7 +136,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
     target = callspec.params.get("target", "-") if callspec else "-"
     result = "pass" if report.passed else ("skipped" if report.skipped else "FAIL")
     client, distribution, operation = marker.args
-    _MATRIX.add(client, distribution, operation, target, result)
+    _MATRIX.add(client, distribution, operation, *_row(item), target, result)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -74,13 +146,29 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(scope="session")
-def emulator() -> Iterator[ServedEmulator]:
-    """``re-emulator serve --time virtual`` for the whole run."""
-    served = ServedEmulator()
+def emulator(hello: Hello, tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[ServedEmulator]:
+    """``re-emulator serve --time virtual`` offering ``hello``, for every test run with it."""
+    served = ServedEmulator(hello, tmp_path_factory.mktemp("serve"))
     try:
         yield served
     finally:
         served.stop()
+
+
+@pytest.fixture(autouse=True)
+def wire(request: pytest.FixtureRequest) -> Iterator[Wire | None]:
+    """After a compat test on the ``served`` router: every NETCONF session its client opened
+    spoke the framing the router's and the client's hellos lead to, as the server logged it
+    (None for a test without NETCONF sessions).  Raises AssertionError at teardown."""
+    check = _wire(request.node)
+    if check is None or "served" not in request.fixturenames:
+        yield None
+        return
+    emulator: ServedEmulator = request.getfixturevalue("emulator")
+    mark = emulator.log_mark()
+    yield check
+    emulator.check_framing(mark, check.framing())
 
 
 @pytest.fixture

@@ -5,15 +5,24 @@ clients reach its routing engines (``re0``, ``re1``) and its master-only address
 over SSH like any router.  Between tests the router is reset over the control endpoint (an
 emulator-only NETCONF RPC), so each test meets RE0 master, RE1 backup, fresh logs.
 
+The router is served twice, one server per NETCONF hello (:data:`tests.netconf_hello.HELLOS`):
+the real Junos hello (base:1.0 only: end-of-message framing) and one offering base:1.1 too
+(chunked framing with a client that offers it, RFC 6242 section 4.1).  The server runs with
+``-v``: its log has one line per client hello naming the framing the session settled on, so a
+test checks the framing on the server's side (:meth:`ServedEmulator.framings_since`), not on the
+client's word.
+
 Each test marked ``compat(client, distribution, operation)`` becomes one cell of the matrix
-(client, version, operation, target -> result), written per client to ``RE_COMPAT_RESULTS``
-as JSON; ``python -m tests.compat.matrix`` turns the files into ``docs/compatibility.md``.
+(client, version, operation, hello, framing, target -> result), written per client to
+``RE_COMPAT_RESULTS`` as JSON; ``python -m tests.compat.matrix`` turns the files into
+``docs/compatibility.md``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -24,13 +33,18 @@ from pathlib import Path
 from lxml import etree
 from ncclient import manager
 
+from tests.netconf_hello import Hello, write_hello_testbed
+
 __all__ = [
+    "CLIENT_BASE_1_1",
     "CONTROL_NS",
     "TARGETS",
     "Cell",
     "Endpoint",
+    "FRAMING_NAMES",
     "Matrix",
     "ServedEmulator",
+    "SessionFraming",
     "TARGET_RE",
 ]
 
@@ -42,6 +56,38 @@ TARGET_RE = {"re0": "re0", "re1": "re1", "master": "re0"}
 USER, PASSWORD = "lab", "lab123"
 CONTROL_USER = CONTROL_PASSWORD = "re-control"
 START_TIMEOUT = 60.0
+#: Whether each client's NETCONF hello lists base:1.1 (so it speaks chunked framing to a router
+#: that offers it too).  A test may say otherwise with ``compat(..., base_1_1=False)`` (OpenSSH:
+#: the test writes the client's hello).
+CLIENT_BASE_1_1 = {
+    "PyEZ": True,  # ncclient 0.7.0 underneath
+    "JSNAPy": True,  # PyEZ's Device
+    "NAPALM": True,  # PyEZ's Device
+    "Ansible junipernetworks.junos": True,  # ansible.netcommon.netconf: ncclient
+    "scrapli-netconf": True,
+    "netconf-console2": True,
+    "OpenSSH": True,
+    "ncclient": True,
+    "harness RESession": True,  # ncclient underneath
+    "Genie parsers": True,  # the text comes over ncclient
+    "ntc-templates (TextFSM)": True,
+}
+
+#: The server's INFO line for each client hello (``emulator/session_glue.py``):
+#: "r1 re0 NETCONF session 7: client hello; framing chunked (base:1.1)".
+_HELLO_LINE = re.compile(r"(?P<router>\S+) re(?P<slot>\d+) NETCONF session (?P<session>\d+): "
+                         r"client hello; framing (?P<framing>\w+)")
+#: The server's framing names as the matrix shows them.
+FRAMING_NAMES = {"eom": "end-of-message", "chunked": "chunked"}
+
+
+@dataclass(frozen=True)
+class SessionFraming:
+    """One NETCONF session as the server logged it: on which RE, and its framing."""
+
+    slot: int
+    session_id: int
+    framing: str  # "eom" or "chunked"
 
 
 @dataclass(frozen=True)
@@ -57,13 +103,22 @@ class ServedEmulatorError(RuntimeError):
 
 
 class ServedEmulator:
-    """``re-emulator serve --time virtual`` in a subprocess, with its endpoints."""
+    """``re-emulator serve --time virtual -v`` of the default testbed with ``hello``, in a
+    subprocess logging into ``workdir``, with its endpoints."""
 
-    def __init__(self) -> None:
+    def __init__(self, hello: Hello, workdir: Path) -> None:
+        self.hello = hello
+        testbed = write_hello_testbed(workdir, hello)
         exe = Path(sys.executable).with_name("re-emulator")
         cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "emulator"]
-        self.proc = subprocess.Popen([*cmd, "serve", "--time", "virtual"],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.log_path = testbed.with_suffix(".log")
+        #: Session ids of this process's own control sessions (left out of the framings).
+        self._control_sessions: set[int] = set()
+        # The log goes to a file: a pipe nobody drains would stop the server when it fills.
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                [*cmd, "serve", "--testbed", str(testbed), "--time", "virtual", "-v"],
+                stdout=subprocess.PIPE, stderr=log, text=True)
         self.endpoints = self._read_endpoints()
 
     def _read_endpoints(self) -> dict[str, Endpoint]:
@@ -81,7 +136,7 @@ class ServedEmulator:
             found[name] = Endpoint(host, int(port))
         if not {*TARGETS, "control"} <= set(found):
             self.stop()
-            err = self.proc.stderr.read() if self.proc.stderr else ""
+            err = self.log_path.read_text(errors="replace")[-3000:]
             raise ServedEmulatorError(f"re-emulator serve printed {found}: {err}")
         return found
 
@@ -98,7 +153,35 @@ class ServedEmulator:
         with manager.connect(host=ep.host, port=ep.port, username=CONTROL_USER,
                              password=CONTROL_PASSWORD, hostkey_verify=False,
                              look_for_keys=False, allow_agent=False, timeout=30) as m:
+            self._control_sessions.add(int(m.session_id))
             return etree.fromstring(m.dispatch(op).xml.encode())
+
+    def log_mark(self) -> int:
+        """Return where the server's log ends now (pass it to :meth:`framings_since`)."""
+        return self.log_path.stat().st_size
+
+    def framings_since(self, mark: int) -> list[SessionFraming]:
+        """Return the NETCONF sessions clients opened since ``mark``, with the framing each
+        settled on, as the server logged them at each client hello (this process's control
+        sessions left out)."""
+        with open(self.log_path, "rb") as log:
+            log.seek(mark)
+            text = log.read().decode(errors="replace")
+        found = [SessionFraming(int(m["slot"]), int(m["session"]), m["framing"])
+                 for m in _HELLO_LINE.finditer(text)]
+        return [s for s in found if s.session_id not in self._control_sessions]
+
+    def check_framing(self, mark: int, expected: str) -> list[SessionFraming]:
+        """Return the sessions opened since ``mark`` when there is one at least and each
+        speaks ``expected`` (``eom`` or ``chunked``).
+
+        Raises AssertionError otherwise, with what the server logged."""
+        seen = self.framings_since(mark)
+        assert seen, f"the server logged no client NETCONF session ({self.hello.name} hello)"
+        wrong = [s for s in seen if s.framing != expected]
+        assert not wrong, (f"{self.hello.name} hello: the server expected {expected} framing "
+                           f"on every session, saw {wrong}")
+        return seen
 
     def reset(self) -> None:
         """Rebuild the router as new (RE0 master, RE1 backup, fresh logs and configuration)."""
@@ -111,9 +194,9 @@ class ServedEmulator:
     def master(self) -> str | None:
         """Return the name of the RE that is master now (``re0``/``re1``), None in between."""
         state = self.control("get-state")
-        for re in state.iter("{*}routing-engine"):
-            if re.findtext("{*}state") == "master":
-                return f"re{re.findtext('{*}slot')}"
+        for engine in state.iter("{*}routing-engine"):
+            if engine.findtext("{*}state") == "master":
+                return f"re{engine.findtext('{*}slot')}"
         return None
 
     def settle(self, step: float = 5.0, limit: float = 600.0) -> str:
@@ -147,6 +230,8 @@ class Cell:
     client: str
     version: str
     operation: str
+    hello: str  # what the router offered: "base:1.0" (Junos's) or "base:1.1"
+    framing: str  # what the server saw: "end-of-message", "chunked", "-" (no NETCONF)
     target: str
     result: str
 
@@ -157,10 +242,12 @@ class Matrix:
 
     cells: list[Cell] = field(default_factory=list)
 
-    def add(self, client: str, distribution: str, operation: str, target: str,
-            result: str) -> None:
-        """Record ``result`` of ``operation`` by ``client`` against ``target``."""
-        self.cells.append(Cell(client, version_of(distribution), operation, target, result))
+    def add(self, client: str, distribution: str, operation: str, hello: str, framing: str,
+            target: str, result: str) -> None:
+        """Record ``result`` of ``operation`` by ``client`` against ``target`` of a router
+        offering ``hello``, over ``framing``."""
+        self.cells.append(Cell(client, version_of(distribution), operation, hello, framing,
+                               target, result))
 
     def write(self, directory: Path) -> None:
         """Write ``<client>.json`` files into ``directory`` (one per client seen)."""

@@ -2,7 +2,9 @@
 against the served emulator: ``junos_facts`` with every subset, ``junos_command`` as text, XML
 and JSON, ``junos_rpc`` and ``junos_config``.  One playbook runs against the three targets, one
 host at a time (one fork: two targets on the same RE never race for its configuration lock);
-each test reads its task's result for its target from the JSON callback's report."""
+each test reads its task's result for its target from the JSON callback's report.  The playbook
+runs once per served hello; every NETCONF session it opened must have spoken the framing the
+server's log names (chunked against a router offering base:1.1: ncclient underneath)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,16 @@ import ansible_collections.junipernetworks.junos  # noqa: F401  (the collection 
 import pytest
 import yaml
 
-from tests.compat.served import PASSWORD, TARGET_RE, TARGETS, USER, ServedEmulator
+from tests.compat.served import (
+    CLIENT_BASE_1_1,
+    PASSWORD,
+    TARGET_RE,
+    TARGETS,
+    USER,
+    ServedEmulator,
+)
 
+CLIENT = "Ansible junipernetworks.junos"
 compat = pytest.mark.compat
 ANSIBLE_TIMEOUT = 400
 
@@ -61,8 +71,10 @@ def _inventory(served: ServedEmulator) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def report(emulator: ServedEmulator, tmp_path_factory: pytest.TempPathFactory
            ) -> dict[str, dict[str, Any]]:
-    """Run the playbook once; return {task name: {target: result}}."""
+    """Run the playbook once; return {task name: {target: result}}.  Fails when a NETCONF
+    session it opened spoke another framing than the hellos lead to (the server's log)."""
     emulator.reset()
+    mark = emulator.log_mark()
     work = tmp_path_factory.mktemp("ansible")
     (work / "inventory.yml").write_text(yaml.safe_dump(_inventory(emulator)))
     play = [{"hosts": "all", "gather_facts": False, "tasks": TASKS}]
@@ -94,6 +106,9 @@ def report(emulator: ServedEmulator, tmp_path_factory: pytest.TempPathFactory
     for play_run in out["plays"]:
         for task in play_run["tasks"]:
             results.setdefault(task["task"]["name"], {}).update(task["hosts"])
+    # Each host's persistent connection (ansible-connection) holds a session of its own.
+    sessions = emulator.check_framing(mark, emulator.hello.framing(CLIENT_BASE_1_1[CLIENT]))
+    assert len(sessions) >= len(TARGETS), sessions
     return results
 
 
@@ -103,7 +118,7 @@ def _ok(report: dict[str, dict[str, Any]], task: str, target: str) -> dict[str, 
     return result
 
 
-@compat("Ansible junipernetworks.junos", "ansible", "junos_facts: all subsets")
+@compat(CLIENT, "ansible", "junos_facts: all subsets")
 def test_facts_all_subsets(report: dict[str, dict[str, Any]], target: str) -> None:
     facts = _ok(report, "facts", target)["ansible_facts"]
     assert facts["ansible_net_hostname"] == "r1"  # default (get-software-information)
@@ -118,31 +133,31 @@ def test_facts_all_subsets(report: dict[str, dict[str, Any]], target: str) -> No
     assert bool(facts["ansible_net_modules"]) == (TARGET_RE[target] == "re0")
 
 
-@compat("Ansible junipernetworks.junos", "ansible", "junos_facts: config as JSON")
+@compat(CLIENT, "ansible", "junos_facts: config as JSON")
 def test_facts_config_json(report: dict[str, dict[str, Any]], target: str) -> None:
     facts = _ok(report, "facts-json", target)["ansible_facts"]
     assert facts["ansible_net_config"]["configuration"]["system"]["host-name"] == "r1"
 
 
-@compat("Ansible junipernetworks.junos", "ansible", "junos_command: text")
+@compat(CLIENT, "ansible", "junos_command: text")
 def test_command_text(report: dict[str, dict[str, Any]], target: str) -> None:
     (text,) = _ok(report, "command-text", target)["stdout"]
     assert "Current state                  Master" in text
 
 
-@compat("Ansible junipernetworks.junos", "ansible", "junos_command: xml")
+@compat(CLIENT, "ansible", "junos_command: xml")
 def test_command_xml(report: dict[str, dict[str, Any]], target: str) -> None:
     (xml,) = _ok(report, "command-xml", target)["stdout"]
     assert "<mastership-state>backup</mastership-state>" in xml
 
 
-@compat("Ansible junipernetworks.junos", "ansible", "junos_command: json")
+@compat(CLIENT, "ansible", "junos_command: json")
 def test_command_json(report: dict[str, dict[str, Any]], target: str) -> None:
     (data,) = _ok(report, "command-json", target)["stdout"]
     assert "system-booted-time" in data["system-uptime-information"][0]
 
 
-@compat("Ansible junipernetworks.junos", "ansible", "junos_rpc")
+@compat(CLIENT, "ansible", "junos_rpc")
 def test_rpc(report: dict[str, dict[str, Any]], target: str) -> None:
     data = _ok(report, "rpc", target)["output"]
     mounts = [fs["mounted-on"][0]["data"]
@@ -150,7 +165,7 @@ def test_rpc(report: dict[str, dict[str, Any]], target: str) -> None:
     assert mounts == ["/", "/config", "/var"]
 
 
-@compat("Ansible junipernetworks.junos", "ansible", "junos_config")
+@compat(CLIENT, "ansible", "junos_config")
 def test_config(report: dict[str, dict[str, Any]], target: str) -> None:
     assert _ok(report, "config", target)["changed"] is True
     assert _ok(report, "config-again", target)["changed"] is False  # idempotent
