@@ -1,10 +1,11 @@
 """Ansible's junipernetworks.junos collection (bundled in the ``ansible`` package) over NETCONF
 against the served emulator: ``junos_facts`` with every subset, ``junos_command`` as text, XML
-and JSON, ``junos_rpc`` and ``junos_config``.  One playbook runs against the three targets, one
-host at a time (one fork: two targets on the same RE never race for its configuration lock);
-each test reads its task's result for its target from the JSON callback's report.  The playbook
-runs once per served hello; every NETCONF session it opened must have spoken the framing the
-server's log names (chunked against a router offering base:1.1: ncclient underneath)."""
+and JSON, ``junos_rpc`` and ``junos_config``. One playbook runs against the three targets, the
+three at once (three forks) except the ``junos_config`` tasks, one host at a time (``throttle:
+1``: two targets on the same RE never race for its configuration lock); each test reads its
+task's result for its target from the JSON callback's report. The playbook runs once per served
+hello; every NETCONF session it opened must have spoken the framing the server's log names
+(chunked against a router offering base:1.1: ncclient underneath)."""
 
 from __future__ import annotations
 
@@ -48,10 +49,10 @@ TASKS: list[dict[str, Any]] = [
         "commands": ["show system uptime"], "display": "json"}},
     {"name": "rpc", "junipernetworks.junos.junos_rpc": {
         "rpc": "get-system-storage", "output": "json"}},
-    {"name": "config", "junipernetworks.junos.junos_config": {
+    {"name": "config", "throttle": 1, "junipernetworks.junos.junos_config": {
         "lines": [LINE],
         "comment": "ansible {{ inventory_hostname }}"}},
-    {"name": "config-again", "junipernetworks.junos.junos_config": {
+    {"name": "config-again", "throttle": 1, "junipernetworks.junos.junos_config": {
         "lines": [LINE]}},
     {"name": "shown", "junipernetworks.junos.junos_command": {
         "commands": ["show configuration | display set"], "display": "text"}},
@@ -83,7 +84,7 @@ def report(emulator: ServedEmulator, tmp_path_factory: pytest.TempPathFactory
     # sockets live there too (a longer path would pass the 108-byte AF_UNIX limit and hang).
     env = dict(os.environ, ANSIBLE_STDOUT_CALLBACK="ansible.posix.json",
                ANSIBLE_HOST_KEY_CHECKING="False", ANSIBLE_HOME=str(work / "h"),
-               ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="False", ANSIBLE_FORKS="1")
+               ANSIBLE_NOCOLOR="1", ANSIBLE_RETRY_FILES_ENABLED="False", ANSIBLE_FORKS="3")
     exe = Path(sys.executable).with_name("ansible-playbook")
     # Output to files, not pipes: the persistent NETCONF connection processes Ansible leaves
     # behind (until their idle timeout) would keep a pipe open after the playbook ends.
