@@ -63,24 +63,20 @@ _MATRIX = Matrix()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "compat(client, distribution, operation, *, netconf=True, base_1_1=None, "
-                   "junos_hello_only=False): one operation of the compatibility matrix "
-                   "(docs/compatibility.md); netconf=False: no NETCONF session to check "
-                   "(served with the Junos hello only); base_1_1: whether the client's hello "
-                   "lists base:1.1 (default: CLIENT_BASE_1_1); junos_hello_only: the "
-                   "operation does not depend on the framing (served with the Junos hello "
-                   "only)")
+        "markers", "compat(client, distribution, operation, *, netconf=True, base_1_1=None): "
+                   "one operation of the compatibility matrix (docs/compatibility.md); "
+                   "netconf=False: no NETCONF session (served with the Junos hello only, "
+                   "nothing to check on the wire); base_1_1: whether the client's hello lists "
+                   "base:1.1 (default: CLIENT_BASE_1_1)")
 
 
 def _one_hello(marker: pytest.Mark | None) -> bool:
-    if marker is None:
-        return False
-    return not marker.kwargs.get("netconf", True) or marker.kwargs.get("junos_hello_only", False)
+    return marker is not None and not marker.kwargs.get("netconf", True)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Serve each test's router with each hello (one only where the framing does not
-    matter); one server per hello for the whole run."""
+    """Serve each test's router with each hello (the Junos one only for a test without
+    NETCONF); one server per hello for the whole run."""
     if "hello" not in metafunc.fixturenames:
         return
     hellos = HELLOS[:1] if _one_hello(metafunc.definition.get_closest_marker("compat")) \

@@ -25,8 +25,7 @@ from ntc_templates.parse import parse_output
 from tests.compat.served import PASSWORD, TARGET_RE, USER, ServedEmulator
 from tests.shared import sample_text
 
-#: The parsers read text; the framing it came over does not matter: the Junos hello only.
-compat = pytest.mark.compat(junos_hello_only=True)
+compat = pytest.mark.compat
 NC = "urn:ietf:params:xml:ns:netconf:base:1.0"
 
 
