@@ -70,7 +70,9 @@ class Dispatcher:
             raise RpcError("protocol", "operation-failed", "error", "syntax error",
                            info={"bad-element": name})
         req = TABLE.request(op)
-        return rpc_reply(cmd, req, cmd.handler(ctx, req))
+        result = rpc_reply(cmd, req, cmd.handler(ctx, req))
+        result.read_only = cmd.read_only
+        return result
 
     def _command(self, ctx: CommandContext, op: etree._Element) -> DispatchResult:
         """``<command format="text|xml">show ... | pipes</command>`` (NOTES.md 3.13)."""
@@ -87,6 +89,8 @@ class Dispatcher:
             line = replace(line, request=request)
         banner = banner_for(self.model, ctx.slot)
         if line.has(PipeKind.DISPLAY_XML_RPC):
-            return command_answer(line, None, "xml", banner)
-        result = line.cmd.handler(ctx, line.request)
-        return command_answer(line, result, fmt, banner)
+            answer = command_answer(line, None, "xml", banner)
+        else:
+            answer = command_answer(line, line.cmd.handler(ctx, line.request), fmt, banner)
+        answer.read_only = line.cmd.read_only  # the pipes only transform the reply
+        return answer

@@ -56,7 +56,8 @@ __all__ = [
 class DispatchResult:
     """Reply children, leading rpc-errors (warnings), and the wire effects of a control RPC:
     RE slots whose sessions to drop, RE slots whose next reply to truncate; ``text`` is
-    character data of ``<rpc-reply>`` itself (a JSON reply)."""
+    character data of ``<rpc-reply>`` itself (a JSON reply); ``read_only``: the row only read
+    the model (:attr:`~emulator.commands.table.Command.read_only`)."""
 
     body: list[etree._Element] = field(default_factory=list)
     errors: list[RpcError] = field(default_factory=list)
@@ -64,6 +65,7 @@ class DispatchResult:
     truncate: set[int] = field(default_factory=set)
     ok: bool = False
     text: str | None = None
+    read_only: bool = False
 
 
 # ------------------------------------------------------------------ text

@@ -110,6 +110,11 @@ class Command:
     #: loading json config").
     payload_format: bool = False
     warning_form: WarningForm = WarningForm.XNM
+    #: The handler only reads the model (and the context's RE slot and user): two calls with
+    #: the same request, between two changes of the router's state, answer the same, so the
+    #: server may keep the reply (``RouterRuntime.replies``).  A unit test dispatches every such
+    #: row and checks the model is unchanged.
+    read_only: bool = False
 
     @property
     def cli(self) -> str:
