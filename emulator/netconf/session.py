@@ -39,7 +39,15 @@ from emulator.netconf.events import (
 )
 from emulator.netconf.framing import DEFAULT_MAX_MESSAGE_SIZE, FramingMode, ReceiveBuffer, encode
 from emulator.netconf.messages import BASE_1_0, BASE_1_1, classify, new_parser
-from emulator.netconf.render import nsmap_with, preamble_comment, render_hello, render_reply
+from emulator.netconf.render import (
+    nsmap_with,
+    plain_attributes,
+    preamble_comment,
+    render_hello,
+    render_reply,
+    reply_document,
+    with_attributes,
+)
 
 __all__ = ["DEFAULT_CAPABILITIES", "JUNOS_CAPABILITIES", "NetconfSession", "offering_base_1_1"]
 
@@ -211,12 +219,44 @@ class NetconfSession:
         request this session handed out (RFC 6241 section 4.1: replies keep request order),
         or if an RpcReceived gets no reply.
         """
-        if not self._unanswered or self._unanswered[0] is not request:
-            raise ProtocolError("reply() to a request that is not the oldest unanswered one")
+        self._check_oldest(request)
         if reply is None:
             reply = _default_reply(request)
         self._unanswered.popleft()
         return encode(render_reply(request.attributes, reply, self._nsmap), self._framing)
+
+    @property
+    def reply_namespaces(self) -> tuple[tuple[str | None, str], ...]:
+        """Return the namespaces ``<rpc-reply>`` declares: two sessions with the same ones
+        render the same :meth:`document` for the same reply."""
+        return tuple(self._nsmap.items())
+
+    def document(self, reply: RpcReply) -> bytes:
+        """Return ``reply`` rendered as this session's ``<rpc-reply>`` without any request's
+        attributes: what :meth:`reply_with` takes (a caller may keep it for other requests)."""
+        return reply_document(reply, self._nsmap)
+
+    @staticmethod
+    def takes_document(request: Request) -> bool:
+        """Return True if :meth:`reply_with` can answer ``request`` (its ``<rpc>`` attributes
+        are in no namespace, as message-id is)."""
+        return plain_attributes(request.attributes)
+
+    def reply_with(self, request: RpcReceived, document: bytes) -> bytes:
+        """Return the framed reply to ``request`` from a :meth:`document` of a session with the
+        same :attr:`reply_namespaces`: the same bytes :meth:`reply` returns for that reply.
+
+        Raises ``ProtocolError`` as :meth:`reply` does, and ``ValueError`` unless
+        :meth:`takes_document` (answer such a request with :meth:`reply`).
+        """
+        self._check_oldest(request)
+        framed = encode(with_attributes(document, request.attributes), self._framing)
+        self._unanswered.popleft()
+        return framed
+
+    def _check_oldest(self, request: Request) -> None:
+        if not self._unanswered or self._unanswered[0] is not request:
+            raise ProtocolError("reply() to a request that is not the oldest unanswered one")
 
     # -- state --
 
