@@ -10,13 +10,19 @@ connected.
 
 The wire state the faces need lives here, not in the model: the RE slots whose next reply is
 truncated, and the sessions to drop (control RPC results say which).
+
+Replies to read-only RPCs are kept between two changes of the router (:class:`ReplyCache`):
+every ``run`` may change the model, so it starts a new :attr:`RouterRuntime.version`, except a
+dispatch of a row that only reads (``Command.read_only``).  The model changes only inside
+``run`` (faces, control RPCs, ``EmulatorServer.call``), so a kept reply is the one the model
+would compute again.  In real time the clock moves between two requests: nothing is kept.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Protocol, TypeVar
 
 from lxml import etree
@@ -28,7 +34,7 @@ from emulator.limits import InputBudget, Limits
 from emulator.model.router import RouterModel
 from re_contract.listeners import CONTROL, MASTER
 
-__all__ = ["Link", "RouterRuntime", "SessionFace", "TerminalFace"]
+__all__ = ["Link", "ReplyCache", "RouterRuntime", "SessionFace", "TerminalFace"]
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +102,37 @@ class TerminalFace(Protocol):
         """Look at the model again after an RE changed state."""
 
 
+class ReplyCache:
+    """Rendered replies of read-only RPCs, valid for one :attr:`RouterRuntime.version`.
+
+    Keys are the caller's (the face's: RE slot, user, reply namespaces and the request); at
+    most ``limit`` replies are kept per version (the oldest is forgotten first).
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        self._limit = limit
+        self._version = -1
+        self._replies: dict[Hashable, bytes] = {}
+
+    def get(self, version: int, key: Hashable) -> bytes | None:
+        """Return the reply kept for ``key`` in ``version``, or None."""
+        if version != self._version:
+            return None
+        return self._replies.get(key)
+
+    def put(self, version: int, key: Hashable, reply: bytes) -> None:
+        """Keep ``reply`` for ``key`` in ``version`` (replies of older versions are dropped)."""
+        if version != self._version:
+            self._replies.clear()
+            self._version = version
+        elif len(self._replies) >= self._limit:
+            del self._replies[next(iter(self._replies))]
+        self._replies[key] = reply
+
+    def __len__(self) -> int:
+        return len(self._replies)
+
+
 class RouterRuntime:
     """The serving state of one router on the event loop."""
 
@@ -127,6 +164,10 @@ class RouterRuntime:
         #: True from a commit until a save of it has started.
         self.unsaved = False
         self._commits = self._commit_mark()
+        #: Starts anew with every call that may have changed the model (module docstring).
+        self.version = 0
+        #: Replies of read-only RPCs in this version (virtual time only).
+        self.replies: ReplyCache | None = None if real_time else ReplyCache()
 
     @property
     def name(self) -> str:
@@ -138,17 +179,29 @@ class RouterRuntime:
         """Return ``call()`` run on the model with its clock caught up; afterwards reap and
         tick if an RE changed state, and re-arm the real-time timer.  Raises what ``call``
         raises."""
+        return self._run(call, lambda _: False)
+
+    def _run(self, call: Callable[[], T], reads_only: Callable[[T], bool]) -> T:
+        """:meth:`run`; the :attr:`version` is kept when ``reads_only(result)`` says so."""
         self._catch_up()
+        done = False
         try:
-            return call()
+            result = call()
+            done = reads_only(result)
+            return result
         finally:
+            if not done:
+                self.version += 1
             self._after()
 
     def dispatch(self, ctx: CommandContext, op: etree._Element, *, control: bool
                  ) -> DispatchResult:
         """Return the reply to RPC ``op``; apply its wire effects (truncate the next reply of
-        an RE, drop its sessions after this reply).  Raises RpcError and what handlers raise."""
-        result = self.run(lambda: self.dispatcher.dispatch(ctx, op, control=control))
+        an RE, drop its sessions after this reply).  Raises RpcError and what handlers raise.
+
+        A read-only row's dispatch keeps the :attr:`version` (its reply may be kept)."""
+        result = self._run(lambda: self.dispatcher.dispatch(ctx, op, control=control),
+                           lambda res: res.read_only)
         self.truncate_next |= result.truncate
         if result.drop:
             self.loop.call_soon(self._drop, frozenset(result.drop))
@@ -173,7 +226,7 @@ class RouterRuntime:
             slot = int(listener.removeprefix("re"))
             return slot if chassis.re(slot).alive else None
 
-        return self.run(resolve)
+        return self._run(resolve, lambda _: True)
 
     def boot_stamp(self, slot: int) -> float:
         """Return the start time of RE ``slot`` (a session remembers it to notice a reboot)."""
@@ -208,6 +261,7 @@ class RouterRuntime:
         self._reap()
         for terminal in list(self.terminals):
             terminal.tick()
+        self.version += 1  # a terminal may have acted on what it saw
 
     def _liveness(self) -> tuple[object, ...]:
         """Return what reaping and terminals depend on: each RE's state and boot, the chassis."""

@@ -60,6 +60,8 @@ class NetconfFace(Face):
                                    hello_preamble=f"<!-- user {user.name}, class super-user -->",
                                    max_message_size=runtime.limits.max_message_size)
         self._hello_timer: asyncio.TimerHandle | None = None
+        #: What a kept reply of this session depends on besides the request (and the state).
+        self._reply_scope = (slot, user.name, user.control, self.core.reply_namespaces)
 
     def start(self) -> None:
         """Send the server hello; the session is now reaped with its RE, and must see the
@@ -107,6 +109,7 @@ class NetconfFace(Face):
             for db in self.runtime.model.configs.values():
                 db.release_session(self.session_id)
         finally:
+            self.runtime.version += 1  # locks released, uncommitted changes discarded
             super().close()
 
     def _no_hello(self) -> None:
@@ -120,7 +123,7 @@ class NetconfFace(Face):
         if isinstance(event, HelloReceived):
             self._hello()
         if isinstance(event, RpcReceived):
-            reply = self.core.reply(event, self._dispatch(event.operation))
+            reply = self._answer(event)
             self._acknowledge(lambda: self._send(reply))
         elif isinstance(event, RpcRejected):
             self._send(self.core.reply(event))
@@ -140,18 +143,36 @@ class NetconfFace(Face):
                  self.slot, self.kind, self.core.framing.name.lower(),
                  self.core.framing.value)
 
-    def _dispatch(self, op: etree._Element) -> RpcReply:
-        """Return the router's reply to ``op``.  A handler crash is recorded as a server error
-        (it fails the test that caused it) and answered as an internal error."""
+    def _answer(self, event: RpcReceived) -> bytes:
+        """Return the framed reply to ``event``: the reply kept for the same request in the
+        same state of the router when a read-only row answered it (:class:`ReplyCache`), else
+        the router's answer, kept when its row only reads."""
+        cache = self.runtime.replies
+        if cache is None or not self.core.takes_document(event):
+            return self.core.reply(event, self._dispatch(event.operation)[0])
+        key = (self._reply_scope, etree.tostring(event.operation, with_tail=False))
+        document = cache.get(self.runtime.version, key)
+        if document is None:
+            reply, read_only = self._dispatch(event.operation)
+            document = self.core.document(reply)
+            if read_only:
+                cache.put(self.runtime.version, key, document)
+        return self.core.reply_with(event, document)
+
+    def _dispatch(self, op: etree._Element) -> tuple[RpcReply, bool]:
+        """Return the router's reply to ``op`` and whether its row only read the model.  A
+        handler crash is recorded as a server error (it fails the test that caused it) and
+        answered as an internal error."""
         try:
             result = self.runtime.dispatch(self._ctx, op, control=self.user.control)
         except RpcError as exc:
-            return RpcReply(errors=[exc])
+            return RpcReply(errors=[exc]), False
         except Exception as exc:  # recorded with its traceback, answered, never lost
             where = f"{self.runtime.name} re{self.slot} {self.kind}, <{local_name(op)}>"
             self.runtime.errors.record(where, exc)
-            return RpcReply(errors=[RpcError.internal(exc)])
-        return RpcReply(body=result.body, errors=result.errors, ok=result.ok, text=result.text)
+            return RpcReply(errors=[RpcError.internal(exc)]), False
+        reply = RpcReply(body=result.body, errors=result.errors, ok=result.ok, text=result.text)
+        return reply, result.read_only
 
     def _send(self, data: bytes) -> None:
         if not self.pinned and self.runtime.take_truncate(self.slot):
