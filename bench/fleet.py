@@ -22,8 +22,14 @@ machine the wall-clock figures can favour the reference, whose hundreds of threa
 share of the scheduler where the current server's one loop takes one; CPU per RPC and per session
 opened are the figures a busy machine does not skew. Every wait is bounded.
 
+A fleet of more than ``--shard-above`` routers (default 2,000) is served by the current server as
+``serve --workers 2`` (two shard processes, one per core; its CPU and RSS are the sum over the
+parent and both shards) and not by the reference; the issue's scale points are
+``--fleets 100 1000 2000 5000 --reference none``.  ``re-emulator fleet`` gives single-RE
+platforms one RE, so a fleet of N routers holds fewer than 2N sessions (the table says how many).
+
     python bench/fleet.py [--fleets 10 100] [--reference 022aa66 | none] [--idle 5]
-                          [--rounds 20] [--repeat 3]
+                          [--rounds 20] [--repeat 3] [--shard-above 2000]
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from pathlib import Path
 
 from ssh_servers import TIMEOUT, Server, open_session, rpc
 
+from emulator.app import READY
 from emulator.fleet import fleet_yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,16 +86,22 @@ def reference_tree(commit: str, workdir: Path) -> Path:
     return tree
 
 
-def spawn(name: str, testbed: Path, tree: Path | None) -> tuple[Server, list[int], float]:
-    """Start ``serve`` of ``testbed`` (from ``tree``, else this checkout); return the server,
-    the ports of its REs and the seconds until its banner's last line."""
+def spawn(name: str, testbed: Path, tree: Path | None, workers: int = 1
+          ) -> tuple[Server, list[int], float]:
+    """Start ``serve`` of ``testbed`` (from ``tree``, else this checkout; ``--workers`` shard
+    processes when ``workers`` > 1); return the server, the ports of its REs and the seconds
+    until its banner's last line (with workers: the ready line, once every shard is up)."""
     env = dict(os.environ)
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
     t0 = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "emulator", "serve", "--time", "virtual",
-                             "--testbed", str(testbed)], stdout=subprocess.PIPE, env=env,
-                            cwd=str(tree or REPO))
+    cmd = [sys.executable, "-m", "emulator", "serve", "--time", "virtual", "--testbed",
+           str(testbed)]
+    last = LAST_LINE
+    if workers > 1:
+        cmd += ["--workers", str(workers)]
+        last = READY
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env, cwd=str(tree or REPO))
     assert proc.stdout is not None
     ports: list[int] = []
     deadline = t0 + TIMEOUT
@@ -96,7 +109,7 @@ def spawn(name: str, testbed: Path, tree: Path | None) -> tuple[Server, list[int
         line = proc.stdout.readline().decode()
         if not line:
             raise RuntimeError(f"{name} exited: status {proc.wait(TIMEOUT)}")
-        if line.startswith(LAST_LINE):
+        if line.startswith(last):
             return Server(name, proc, 0), ports, time.monotonic() - t0
         parts = line.split()
         if len(parts) == 3 and not line.startswith("#") and parts[1] in ("re0", "re1"):
@@ -149,9 +162,11 @@ async def measure(server: Server, ports: list[int], routers: int, start_s: float
                ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, idle_ms, held_ms)
 
 
-def run(fleets: list[int], reference: str | None, idle: float, rounds: int, repeat: int
-        ) -> list[Row]:
-    """Measure every server on every fleet ``repeat`` times; return the median row of each."""
+def run(fleets: list[int], reference: str | None, idle: float, rounds: int, repeat: int,
+        shard_above: int = 2000) -> list[Row]:
+    """Measure every server on every fleet ``repeat`` times; return the median row of each.
+    A fleet of more than ``shard_above`` routers is served by two shard processes
+    (``--workers 2``: one per core) by the current server, and not by the reference."""
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -161,10 +176,12 @@ def run(fleets: list[int], reference: str | None, idle: float, rounds: int, repe
         for routers in fleets:
             testbed = workdir / f"fleet-{routers}.yaml"
             testbed.write_text(fleet_yaml(routers))
-            for name, tree in servers:
+            workers = 2 if routers > shard_above else 1
+            for name, tree in servers if workers == 1 else servers[:1]:
                 runs = []
                 for _ in range(repeat):
-                    server, ports, start_s = spawn(name, testbed, tree)
+                    server, ports, start_s = spawn(name if workers == 1 else f"{name}/2",
+                                                   testbed, tree, workers)
                     try:
                         runs.append(asyncio.run(measure(server, ports, routers, start_s, idle,
                                                         rounds)))
@@ -201,7 +218,10 @@ def report(rows: list[Row]) -> None:
     if len(names) > 1:
         print(f"\nratios {names[0]} / {names[1]} (same fleet):")
         for r in (r for r in rows if r.server == names[0]):
-            ref = next(x for x in rows if x.server == names[1] and x.routers == r.routers)
+            ref = next((x for x in rows if x.server == names[1] and x.routers == r.routers),
+                       None)
+            if ref is None:  # a sharded fleet: the reference did not serve it
+                continue
             print(f"  {r.routers:>4} routers: start {_ratio(r.start_s, ref.start_s)}, RSS "
                   f"{_ratio(r.rss_idle_mib, ref.rss_idle_mib)}, KiB/session "
                   f"{_ratio(r.kib_per_session, ref.kib_per_session)}, CPU/open "
@@ -214,8 +234,10 @@ def report(rows: list[Row]) -> None:
     if len(sizes) > 1:
         print(f"\nscale {sizes[-1]} / {sizes[0]} routers (same server):")
         for name in names:
-            big = next(r for r in rows if r.server == name and r.routers == sizes[-1])
-            small = next(r for r in rows if r.server == name and r.routers == sizes[0])
+            mine = [r for r in rows if r.server == name]
+            big, small = max(mine, key=lambda r: r.routers), min(mine, key=lambda r: r.routers)
+            if big is small:
+                continue
             print(f"  {name:<8}: start {_ratio(big.start_s, small.start_s)}, RSS "
                   f"{_ratio(big.rss_idle_mib, small.rss_idle_mib)}, round "
                   f"{_ratio(big.round_s, small.round_s)}, RPC median "
@@ -232,9 +254,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="rounds of one RPC on every session (CPU and latency over all)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each server on each fleet (the median is reported)")
+    parser.add_argument("--shard-above", type=int, default=2000,
+                        help="fleets of more routers are served by two shard processes")
     args = parser.parse_args(argv)
     reference = None if args.reference == "none" else args.reference
-    report(run(args.fleets, reference, args.idle, args.rounds, args.repeat))
+    report(run(args.fleets, reference, args.idle, args.rounds, args.repeat, args.shard_above))
     return 0
 
 

@@ -159,6 +159,26 @@ def serve(kind: str, port_file: str) -> None:
 
 
 # ----------------------------------------------------------------------------- measuring
+def process_tree(roots: list[int]) -> dict[int, tuple[float, int]]:
+    """Return (CPU seconds, RSS KiB) of each of ``roots`` and of every process below them (a
+    server's workers, sshd's per-session children)."""
+    tick, page_kib = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE") // 1024
+    stats: dict[int, tuple[int, float, int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        stats[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick,
+                             int(fields[21]) * page_kib)
+    keep = set(roots)
+    while more := {pid for pid, st in stats.items() if st[0] in keep} - keep:
+        keep |= more  # bounded: every pass adds processes from a finite table
+    return {pid: stats[pid][1:] for pid in keep if pid in stats}
+
+
 @dataclass
 class Server:
     name: str
@@ -166,18 +186,20 @@ class Server:
     port: int
 
     def rss_kib(self) -> int:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
+        """Return the RSS of the server process and its children (shard workers)."""
+        return sum(rss for _, rss in process_tree([self.proc.pid]).values())
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """Return the CPU time of the server process and its children (shard workers)."""
+        return sum(cpu for cpu, _ in process_tree([self.proc.pid]).values())
 
     def stop(self) -> None:
-        self.proc.kill()
-        self.proc.wait(TIMEOUT)
+        self.proc.terminate()
+        try:
+            self.proc.wait(TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(TIMEOUT)
 
 
 def start(kind: str, workdir: Path) -> Server:
