@@ -54,6 +54,8 @@ routers:
     re0: {host: 127.0.0.1, port: 0}
     credentials: {username: lab, password: lab123}
     control: {username: ctl, password: ctl}
+    # Junos's highest connection-limit and rate-limit: the benchmarks hold 200 sessions.
+    emulator: {limits: {connection_limit: 250, rate_limit: 250}}
 """
 TIMEOUT = 120.0
 

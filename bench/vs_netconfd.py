@@ -18,6 +18,8 @@ message-id each time.  For each server and session count N (default 10 and 100):
               the emulator's one process) over ``--rpcs`` RPCs sent one at a time, round robin
   median      the RPC round trip seen by the client over those RPCs
   RPC/s       aggregate: every session sends back to back for ``--seconds``, RPCs answered / s
+  reply bytes the size of one get-config reply (netconfd started without a configuration
+              answers a nearly empty ``<data>``; the emulator a whole Junos configuration)
 
 Ratios are emulator / netconfd within the same run.  The whole run is repeated ``--repeat``
 times, servers alternating, and the median of each figure is printed: CPU is counted in 10 ms
@@ -113,6 +115,7 @@ class Session:
     def __init__(self, conn: Any, writer: Any, reader: Any) -> None:
         self.conn, self.writer, self.reader = conn, writer, reader
         self.message_id = 0
+        self.reply_bytes = 0
 
     async def rpc(self) -> float:
         self.message_id += 1
@@ -124,6 +127,7 @@ class Session:
         elapsed = time.perf_counter() - start
         if b"<data" not in reply:
             raise RuntimeError(f"not a get-config reply: {reply[:300]!r}")
+        self.reply_bytes = len(reply)
         return elapsed
 
 
@@ -146,6 +150,7 @@ class Row:
     cpu_ms_per_rpc: float
     median_ms: float
     rpc_per_s: float
+    reply_bytes: float
 
 
 async def _burst(sessions: list[Session], seconds: float) -> int:
@@ -185,7 +190,8 @@ async def measure(target: Target, n: int, rpcs: int, seconds: float) -> Row:
     for session in [*sessions, warm]:
         session.conn.close()
     return Row(target.name, n, statistics.median(setups) * 1000, (held - before) / n,
-               (cpu1 - cpu0) * 1000 / rpcs, statistics.median(times) * 1000, rate)
+               (cpu1 - cpu0) * 1000 / rpcs, statistics.median(times) * 1000, rate,
+               warm.reply_bytes)
 
 
 # ----------------------------------------------------------------------------- run
@@ -200,6 +206,7 @@ def run(counts: list[int], rpcs: int, seconds: float, repeat: int) -> list[Row]:
                     workdir.mkdir(exist_ok=True)
                     with starter(workdir) as target:
                         rows.append(asyncio.run(measure(target, n, rpcs, seconds)))
+                    print("run:", rows[-1], flush=True)
     return rows
 
 
@@ -221,7 +228,7 @@ def report(rows: list[Row]) -> None:
         print(f"{row.server:<9} {row.sessions:>8} "
               + " ".join(f"{getattr(row, n):>15.3f}" for n in names))
     print("\nratio emulator / netconfd (CPU, median, set-up, memory: lower is better; "
-          "RPC/s: higher is better)")
+          "RPC/s: higher is better; reply bytes: the emulator's larger reply)")
     for row in rows:
         if row.server != "emulator":
             continue
@@ -238,8 +245,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     rows = run(args.sessions, args.rpcs, args.seconds, args.repeat)
-    for row in rows:
-        print("run:", row)
     print()
     report(medians(rows))
     return 0
