@@ -120,12 +120,21 @@ def _require_master(ctx: CommandContext) -> bool:
     return ctx.router.chassis.re(ctx.slot).state is REState.MASTER
 
 
+def not_master_answer(ctx: CommandContext) -> Result | None:
+    """Return the answer of a chassis command on an RE that is not master, None on the master:
+    the ``<output>`` "Aborted! This command can only be used on the master routing engine."
+    (chapter: a backup "does not ... communicate with Packet Forwarding Engine or chassis
+    components"; sample get-chassis-inventory.backup-re-not-master.pyez.xml)."""
+    if _require_master(ctx):
+        return None
+    return Result([rc.not_master_output_xml()], rc.not_master_text())
+
+
 def chassis_inventory(ctx: CommandContext, args: Args) -> Result:
-    """``show chassis hardware``: only on the master; the backup answers with the ``<output>``
-    "Aborted! This command can only be used on the master routing engine." (chapter; sample
-    get-chassis-inventory.backup-re-not-master.pyez.xml)."""
-    if not _require_master(ctx):
-        return Result([rc.not_master_output_xml()], rc.not_master_text())
+    """``show chassis hardware``: only on the master (:func:`not_master_answer`)."""
+    refused = not_master_answer(ctx)
+    if refused is not None:
+        return refused
     model = ctx.router
     boards = {s: v.REBoard(r.hardware.model, r.hardware.serial)
               for s, r in model.chassis.res.items() if r.state is not REState.ABSENT}

@@ -98,12 +98,6 @@ def sensors(ctx: CommandContext) -> list[Sensor]:
     return out
 
 
-def _master_only(ctx: CommandContext) -> Result | None:
-    if ctx.router.chassis.re(ctx.slot).state is REState.MASTER:
-        return None
-    return Result([rc.not_master_output_xml()], rc.not_master_text())
-
-
 def _version(ctx: CommandContext) -> str:
     return ctx.router.chassis.re(ctx.slot).hardware.version
 
@@ -116,7 +110,7 @@ def _measurement(sensor: Sensor) -> str:
 
 def environment_information(ctx: CommandContext, args: Args) -> Result:
     """``show chassis environment`` (get-environment-information), on the master only."""
-    refused = _master_only(ctx)
+    refused = cc.not_master_answer(ctx)
     if refused is not None:
         return refused
     ns = rc.chassis_ns(_version(ctx))
@@ -145,7 +139,7 @@ def environment_information(ctx: CommandContext, args: Args) -> Result:
 def temperature_thresholds(ctx: CommandContext, args: Args) -> Result:
     """``show chassis temperature-thresholds`` (get-temperature-threshold-information): the
     alarm thresholds of every temperature sensor, on the master only."""
-    refused = _master_only(ctx)
+    refused = cc.not_master_answer(ctx)
     if refused is not None:
         return refused
     root = etree.Element("temperature-threshold-information")
@@ -173,7 +167,7 @@ _BASE_W, _RE_W, _FPC_W, _VOLTS = 350, 90, 360, 12
 def power_usage_detail(ctx: CommandContext, args: Args) -> Result:
     """``show chassis power detail`` (get-power-usage-information-detail; NAPALM's power
     supplies), on the master only."""
-    refused = _master_only(ctx)
+    refused = cc.not_master_answer(ctx)
     if refused is not None:
         return refused
     model = ctx.router

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 
 from lxml import etree
 
+from emulator.commands.chassis_cmds import not_master_answer
 from emulator.commands.context import CommandContext, Result
 from emulator.commands.files import file_content, file_list, listing_fs
 from emulator.commands.xmlutil import output_element, sub
@@ -289,7 +290,11 @@ def power_on(ctx: CommandContext, args: Args) -> Result:
 
 
 def fpc_information(ctx: CommandContext, args: Args) -> Result:
-    """``show chassis fpc``: FPC state and start time (shows the PFE re-initialisation)."""
+    """``show chassis fpc``: FPC state and start time (shows the PFE re-initialisation); only
+    on the master, as every chassis command but ``show chassis routing-engine``."""
+    refused = not_master_answer(ctx)
+    if refused is not None:
+        return refused
     model = ctx.router
     ns = f"http://xml.juniper.net/junos/{_version(ctx)}/junos-chassis"
     root = etree.Element(f"{{{ns}}}fpc-information", nsmap={None: ns})

@@ -106,11 +106,14 @@ def test_switch_without_gres_reinitialises_the_pfe(lab: Lab) -> None:
     lab.advance(RESOLUTION)
     assert lab.events("re0", mark0) == ["E_CMD_S", "E_ACK_G", "E_REQ_Y", "E_ORE_M"]
     assert PFE in (reply.findtext(".//warning/message") or "")
-    fpcs = lab.rpc("re0", "<get-fpc-information/>")
+    fpcs = lab.rpc("re1", "<get-fpc-information/>")
     assert {f.findtext("state") for f in fpcs.iter("fpc")} == {"Offline"}
     lab.advance(600)
-    fpcs = lab.rpc("re0", "<get-fpc-information/>")
+    fpcs = lab.rpc("re1", "<get-fpc-information/>")
     assert {f.findtext("state") for f in fpcs.iter("fpc")} == {"Online"}
+    # The old master, now backup, no longer talks to the PFE (chapter).
+    assert "can only be used on the master" in (
+        lab.rpc("re0", "<get-fpc-information/>").findtext(".//output") or "")
     assert lab.control("get-state").findtext(".//pfe-resets") == "1"
 
 
@@ -119,6 +122,7 @@ def test_switch_with_gres_keeps_the_pfe(gres_lab: Lab) -> None:
     assert reply.find(".//warning") is None
     assert "Complete. The other routing engine becomes the master." in (
         reply.findtext(".//output") or "")
+    gres_lab.advance(2)  # the MX480's resolution time with graceful switchover
     fpcs = gres_lab.rpc("re1", "<get-fpc-information/>")
     assert {f.findtext("state") for f in fpcs.iter("fpc")} == {"Online"}
     assert gres_lab.control("get-state").findtext(".//pfe-resets") == "0"
