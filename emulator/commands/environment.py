@@ -3,11 +3,12 @@
 
 Sensors come from the chassis as the model knows it: the power supplies (``PEM n``), the
 control boards (``CB n``) and fan trays of the platform's inventory, each Routing Engine (its
-temperature and CPU temperature, the numbers ``show chassis routing-engine`` shows), and each
-FPC (offline while the PFE re-initialises).  Shapes: the ``<environment-information>`` of a real
-Junos 18.2R3 reply (``environment-item``: name, class, status, ``temperature junos:celsius`` or
-a fan's ``comment``) and NAPALM's ``get-temperature-threshold-information`` mocks; text: genie's
-``show chassis environment`` sample (``Class Item ... Status Measurement``).
+temperature and CPU temperature, the numbers ``show chassis routing-engine`` shows), the boards
+of the switch plane and each FPC (offline while the PFE re-initialises).  Shapes: the
+``<environment-information>`` of a real Junos 18.2R3 reply (``environment-item``: name, class,
+status, ``temperature junos:celsius`` or a fan's ``comment``) and NAPALM's
+``get-temperature-threshold-information`` mocks; text: genie's ``show chassis environment``
+sample (``Class Item ... Status Measurement``).
 
 Only the master answers: the chapter says a backup RE "does not ... communicate with ...
 chassis components", and real Junos answers the backup's ``show chassis hardware`` with
@@ -57,6 +58,12 @@ _BOARD_THRESHOLDS = (75, 85, 95)
 _CB_SENSORS = (("Intake", 5), ("Exhaust A", 8), ("Exhaust B", 10))
 _FPC_SENSORS = (("Intake", 7), ("Exhaust A", 15), ("Exhaust B", 18))
 _ROOM = 25
+#: The switch plane: the chapter's SSB (M20), SCB (M40) and SFM (M40e/M160), and the SIBs of
+#: the M320/T series.  "Once a Routing Engine becomes master, it resets the switch plane ...
+#: and downloads its current version of the microkernel to the Packet Forwarding Engine
+#: components": offline with the FPCs when the PFE re-initialises; choice: back with the
+#: first FPC (the FPCs need it).
+_SWITCH_PLANE = ("SSB", "SCB", "SFM", "SIB")
 _SPINNING = "Spinning at normal speed"
 
 
@@ -89,7 +96,13 @@ def sensors(ctx: CommandContext) -> list[Sensor]:
                           _RE_THRESHOLDS))
     for name in _inventory(ctx, "CB "):
         out += _board(name, int(name.split()[1]), _CB_SENSORS)
-    for slot, online, _ in model.chassis.fpc_states():
+    fpcs = list(model.chassis.fpc_states())
+    plane_reset = bool(fpcs) and not any(online for _, online, _ in fpcs)
+    for name in (n for prefix in _SWITCH_PLANE for n in _inventory(ctx, prefix)):
+        slot = int(next((w for w in name.split() if w.isdigit()), "0"))
+        out += [Sensor(name, "Temp", "Offline")] if plane_reset else \
+            _board(name, slot, _CB_SENSORS)
+    for slot, online, _ in fpcs:
         if online:
             out += _board(f"FPC {slot}", slot, _FPC_SENSORS)
         else:

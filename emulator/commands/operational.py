@@ -15,7 +15,7 @@ from lxml import etree
 from emulator.commands import chassis_cmds as cc
 from emulator.commands import config_rpcs as cr
 from emulator.commands import environment as env
-from emulator.commands import files, pyez
+from emulator.commands import files, pyez, routes
 from emulator.commands import mastership as ms
 from emulator.commands import system_cmds as sc
 from emulator.commands.context import ArgValue, CommandContext, Result
@@ -96,6 +96,8 @@ COMMANDS = [
     Command(("show", "task", "replication"), "get-routing-task-replication-state",
             cc.task_replication, help="Show stateful replication status",
             read_only=True),
+    Command(("show", "route"), "get-route-information", routes.route_information,
+            help="Show routing table information", read_only=True),
     Command(("show", "log"), "get-log", ms.get_log, (Arg("filename", P, "Log file name"),),
             help="Show contents of a log file",
             read_only=True),

@@ -58,6 +58,8 @@ CASES = [
          "</get-software-information>"),
     Case("show system switchover", "<get-switchover-information/>", "re1"),
     Case("show task replication", "<get-routing-task-replication-state/>"),
+    Case("show route", "<get-route-information/>"),
+    Case("show route", "<get-route-information/>", "re1"),
     Case("show log mastership", "<get-log><filename>mastership</filename></get-log>", "re1"),
     Case("clear log mastership", "<clear-log><filename>mastership</filename></clear-log>"),
     Case("request chassis routing-engine master acquire no-confirm",
