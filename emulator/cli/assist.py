@@ -16,10 +16,11 @@ from emulator.cli.configure import CONFIG_GRAMMAR, located
 from emulator.cli.schema import statement_help
 from emulator.commands.grammar import CliSyntaxError, Grammar, completion_lines, tokenize
 from emulator.commands.pipes import PIPE_GRAMMAR, split_pipes
+from emulator.commands.table import CommandSyntaxError
 from emulator.model.config_errors import ConfigSyntaxError
 from emulator.model.config_syntax import Want, Word
 
-__all__ = ["Completion", "complete", "error_lines", "help_text"]
+__all__ = ["Completion", "complete", "error_lines", "help_text", "table_error"]
 
 _ENTER_HELP = (" ", "<[Enter]>", "Execute this command")
 
@@ -161,3 +162,18 @@ def _help_error(grammar: Grammar, part: str, offset: int) -> CliSyntaxError:
     tokens = tokenize(part)
     column = tokens[-1].column if tokens and not part[-1:].isspace() else len(part)
     return CliSyntaxError("syntax error.", column + offset)
+
+
+def table_error(head: str, exc: CommandSyntaxError) -> CliSyntaxError:
+    """Return the CLI error for the command table's refusal of ``head``: Junos's message
+    with the caret under the offending word."""
+    message = str(exc)
+    bad = message.rsplit(": ", 1)[1] if message.startswith("syntax error, expecting <command>: ") \
+        else None
+    if bad is not None:
+        message = "syntax error, expecting <command>."
+    column = head.rfind(bad) if bad else len(head.rstrip()) + 1
+    if "ambiguous" in message:
+        word = message.split("'")[1]
+        column = head.find(word)
+    return CliSyntaxError(message, max(column, 0))

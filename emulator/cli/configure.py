@@ -101,6 +101,17 @@ class Confirm:
     #: A "yes" also leaves configuration mode (``exit`` with uncommitted changes).
     leave: bool = False
 
+    def answer(self, text: str) -> bool:
+        """Return the answer ``text`` gives: a prefix of yes or no, else the default."""
+        word = text.strip().lower()
+        if not word:
+            return self.default
+        if "yes".startswith(word):
+            return True
+        if "no".startswith(word):
+            return False
+        return self.default
+
 
 @dataclass(slots=True)
 class Outcome:

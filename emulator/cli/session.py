@@ -291,7 +291,7 @@ class CliSession:
     def _line(self, text: str) -> None:
         if self._pending is not None:
             confirm, self._pending = self._pending, None
-            answer = _answer(text, confirm.default)
+            answer = confirm.answer(text)
             self._write(_ensure_nl(self._guarded(lambda: confirm.action(answer))))
             self._after_command()
             return
@@ -381,7 +381,7 @@ class CliSession:
         try:
             cmd, req = TABLE.parse_cli(head)
         except CommandSyntaxError as exc:
-            raise _located(head, exc) from exc
+            raise assist.table_error(head, exc) from exc
         line = CommandLine(cmd, req, tuple(pipes))
         if line.has(PipeKind.DISPLAY_XML_RPC):
             answer = command_answer(line, None, "xml", banner_for(self.model, self.slot))
@@ -524,31 +524,6 @@ class CliSession:
         finally:
             if not self.closed and config is not None and config.slot == self.slot:
                 self._config = config
-
-
-def _located(head: str, exc: CommandSyntaxError) -> CliSyntaxError:
-    """Turn the table's message into a CLI error with the caret under the offending word."""
-    message = str(exc)
-    bad = message.rsplit(": ", 1)[1] if message.startswith("syntax error, expecting <command>: ") \
-        else None
-    if bad is not None:
-        message = "syntax error, expecting <command>."
-    column = head.rfind(bad) if bad else len(head.rstrip()) + 1
-    if "ambiguous" in message:
-        word = message.split("'")[1]
-        column = head.find(word)
-    return CliSyntaxError(message, max(column, 0))
-
-
-def _answer(text: str, default: bool) -> bool:
-    word = text.strip().lower()
-    if not word:
-        return default
-    if "yes".startswith(word):
-        return True
-    if "no".startswith(word):
-        return False
-    return default
 
 
 def _ensure_nl(text: str) -> str:
