@@ -146,6 +146,10 @@ class CliSession:
         self._height = 0
         self._screen_length: int | None = None
         self._no_more = False
+        #: A command whose outcome the router has not decided yet (``Result.settled``): the
+        #: prompt waits, and what is typed meanwhile is kept for after it.
+        self._settle: Callable[[], str | None] | None = None
+        self._typeahead = bytearray()
 
     # ------------------------------------------------------------ public API
     @property
@@ -182,7 +186,12 @@ class CliSession:
         return self._screen_length if self._screen_length is not None else self._height
 
     def receive_data(self, data: bytes) -> None:
-        """Consume keystrokes; run each completed line (or page on, at a more prompt)."""
+        """Consume keystrokes; run each completed line (or page on, at a more prompt).  While
+        a command waits for the router to settle, keystrokes are kept for after its prompt."""
+        if self._settle is not None:
+            self._typeahead += data
+            self._settle_check()
+            return
         for i in range(len(data)):
             if self.closed:
                 return
@@ -201,8 +210,13 @@ class CliSession:
         return text.replace("\r\n", "\n").replace("\n", "\r\n").encode()
 
     def tick(self) -> None:
-        """Notice REs that went down while the user typed nothing (halt from elsewhere)."""
-        if not self.closed and self._check_hops():
+        """Look at the model again: a command waiting for the router to settle finishes, REs
+        that went down while the user typed nothing are noticed (halt from elsewhere)."""
+        if self.closed:
+            return
+        if self._settle is not None:
+            self._settle_check()
+        elif self._check_hops():
             self._prompt()
 
     def close(self) -> None:
@@ -350,9 +364,25 @@ class CliSession:
         self._after_command()
 
     def _after_command(self) -> None:
+        if self._settle is not None:
+            return  # the prompt comes once the router has settled (_settle_check)
         self._check_hops()
         self._prompt(blank=self._blank)
         self._blank = True
+
+    def _settle_check(self) -> None:
+        """Once the router has settled (a mastership resolution is over), print the command's
+        last line, then the prompt, then run what was typed meanwhile."""
+        assert self._settle is not None
+        tail = self._settle()
+        if tail is None:
+            return
+        self._settle = None
+        self._write(_ensure_nl(tail))
+        self._after_command()
+        typed, self._typeahead = bytes(self._typeahead), bytearray()
+        if typed:
+            self.receive_data(typed)
 
     def _guarded(self, run: Callable[[], str]) -> str:
         """Run a model operation; the router's refusals become ``error:`` lines."""
@@ -414,7 +444,12 @@ class CliSession:
             body = xml_reply(line.cmd, result).body
             body.append(cli_banner(banner_for(self.model, self.slot)))
             return apply_text(self._terminal_xml(body), line.pipes)
-        return _ensure_nl(result_text(displayed(line, result), shown, line.pipes))
+        text = _ensure_nl(result_text(displayed(line, result), shown, line.pipes))
+        if result.settled is not None:
+            # The last line ("Complete. ...") is printed when the router has decided it.
+            self._settle = result.settled
+            text = text.rstrip("\n").rpartition("\n")[0] + "\n"
+        return text
 
     def _terminal_xml(self, body: Sequence[etree._Element]) -> str:
         return terminal_xml(body, junos_ns(self.model.chassis.re(self.slot).hardware.version))

@@ -9,7 +9,7 @@ rows (``emulator.commands.operational``): the table knows the handlers, not the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -94,3 +94,9 @@ class Result:
     errors: list[str] = field(default_factory=list)
     #: The reply ends with ``<ok/>`` (RFC 6241: lock, edit-config, a commit with warnings).
     ok: bool = False
+    #: CLI only: the outcome the last line of ``text`` tells is decided later by the router
+    #: (a mastership resolution takes the platform's time).  The interactive CLI shows the
+    #: text without its last line at once, then, in its place, what this returns once it
+    #: returns a string (None: not settled yet), and only then its next prompt.  Replies over
+    #: NETCONF (RPC and ``<command>``) carry the whole text at once.
+    settled: Callable[[], str | None] | None = None

@@ -27,6 +27,7 @@ from emulator.model.errors import (
     UnreachableError,
 )
 from emulator.model.router import RouterModel
+from emulator.model.routing_engine import REState
 
 __all__ = [
     "HALT_WARNING",
@@ -70,6 +71,32 @@ def _outcome_text(out: SwitchOutcome) -> str:
     return f"Resolving mastership...\nComplete. The {who} routing engine becomes the master."
 
 
+def _settled(ctx: CommandContext, out: SwitchOutcome) -> Callable[[], str | None] | None:
+    """Return what the CLI prints in place of the "Complete." line once the mastership is
+    resolved (None while RE ``out.issued_on`` still claims or gives up), or None when the
+    outcome is already in place.
+
+    The Junos CLI prints "Complete. ..." when the resolution is over, and its next prompt
+    shows the new role (12.3 transcript: "Complete. The other routing engine becomes the
+    master." then ``{backup}``).  If the resolution did not end as requested (the link was
+    cut meanwhile and the request retried until E_MAXTRY) nothing more is printed: the
+    mastership log tells why.
+    """
+    if not out.settles_in:
+        return None
+    slot = out.issued_on
+
+    def settled() -> str | None:
+        state = ctx.router.chassis.re(slot).state
+        if state in (REState.CLAIM, REState.GIVEUP):
+            return None
+        if (state is REState.MASTER) == out.local_became_master:
+            return _outcome_text(out).splitlines()[-1]
+        return ""
+
+    return settled
+
+
 def switchover(method: SwitchMethod):  # type: ignore[no-untyped-def]
     """Return the handler of ``request chassis routing-engine master <method>``."""
 
@@ -86,7 +113,7 @@ def switchover(method: SwitchMethod):  # type: ignore[no-untyped-def]
             line for line in switch_preamble(method, ctx) if line and "warning" in line
         ]
         warnings = [w.removeprefix("warning: ") for w in warnings]
-        return Result([output_element(text)], text, warnings)
+        return Result([output_element(text)], text, warnings, settled=_settled(ctx, out))
 
     return handler
 

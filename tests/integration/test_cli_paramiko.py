@@ -114,10 +114,13 @@ def test_configure_gres_switch_login_and_back(served: Served, shell: Shell) -> N
     advance(served, 300)  # past the hold-down after boot
     out = shell.run("request chassis routing-engine master switch")
     assert out == "Toggle mastership between routing engines ? [yes,no] (no) "
-    out = shell.run("yes")
-    assert "Complete. The other routing engine becomes the master." in out
-    advance(served, 5)  # the MX480's resolution time with graceful switchover is 2 s
-    assert shell.run("").endswith("{backup}\nlab@r1-re0> ")
+    shell.chan.send("yes\n")
+    assert shell.until(re.compile(r"Resolving mastership\.\.\.\n$")) == (
+        "yes\n\nResolving mastership...\n")
+    advance(served, 2)  # the MX480's resolution time with graceful switchover
+    # As the 12.3 transcript: "Complete." once resolved, and the next prompt shows the new role.
+    assert shell.until(PROMPT) == ("Complete. The other routing engine becomes the master.\n"
+                                   "\n{backup}\nlab@r1-re0> ")
     out = shell.run("request routing-engine login other-routing-engine")
     assert out.endswith("{master}\nlab@r1-re1> ")
     assert shell.run("exit") == "\nrlogin: connection closed\n\n{backup}\nlab@r1-re0> "

@@ -211,10 +211,17 @@ def test_switch_prints_warning_and_prompt_then_runs_on_yes(term: Term) -> None:
     out = term.run("request chassis routing-engine master switch")
     assert out == ("warning: Traffic will be interrupted while the PFE is re-initialized\n"
                    "Toggle mastership between routing engines ? [yes,no] (no) ")
-    out = term.run("yes")
-    assert out.startswith("\nResolving mastership...\n"
-                          "Complete. The other routing engine becomes the master.\n")
-    term.cli.model.clock.advance(5)  # the MX480's mastership resolution time
+    # Junos prints "Complete." once mastership is resolved, and only then its prompt
+    # (12.3 transcript); keys typed meanwhile wait for that prompt.
+    assert term.run("yes") == "\nResolving mastership...\n"
+    assert term.type("show vers") == ""
+    term.cli.model.clock.advance(3)
+    term.cli.tick()
+    assert term.read() == ""  # the MX480 resolves in 4 s without graceful switchover
+    term.cli.model.clock.advance(1)
+    term.cli.tick()
+    assert term.read() == ("Complete. The other routing engine becomes the master.\n\n"
+                           "user@host> show vers")
     assert term.cli.model.chassis.master_slot() == 1
 
 
@@ -229,9 +236,11 @@ def test_acquire_on_backup() -> None:
     t = Term(model, 1)
     out = t.run("request chassis routing-engine master acquire")
     assert out.endswith("Attempt to become the master routing engine ? [yes,no] (no) ")
-    assert t.run("yes").startswith("\nResolving mastership...\n"
-                                   "Complete. The local routing engine becomes the master.")
+    assert t.run("yes") == "\nResolving mastership...\n"
     model.clock.advance(5)  # the MX480's mastership resolution time
+    t.cli.tick()
+    assert t.read() == ("Complete. The local routing engine becomes the master.\n\n"
+                        "user@host> ")
     assert model.chassis.master_slot() == 1
 
 
@@ -248,6 +257,7 @@ def test_switch_too_soon_is_aborted_with_the_transcript_text() -> None:
     t.run("request chassis routing-engine master switch")
     t.run("yes")
     model.clock.advance(19)
+    t.cli.tick()
     t2 = Term(model, 1)
     t2.run("request chassis routing-engine master switch")
     out = t2.run("yes")
@@ -260,10 +270,12 @@ def test_gres_switch_changes_the_banner_on_the_same_session() -> None:
     t = Term(model, 0)
     out = t.run("request chassis routing-engine master switch")
     assert out == "Toggle mastership between routing engines ? [yes,no] (no) "
-    out = t.run("yes")
-    assert "Complete. The other routing engine becomes the master.\n" in out
-    model.clock.advance(5)  # the MX480 resolves mastership in 2 s with graceful switchover
-    assert t.run("").endswith("{backup}\nuser@host-re0> ")
+    assert t.run("yes") == "\nResolving mastership...\n"
+    model.clock.advance(2)  # the MX480 resolves mastership in 2 s with graceful switchover
+    t.cli.tick()
+    # The 12.3 transcript: "Complete." and the next prompt shows the new role.
+    assert t.read() == ("Complete. The other routing engine becomes the master.\n\n"
+                        "{backup}\nuser@host-re0> ")
 
 
 def test_halt_local_re_ends_the_session(term: Term) -> None:
@@ -318,6 +330,9 @@ def test_file_copy_then_list_on_other_re(term: Term) -> None:
 def test_show_log_mastership(term: Term) -> None:
     term.run("request chassis routing-engine master switch")
     term.run("yes")
+    term.cli.model.clock.advance(5)
+    term.cli.tick()
+    term.read()
     out = term.run("show log mastership")
     assert "event = E_CMD_S" in out
 
