@@ -510,7 +510,8 @@ class EmulatorServer:
 
     def _cli_face(self, runtime: RouterRuntime, slot: int, link: ChannelLink, user: User,
                   terminal: Terminal) -> ChannelFace:
-        cli = CliSession(runtime.model, slot, user.name, session_id=next(self._session_ids))
+        cli = CliSession(runtime.model, slot, user.name, session_id=next(self._session_ids),
+                         password=user.password)
         if terminal.term is not None:  # a pty: the CLI pages on its height
             cli.resize(terminal.width, terminal.height)
         return TerminalPump(link, runtime, cli, slot=slot, reap=True)

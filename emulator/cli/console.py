@@ -201,6 +201,6 @@ class ConsoleSession:
             return
         self.state = ConsoleState.CLI
         self._cli = CliSession(self.model, self.slot, self._login_name,
-                               session_id=self._session_id)
+                               session_id=self._session_id, password=want)
         self._cli.start()
         self._out.append(self._cli.data_to_send())

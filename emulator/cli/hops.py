@@ -2,7 +2,9 @@
 login`` (chapter, "Log In To Backup Routing Engine If graceful-switchover is Configured").
 
 A login lives as long as its RE stays up on the same boot: a halt, a crash or a reboot of that
-RE ends it (its ``rlogin`` connection closes).
+RE ends it (its ``rlogin`` connection closes).  An RE of the chapter's era asks the user's
+password first (the chapter's sample: ``Password: #####`` then ``{backup}``); the 12.3 and 17.3
+transcripts ask none and print the ``--- JUNOS`` line.
 """
 
 from __future__ import annotations
@@ -11,10 +13,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from emulator.model.errors import UnreachableError
+from emulator.model.platforms import junos_release
 from emulator.model.router import RouterModel
 from emulator.model.routing_engine import REState
 
-__all__ = ["Hops", "login_target"]
+__all__ = ["PASSWORD_RELEASES", "Hops", "asks_password", "login_target"]
+
+#: Releases older than this ask the password at ``request routing-engine login`` (the
+#: chapter's sample does; the first release that stopped is not known: 12.3 and 17.3 do not).
+PASSWORD_RELEASES = (8, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +94,9 @@ def login_target(model: RouterModel, here: int, words: Collection[str]) -> int:
     if target != here and not model.chassis.reachable(here, target):
         raise UnreachableError(f"Could not connect to re{target} : No route to host")
     return target
+
+
+def asks_password(model: RouterModel, slot: int) -> bool:
+    """Return True when RE ``slot`` runs a release of the chapter's era, whose login from the
+    other RE asks for the user's password (the chapter: ``Password: #####``)."""
+    return junos_release(model.chassis.re(slot).hardware.version) < PASSWORD_RELEASES

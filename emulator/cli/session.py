@@ -21,6 +21,7 @@ server calls it from the one event loop that owns the router.
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -30,7 +31,7 @@ from lxml import etree
 from emulator.cli import assist
 from emulator.cli.config_load import LoadRequest
 from emulator.cli.configure import CONFIG_GRAMMAR, ConfigMode, Confirm, Outcome
-from emulator.cli.hops import Hops, login_target
+from emulator.cli.hops import Hops, asks_password, login_target
 from emulator.cli.lineedit import EditEvent, EventKind, LineEditor
 from emulator.cli.pager import Pager
 from emulator.commands.context import CommandContext
@@ -122,12 +123,19 @@ class Mode(Enum):
 
 
 class CliSession:
-    """One interactive CLI session of ``user`` that starts on RE ``slot`` of ``model``."""
+    """One interactive CLI session of ``user`` that starts on RE ``slot`` of ``model``.
+
+    ``password`` is the user's own, which an RE of the chapter's era asks again at ``request
+    routing-engine login`` (None: no password is right there)."""
 
     def __init__(self, model: RouterModel, slot: int, user: str, *, session_id: int,
-                 on_close: Callable[[], None] | None = None) -> None:
+                 on_close: Callable[[], None] | None = None, password: str | None = None
+                 ) -> None:
         self.model = model
         self.user = user
+        self._password = password
+        #: The RE whose ``Password:`` question is waiting for its answer.
+        self._password_for: int | None = None
         self.session_id = session_id
         self._closed = False
         self.editor = LineEditor()
@@ -251,6 +259,9 @@ class CliSession:
         if self._pending is not None:
             self._write(self._pending.question)
             return
+        if self._password_for is not None:
+            self._write("Password:")
+            return
         self._write(("\n" if blank else "") + self.prompt_text())
 
     def _redraw(self) -> None:
@@ -268,6 +279,11 @@ class CliSession:
         elif event.kind is EventKind.LINE:
             self._write("\n")
             self._line(event.text)
+        elif self._password_for is not None and event.kind in (EventKind.INTERRUPT,
+                                                                EventKind.EOF):
+            self._password_for, self.editor.echo_on = None, True
+            self._write("\n")
+            self._prompt(blank=False)
         elif event.kind is EventKind.INTERRUPT:
             self._pending = None
             self._write("\n")
@@ -284,7 +300,7 @@ class CliSession:
         return self._config.path if self._config is not None else None
 
     def _complete(self, text: str) -> None:
-        if self._pending is not None:
+        if self._pending is not None or self._password_for is not None:
             return
         done = assist.complete(text, OPERATIONAL_GRAMMAR, self._config_path())
         if done.buffer is not None:
@@ -303,6 +319,10 @@ class CliSession:
 
     # ------------------------------------------------------------ lines
     def _line(self, text: str) -> None:
+        if self._password_for is not None:
+            self._answer_password(self._password_for, text)
+            self._after_command()
+            return
         if self._pending is not None:
             confirm, self._pending = self._pending, None
             answer = confirm.answer(text)
@@ -493,10 +513,25 @@ class CliSession:
             return
         if target == self.slot:
             return
+        if asks_password(self.model, target):
+            self._password_for, self.editor.echo_on = target, False
+            return
         self._hops.login(target)
         # Sample cli.dual-re-gres-checks: the --- JUNOS line, then the other RE's prompt.
         self._write("\n" + self._junos_line())
         self._blank = False
+
+    def _answer_password(self, target: int, typed: str) -> None:
+        """The answer to ``Password:``: the other RE's prompt follows at once (the chapter's
+        sample), a wrong one is refused as ``login`` refuses it and the shell stays here."""
+        self._password_for, self.editor.echo_on = None, True
+        self._blank = False
+        if self._password is None or not hmac.compare_digest(self._password.encode(),
+                                                              typed.encode()):
+            self._write("Login incorrect\n")
+            return
+        if self._hops.first_alive() and self.model.chassis.reachable(self.slot, target):
+            self._hops.login(target)
 
     def _check_hops(self) -> bool:
         """End the session if its first RE went down; drop logins to REs that went down.

@@ -20,8 +20,8 @@ GRES = ("set chassis redundancy graceful-switchover\n"
 class Term:
     """A terminal on a CLI session: types text, returns what the screen shows (CR LF -> LF)."""
 
-    def __init__(self, model: RouterModel, slot: int = 0) -> None:
-        self.cli = CliSession(model, slot, "user", session_id=42)
+    def __init__(self, model: RouterModel, slot: int = 0, password: str | None = None) -> None:
+        self.cli = CliSession(model, slot, "user", session_id=42, password=password)
         self.cli.start()
         self.screen = self.read()
 
@@ -48,8 +48,8 @@ def make_model(config: str = "", platform: str = "MX480") -> RouterModel:
     return model
 
 
-def gres_model() -> RouterModel:
-    model = make_model()
+def gres_model(platform: str = "MX480") -> RouterModel:
+    model = make_model(platform=platform)
     for slot in (0, 1):
         db = model.configs[slot]
         db.load("delete system host-name\n" + GRES, format="set")
@@ -300,6 +300,17 @@ def test_login_other_routing_engine_and_back() -> None:
     out = t.run("exit")
     assert out == "\nrlogin: connection closed\n\n{master}\nuser@host-re0> "
     assert not t.cli.closed and t.cli.slot == 0
+
+
+def test_login_to_an_re_of_the_chapters_era_asks_the_password() -> None:
+    """The chapter's sample: ``Password: #####`` (not echoed), then ``{backup}`` and the
+    other RE's prompt; a wrong password leaves the shell where it was."""
+    t = Term(gres_model("M320"), 1, password="secret")  # Junos 7.4, the chapter's era
+    assert t.run("request routing-engine login other-routing-engine") == "Password:"
+    assert t.type("wrong\r") == "\nLogin incorrect\n{backup}\nuser@host-re1> "
+    t.run("request routing-engine login other-routing-engine")
+    assert t.type("secret\r") == "\n{master}\nuser@host-re0> "
+    assert t.cli.slot == 0 and "secret" not in t.cli.editor._history
 
 
 def test_login_refused_when_other_re_unreachable(term: Term) -> None:
