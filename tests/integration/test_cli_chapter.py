@@ -1,5 +1,5 @@
 """The chapter's CLI transcripts, typed into a paramiko shell (docs/emulator-model.md section
-12): the mastership commands' texts with the prompt after the resolution, the login to the
+13): the mastership commands' texts with the prompt after the resolution, the login to the
 other RE of the chapter's era, the groups samples, keepalive failover and the halt."""
 
 from __future__ import annotations

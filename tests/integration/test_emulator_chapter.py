@@ -1,4 +1,4 @@
-"""The chapter, statement by statement (docs/emulator-model.md section 12): the statements no
+"""The chapter, statement by statement (docs/emulator-model.md section 13): the statements no
 other conformance test proves, over NETCONF, with time and faults through control RPCs."""
 
 from __future__ import annotations
@@ -154,6 +154,21 @@ def test_a_new_master_resets_the_switch_plane(served: Callable[..., Lab], platfo
     assert status("re1", plane) == status("re1", "FPC 0") == {"Offline"}
     lab.advance(600)
     assert status("re1", plane) == status("re1", "FPC 0 ") == {"OK"}
+
+
+def test_keepalive_failover_waits_the_default_300_seconds(lab: Lab) -> None:
+    """"The default time before failover will occur is set to 300 seconds": with only
+    ``failover on-loss-of-keepalives`` configured, the backup is still backup 299 s after the
+    link is cut and claims at 300 s."""
+    lab.configure("re0", "set chassis redundancy failover on-loss-of-keepalives")
+    assert "keepalive-time" not in lab.config_text("re1")
+    lab.control("sever-link")
+    lab.advance(299)
+    assert lab.states()["re1"] == "backup"
+    lab.advance(1)
+    assert lab.states()["re1"] == "claim"
+    lab.advance(RESOLUTION)
+    assert lab.states()["re1"] == "master"
 
 
 # ------------------------------------------------------- routing tables
