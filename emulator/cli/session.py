@@ -526,8 +526,9 @@ class CliSession:
         sample), a wrong one is refused as ``login`` refuses it and the shell stays here."""
         self._password_for, self.editor.echo_on = None, True
         self._blank = False
-        if self._password is None or not hmac.compare_digest(self._password.encode(),
-                                                              typed.encode()):
+        # As every login of the emulator: an empty password never logs in (ssh.User.accepts).
+        if not self._password or not hmac.compare_digest(self._password.encode(),
+                                                         typed.encode()):
             self._write("Login incorrect\n")
             return
         if self._hops.first_alive() and self.model.chassis.reachable(self.slot, target):

@@ -313,6 +313,15 @@ def test_login_to_an_re_of_the_chapters_era_asks_the_password() -> None:
     assert t.cli.slot == 0 and "secret" not in t.cli.editor._history
 
 
+@pytest.mark.parametrize("password", [None, ""])
+def test_without_a_password_the_login_of_the_chapters_era_is_refused(
+        password: str | None) -> None:
+    t = Term(gres_model("M320"), 1, password=password)
+    t.run("request routing-engine login other-routing-engine")
+    assert t.type("\r") == "\nLogin incorrect\n{backup}\nuser@host-re1> "
+    assert t.cli.slot == 1
+
+
 def test_login_refused_when_other_re_unreachable(term: Term) -> None:
     term.cli.model.chassis.sever_link()
     out = term.run("request routing-engine login other-routing-engine")
