@@ -170,6 +170,8 @@ _REQUEST_TAGS = {
     "load-configuration": Disruption.CONFIGURATION,
     "commit-configuration": Disruption.CONFIGURATION,
 }
+#: The options of ``request system halt|reboot|power-*`` that reach other REs than the local one.
+_SCOPES = frozenset({"both-routing-engines", "other-routing-engine"})
 #: CLI lines that disrupt (``request chassis routing-engine master ... check`` asks only).
 _CLI = (
     (regex.compile(r"^request\s+chassis\s+routing-engine\s+master\s+(?!.*\bcheck\b)"),
@@ -199,7 +201,10 @@ def disruption_of(request: etree._Element | str) -> tuple[Disruption, str] | Non
     kind = _REQUEST_TAGS.get(tag)
     if kind is None or request.find("check") is not None:
         return None
-    return kind, f"<{tag}>"
+    # The REs a halt/reboot/power request reaches are named as its CLI line names them
+    # (``both-routing-engines``, ``other-routing-engine``): the snapshots read them.
+    scope = [el.tag for el in request if el.tag in _SCOPES]
+    return kind, f"<{' '.join([tag, *scope])}>"
 
 
 class Faults(ABC):

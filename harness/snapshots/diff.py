@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,6 +121,8 @@ class SnapshotDiff:
         ctx = self.context
         lines = [f"{self.router}: snapshot {self.pre!r} -> {self.post!r}, "
                  f"{ctx.elapsed:.0f} s of router time apart.", ctx.describe()]
+        if ctx.restarted:
+            lines.append(ctx.describe_restarts())
         if self.unexpected:
             lines.append(f"Unexpected ({len(self.unexpected)}):")
             lines += [f"  {c.line()}" for c in self.unexpected[:LISTED]]
@@ -146,7 +148,8 @@ class SnapshotDiff:
                 "clean": self.clean, "headline": self.headline(),
                 "context": {"master_before": ctx.master_before,
                             "master_after": ctx.master_after, "switchover": ctx.switchover,
-                            "gres": ctx.gres, "elapsed": ctx.elapsed},
+                            "gres": ctx.gres, "elapsed": ctx.elapsed,
+                            "restarted": sorted(ctx.restarted)},
                 "compared": self.compared,
                 "unexpected": [c.to_dict() for c in self.unexpected],
                 "expected": [c.to_dict() for c in self.expected],
@@ -181,13 +184,15 @@ def _grouped(changes: Sequence[Change]) -> Iterator[str]:
 def diff(pre: Snapshot, post: Snapshot,
          expect: Mapping[str, Any] | Sequence[Rule | SnapshotRuleSpec] | None = None, *,
          rules: Sequence[Rule | SnapshotRuleSpec] = (), ha: bool = True,
-         across_routers: bool = False) -> SnapshotDiff:
+         across_routers: bool = False, restarted: Iterable[str] = ()) -> SnapshotDiff:
     """Return the judged differences ``pre`` -> ``post`` of one router.
 
     ``expect``: the caller's rules (a mapping ``{path: check}`` / ``{path: {check: value}}``,
     or a list of rules), tried first; ``rules``: more rules after them (a plan's); ``ha``:
     apply the built-in HA rules (:mod:`harness.snapshots.ha`); ``across_routers``: compare
-    snapshots of two routers (a lab router and its emulated clone), labelled ``a vs b``.
+    snapshots of two routers (a lab router and its emulated clone), labelled ``a vs b``;
+    ``restarted``: the REs the test's own actions restarted in between (their restart is
+    expected; :mod:`harness.snapshots.restarts`).
 
     Raises ValueError for a bad rule in ``expect``, SnapshotError for snapshots of two
     routers unless ``across_routers``.
@@ -197,11 +202,12 @@ def diff(pre: Snapshot, post: Snapshot,
                             f"{post.router} (across_routers=True compares them)")
     label = pre.router if pre.router == post.router else f"{pre.router} vs {post.router}"
     chain = [*rules_from(expect), *rules_from(list(rules), "testbed")]
-    chain += ha_rules(pre, post) if ha else []
+    restarted = frozenset(restarted)
+    chain += ha_rules(pre, post, restarted) if ha else []
     walker = _Walker(chain)
     for item in dict.fromkeys([i.name for i in pre.items] + [i.name for i in post.items]):
         walker.item(item, pre.captures.get(item), post.captures.get(item))
-    return SnapshotDiff(label, pre.name, post.name, HAContext.of(pre, post),
+    return SnapshotDiff(label, pre.name, post.name, HAContext.of(pre, post, restarted),
                         tuple(walker.changes), tuple(walker.unavailable), walker.compared)
 
 

@@ -15,6 +15,11 @@ every uptime as a change.  Here :func:`ha_rules` reads the two snapshots and exp
   switchover: the PFE is re-initialised ("the Packet Forwarding Engine components are
   rebooted"), so their uptime and start time may start again when mastership changed hands
   (once, or there and back);
+- **the REs the test restarted** (its own halt, reboot, power-on, or a crash/pull fault, as
+  :mod:`harness.snapshots.restarts` gathers them) may start again: their
+  ``route-engine[<slot>]`` entry's uptime may go back, its start time and last reboot reason
+  change; restarting every RE, or the master without graceful switchover, restarts the FPCs.
+  A restart nobody asked for is still unexpected;
 - **logs only grow** (items with a ``tail``, such as the mastership log): new lines at the end
   are expected, a line that vanished is not (unless more new lines came than the tail keeps);
 - **volatile counters are not compared** (:data:`VOLATILE`: CPU and memory use, load averages,
@@ -27,8 +32,9 @@ these can be overridden.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +43,8 @@ from harness.snapshots.capture import Snapshot
 from harness.snapshots.rules import HACheck, Rule, UptimeWindow
 from re_contract.snapshots import SnapshotCheck
 
-__all__ = ["FPC_ITEMS", "SWAP", "VOLATILE", "HAContext", "ha_rules", "new_lines"]
+__all__ = ["FPC_ITEMS", "RESTART_KEYS", "SWAP", "VOLATILE", "HAContext", "ha_rules",
+           "new_lines"]
 
 #: Keys whose values change by themselves from one reading to the next.
 VOLATILE: tuple[str, ...] = ("cpu-*", "load-average-*", "*-utilization", "temperature",
@@ -46,6 +53,9 @@ VOLATILE: tuple[str, ...] = ("cpu-*", "load-average-*", "*-utilization", "temper
 SWAP: Mapping[str, str] = {"master": "backup", "backup": "master"}
 #: The items holding FPC/PIC state (restarted by a switchover without graceful switchover).
 FPC_ITEMS: tuple[str, ...] = ("fpc", "pic")
+#: What starts again when an RE restarts, under its ``route-engine[<slot>]`` entry: the uptime
+#: (judged as a restart), the start time and the reason of the last reboot (may change).
+RESTART_KEYS: tuple[str, ...] = ("start-time", "last-reboot-reason")
 #: Seconds of slack on an uptime: each reading is a whole second.
 ROUNDING = 2.0
 
@@ -65,13 +75,29 @@ class HAContext:
     gres: bool | None
     #: The most role changes one RE logged between the snapshots (``new state = ...``).
     role_changes: int = 0
+    #: The REs the harness's own actions restarted between the snapshots (halt, reboot,
+    #: power-on, a crash or pull fault: :mod:`harness.snapshots.restarts`).
+    restarted: frozenset[str] = frozenset()
+    #: The REs of the router (as the snapshots report their roles).
+    re_names: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, pre: Snapshot, post: Snapshot) -> HAContext:
-        """Return the context of ``pre`` -> ``post``."""
+    def of(cls, pre: Snapshot, post: Snapshot,
+           restarted: Iterable[str] = ()) -> HAContext:
+        """Return the context of ``pre`` -> ``post``; ``restarted``: the REs the test's own
+        actions restarted in between."""
         return cls(pre.master, post.master, pre.backup, post.backup,
                    post.started - pre.finished, post.finished - pre.started, _gres(pre),
-                   _role_changes(pre, post))
+                   _role_changes(pre, post), frozenset(restarted),
+                   frozenset(pre.roles) | frozenset(post.roles))
+
+    @property
+    def chassis_restarted(self) -> bool:
+        """Return True when the test restarted every RE, or the master without graceful
+        switchover: the FPCs lost the RE that ran them and start again."""
+        if self.re_names and self.re_names <= self.restarted:
+            return True
+        return self.master_before in self.restarted and self.gres is not True
 
     @property
     def mastership_changed(self) -> bool:
@@ -109,6 +135,13 @@ class HAContext:
             return (f"Mastership is with {self.master_before} again; it changed hands in "
                     f"between (an RE logged {self.role_changes} role change(s)).")
         return f"Mastership stayed with {self.master_before}."
+
+    def describe_restarts(self) -> str:
+        """Return which REs the test restarted, in plain words ("" when none)."""
+        if not self.restarted:
+            return ""
+        return (f"The test restarted {', '.join(sorted(self.restarted))} (halt, reboot, "
+                f"power or fault): their restart is expected.")
 
 
 def _gres(snapshot: Snapshot) -> bool | None:
@@ -167,10 +200,12 @@ def _find(tree: Any, key: str) -> Any:
     return None
 
 
-def ha_rules(pre: Snapshot, post: Snapshot) -> list[Rule]:
-    """Return the built-in rules for the diff of ``pre`` -> ``post`` (module docstring)."""
-    ctx = HAContext.of(pre, post)
-    return [*_fpc_rules(ctx), *_role_rules(ctx), *_uptime_rules(ctx), *_log_rules(pre, post),
+def ha_rules(pre: Snapshot, post: Snapshot, restarted: Iterable[str] = ()) -> list[Rule]:
+    """Return the built-in rules for the diff of ``pre`` -> ``post`` (module docstring);
+    ``restarted``: the REs the test's own actions restarted in between."""
+    ctx = HAContext.of(pre, post, restarted)
+    return [*_fpc_rules(ctx), *_restart_rules(ctx), *_role_rules(ctx), *_uptime_rules(ctx),
+            *_log_rules(pre, post),
             *(Rule(key, SnapshotCheck.IGNORE, origin="volatile",
                    why="volatile counters (CPU, memory, load, temperature) are not compared")
               for key in VOLATILE)]
@@ -192,11 +227,36 @@ def _uptime_rules(ctx: HAContext) -> Iterator[Rule]:
                why="uptimes move forward with the router clock")
 
 
+def _slot(re_name: str) -> str | None:
+    """Return the slot of RE ``re0``/``re1`` (its ``route-engine[<slot>]`` key), or None."""
+    found = re.fullmatch(r"re(\d+)", re_name)
+    return found.group(1) if found else None
+
+
+def _restart_rules(ctx: HAContext) -> Iterator[Rule]:
+    """The REs the test restarted: their entry (matched by slot, whichever RE reports it) may
+    start again: uptime back near zero, a new start time and last reboot reason."""
+    for name in sorted(ctx.restarted):
+        slot = _slot(name)
+        if slot is None:
+            continue
+        why = f"{name} was restarted by the test (halt, reboot, power or fault)"
+        entry = f"re-status/*/route-engine[{slot}]"
+        yield Rule(f"{entry}/up-time", HACheck.UPTIME, _window(ctx, restart_ok=True),
+                   origin="ha", why=why)
+        for key in RESTART_KEYS:
+            yield Rule(f"{entry}/{key}", SnapshotCheck.MAY_CHANGE, origin="ha", why=why)
+
+
 def _fpc_rules(ctx: HAContext) -> Iterator[Rule]:
-    if not ctx.mastership_changed or ctx.gres is not False:
+    if ctx.chassis_restarted and not (ctx.mastership_changed and ctx.gres is False):
+        why = ("the test restarted every RE, or the master without graceful switchover: the "
+               "FPCs restart with it")
+    elif ctx.mastership_changed and ctx.gres is False:
+        why = ("without graceful switchover the PFE is re-initialised at a switchover: FPCs "
+               "restart")
+    else:
         return
-    why = ("without graceful switchover the PFE is re-initialised at a switchover: FPCs "
-           "restart")
     for item in FPC_ITEMS:
         yield Rule(f"{item}/*/up-time", HACheck.UPTIME, _window(ctx, restart_ok=True),
                    origin="ha", why=why)

@@ -39,6 +39,7 @@ from harness.router import DualRERouter
 from harness.snapshots.capture import Snapshot, take_snapshot
 from harness.snapshots.diff import SnapshotDiff, diff
 from harness.snapshots.items import SnapshotPlan
+from harness.snapshots.restarts import RestartWatch
 from harness.snapshots.settle import settled_diff
 from re_contract.snapshots import SnapshotSettings
 
@@ -115,6 +116,8 @@ class TestSnapshots:
         self.pre: Snapshot | None = None
         self.post: Snapshot | None = None
         self.result: SnapshotDiff | None = None
+        #: The REs the test's own actions restart, gathered while :meth:`watching`.
+        self.restarts = RestartWatch(router.re_names, self._master)
 
     def __repr__(self) -> str:
         return f"<TestSnapshots {self.router.name} {self.nodeid}>"
@@ -138,6 +141,26 @@ class TestSnapshots:
         finally:
             self.router.snapshot_listeners.remove(self._store)
 
+    def _master(self) -> str | None:
+        """Return the master now (a failover naming no RE hits it), None when unknown."""
+        try:
+            return self.router.state.master_or_none()
+        except HarnessError as exc:
+            log.info("%s: master unknown for a failover's victim: %s", self.router.name, exc)
+            return None
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator[None]:
+        """Gather, while the block runs, the REs the test's disruptive actions restart (the
+        router's consent tells each action: :mod:`harness.snapshots.restarts`); the post
+        snapshot's diff expects their restart, and only theirs."""
+        listeners = self.router.consent.listeners
+        listeners.append(self.restarts.on_action)
+        try:
+            yield
+        finally:
+            listeners.remove(self.restarts.on_action)
+
     def take(self, name: str) -> Snapshot:
         """Take snapshot ``name`` of the router now (stored in this test's directory)."""
         taken = take_snapshot(self.router, name, self.plan, test=self.nodeid)
@@ -153,8 +176,9 @@ class TestSnapshots:
               settle: float | None = None) -> SnapshotDiff:
         """Take the ``post`` snapshot (once the router settled: up to ``settle`` router
         seconds, default the marker's, else ``timeouts.switchover``) and diff it with
-        ``pre`` under ``expect`` (default: the marker's) and the plan's rules; write the diff
-        (``diff.json``, ``diff.txt``) and return it.
+        ``pre`` under ``expect`` (default: the marker's) and the plan's rules, expecting the
+        restart of the REs the test restarted so far; write the diff (``diff.json``,
+        ``diff.txt``) and return it.
 
         Raises SnapshotDiffError when no pre snapshot was taken, ValueError for a bad rule.
         """
@@ -167,7 +191,7 @@ class TestSnapshots:
             lambda name, plan: take_snapshot(self.router, name, plan, test=self.nodeid),
             self.router.clock, self.pre, self.plan,
             settle=self.router.spec.timeouts.switchover if limit is None else limit,
-            expect=rules)
+            expect=rules, restarted=self.restarts.restarted)
         self._store(self.post)
         self.result.save(self.directory)
         return self.result
@@ -244,7 +268,8 @@ class SnapshotRun:
         taken = self.session(request, router)
         with taken.storing():
             taken.start()
-            yield taken
+            with taken.watching():
+                yield taken
             if taken.result is None:
                 _finish(taken)
         if taken.result is not None:

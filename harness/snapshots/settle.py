@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from harness.clock import RouterClock
@@ -56,18 +56,20 @@ def _refreshed(post: Snapshot, again: Snapshot) -> Snapshot:
 def settled_diff(take: Taker, clock: RouterClock, pre: Snapshot, plan: SnapshotPlan, *,
                  name: str = "post", settle: float = 0.0,
                  expect: Mapping[str, Any] | Sequence[Rule] | None = None,
-                 poll: float = POLL) -> tuple[Snapshot, SnapshotDiff]:
+                 poll: float = POLL, restarted: Iterable[str] = ()
+                 ) -> tuple[Snapshot, SnapshotDiff]:
     """Take snapshot ``name`` and diff it with ``pre`` (``expect`` first, then the plan's
-    rules); while settling items differ unexpectedly and less than ``settle`` router seconds
-    have passed, wait (``poll`` router seconds, then twice as long each time, at most
-    :data:`MAX_POLL`) and read the settling items again.  Return the last snapshot and its
+    rules; ``restarted``: the REs the test restarted, as :func:`diff`); while settling items
+    differ unexpectedly and less than ``settle`` router seconds have passed, wait (``poll``
+    router seconds, then twice as long each time, at most :data:`MAX_POLL`) and read the
+    settling items again.  Return the last snapshot and its
     diff.
 
     Raises ValueError for a bad rule in ``expect``, and the clock's errors.
     """
     start = clock.now()
     post = take(name, plan)
-    found = diff(pre, post, expect, rules=plan.rules)
+    found = diff(pre, post, expect, rules=plan.rules, restarted=restarted)
     again = plan.only([i.name for i in plan.items if i.settles])
     wait = poll
     while _waiting(found, plan) and (left := settle - (clock.now() - start)) > 0:
@@ -75,6 +77,6 @@ def settled_diff(take: Taker, clock: RouterClock, pre: Snapshot, plan: SnapshotP
                  len(found.unexpected), min(wait, left))
         clock.sleep(min(wait, left), f"{pre.router} to settle before the post snapshot")
         post = _refreshed(post, take(name, again))
-        found = diff(pre, post, expect, rules=plan.rules)
+        found = diff(pre, post, expect, rules=plan.rules, restarted=restarted)
         wait = min(wait * 2, MAX_POLL)
     return post, found

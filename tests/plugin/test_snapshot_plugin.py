@@ -166,3 +166,61 @@ def test_a_bad_marker_is_a_usage_error(pytester: pytest.Pytester) -> None:
     """)
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.stdout.fnmatch_lines(["*@pytest.mark.snapshots: expected keyword arguments*"])
+
+
+RESTARTS = """
+import pytest
+
+
+def back(router, name):
+    router.clock.wait_until(lambda: router.state.settled(name), 900, f"{name} back",
+                            poll=5.0)
+
+
+@pytest.mark.disruptive
+@pytest.mark.snapshots(strict=True, items=["re-status"])
+def test_reboots_the_backup(router):
+    router.reboot("re1")
+
+
+@pytest.mark.disruptive
+@pytest.mark.snapshots(strict=True, items=["re-status"])
+def test_backup_crashes_unasked(router):
+    # A control RPC straight to the emulator: no consent asked, as if re1 crashed by itself.
+    router.control("crash-re", re="re1")
+    router.drop_session("re1")
+    back(router, "re1")
+
+
+@pytest.mark.disruptive
+@pytest.mark.snapshots(strict=True, items=["re-status"])
+def test_reboot_and_crash(router):
+    # re1 rebooted by the test (expected), then re0 crashed behind its back (unexpected).
+    router.reboot("re1")
+    router.control("crash-re", re="re0")
+    router.drop_session("re0")
+    router.forget_master()
+    back(router, "re0")
+"""
+
+
+def test_a_restart_the_test_asked_for_is_expected_and_any_other_is_not(
+        pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(RESTARTS)
+    out = pytester.path / "out"
+    result = pytester.runpytest("--report-dir", str(out), "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, errors=2)
+    asked = json.loads((_test_dir(out, "test_reboots_the_backup") / "diff.json").read_text())
+    assert asked["clean"] and asked["context"]["restarted"] == ["re1"]
+    assert "re-status/re0/route-engine[1]/up-time" in {c["path"] for c in asked["expected"]}
+    unasked = json.loads((_test_dir(out, "test_backup_crashes_unasked") / "diff.json"
+                          ).read_text())
+    assert unasked["context"]["restarted"] == []
+    assert "re-status/re0/route-engine[1]/up-time" in {c["path"] for c in unasked["unexpected"]}
+    both = json.loads((_test_dir(out, "test_reboot_and_crash") / "diff.json").read_text())
+    assert both["context"]["restarted"] == ["re1"]
+    assert {c["path"].split("/")[2] for c in both["unexpected"]
+            if c["path"].endswith("up-time")} == {"route-engine[0]"}
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_backup_crashes_unasked*",
+                                 "*re-status/re?/route-engine[[]1]/up-time: * (went back: "
+                                 "restarted since the first snapshot)*"])
