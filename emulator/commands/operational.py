@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from lxml import etree
 
+from emulator.commands import alarms_pics as ap
 from emulator.commands import chassis_cmds as cc
 from emulator.commands import config_rpcs as cr
 from emulator.commands import environment as env
@@ -83,6 +84,13 @@ COMMANDS = [
     Command(("show", "chassis", "fpc"), "get-fpc-information", ms.fpc_information,
             help="Show Flexible PIC Concentrator status",
             read_only=True),
+    Command(("show", "chassis", "fpc", "pic-status"), "get-pic-information",
+            ap.pic_information, (Arg("slot", P, "FPC slot number"),),
+            help="Show Physical Interface Cards installed in FPC", read_only=True),
+    Command(("show", "chassis", "alarms"), "get-alarm-information", ap.alarm_information,
+            help="Show alarm status", read_only=True),
+    Command(("show", "system", "alarms"), "get-system-alarm-information",
+            ap.system_alarm_information, help="Show system alarm status", read_only=True),
     Command(("show", "version"), "get-software-information", cc.software_information,
             (Arg("invoke-on", V, "Invoke on Routing Engines",
                  ("all-routing-engines", "other-routing-engine")),

@@ -296,6 +296,12 @@ class ChassisCore:
         for slot, since in sorted(self.fpc_online_at.items()):
             yield slot, since <= now and (held or kept), since
 
+    def keepalive_loss_since(self, slot: int) -> float | None:
+        """Return the virtual time RE ``slot`` stopped hearing the other RE's keepalives (the
+        other RE down or the internal link cut), or None while it hears them."""
+        watch = self._loss.get(slot)
+        return None if watch is None else watch.since
+
     def backup_synced(self) -> bool:
         """Return True when the backup's kernel database has caught up with the master's."""
         return self.clock.now() >= self.backup_synced_at

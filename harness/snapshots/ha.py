@@ -20,6 +20,8 @@ every uptime as a change.  Here :func:`ha_rules` reads the two snapshots and exp
   ``route-engine[<slot>]`` entry's uptime may go back, its start time and last reboot reason
   change; restarting every RE, or the master without graceful switchover, restarts the FPCs.
   A restart nobody asked for is still unexpected;
+- **alarms that follow mastership** (``Backup RE Active``) may be raised or cleared when
+  mastership changed hands, and the alarm count with them;
 - **logs only grow** (items with a ``tail``, such as the mastership log): new lines at the end
   are expected, a line that vanished is not (unless more new lines came than the tail keeps);
 - **volatile counters are not compared** (:data:`VOLATILE`: CPU and memory use, load averages,
@@ -43,8 +45,8 @@ from harness.snapshots.capture import Snapshot
 from harness.snapshots.rules import HACheck, Rule, UptimeWindow
 from re_contract.snapshots import SnapshotCheck
 
-__all__ = ["FPC_ITEMS", "RESTART_KEYS", "SWAP", "VOLATILE", "HAContext", "ha_rules",
-           "new_lines"]
+__all__ = ["FPC_ITEMS", "MASTERSHIP_ALARMS", "RESTART_KEYS", "SWAP", "VOLATILE", "HAContext",
+           "ha_rules", "new_lines"]
 
 #: Keys whose values change by themselves from one reading to the next.
 VOLATILE: tuple[str, ...] = ("cpu-*", "load-average-*", "*-utilization", "temperature",
@@ -56,6 +58,10 @@ FPC_ITEMS: tuple[str, ...] = ("fpc", "pic")
 #: What starts again when an RE restarts, under its ``route-engine[<slot>]`` entry: the uptime
 #: (judged as a restart), the start time and the reason of the last reboot (may change).
 RESTART_KEYS: tuple[str, ...] = ("start-time", "last-reboot-reason")
+#: The alarms Junos raises or clears as mastership moves: "Backup RE Active" while an RE the
+#: configuration names backup (RE1 by default) is master (keyed by description, as
+#: :data:`~harness.snapshots.items.DEFAULT_KEYS` keys ``alarm-detail``).
+MASTERSHIP_ALARMS: tuple[str, ...] = ("Backup RE Active",)
 #: Seconds of slack on an uptime: each reading is a whole second.
 ROUNDING = 2.0
 
@@ -204,8 +210,8 @@ def ha_rules(pre: Snapshot, post: Snapshot, restarted: Iterable[str] = ()) -> li
     """Return the built-in rules for the diff of ``pre`` -> ``post`` (module docstring);
     ``restarted``: the REs the test's own actions restarted in between."""
     ctx = HAContext.of(pre, post, restarted)
-    return [*_fpc_rules(ctx), *_restart_rules(ctx), *_role_rules(ctx), *_uptime_rules(ctx),
-            *_log_rules(pre, post),
+    return [*_fpc_rules(ctx), *_restart_rules(ctx), *_role_rules(ctx), *_alarm_rules(ctx),
+            *_uptime_rules(ctx), *_log_rules(pre, post),
             *(Rule(key, SnapshotCheck.IGNORE, origin="volatile",
                    why="volatile counters (CPU, memory, load, temperature) are not compared")
               for key in VOLATILE)]
@@ -215,6 +221,17 @@ def _role_rules(ctx: HAContext) -> Iterator[Rule]:
     if ctx.switchover:
         yield Rule("mastership-state", HACheck.ROLE_SWAP, SWAP, origin="ha",
                    why="the RE roles swap across a switchover")
+
+
+def _alarm_rules(ctx: HAContext) -> Iterator[Rule]:
+    """When mastership changed hands, the alarms that follow it may be raised or cleared
+    (and the alarm count with them)."""
+    if not (ctx.mastership_changed or ctx.master_before != ctx.master_after):
+        return
+    why = "mastership moved: the alarms that follow it (Backup RE Active) may come or go"
+    for alarm in MASTERSHIP_ALARMS:  # in any item of alarms (show system|chassis alarms)
+        yield Rule(f"*/alarm-detail[{alarm}]", SnapshotCheck.MAY_CHANGE, origin="ha", why=why)
+    yield Rule("*/alarm-summary", SnapshotCheck.MAY_CHANGE, origin="ha", why=why)
 
 
 def _window(ctx: HAContext, restart_ok: bool = False) -> UptimeWindow:

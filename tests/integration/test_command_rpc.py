@@ -52,6 +52,13 @@ CASES = [
     Case("show chassis hardware", "<get-chassis-inventory/>", "re1"),
     Case("show chassis craft-interface", "<get-craft-information/>"),
     Case("show chassis fpc", "<get-fpc-information/>"),
+    Case("show chassis fpc pic-status", "<get-pic-information/>"),
+    Case("show chassis fpc pic-status 1",
+         "<get-pic-information><slot>1</slot></get-pic-information>", "re1"),
+    Case("show chassis alarms", "<get-alarm-information/>"),
+    Case("show chassis alarms", "<get-alarm-information/>", setup="<request-halt/>"),
+    Case("show system alarms", "<get-system-alarm-information/>", "re1"),
+    Case("show system alarms", "<get-system-alarm-information/>", setup="<request-halt/>"),
     Case("show version", "<get-software-information/>", "re1"),
     Case("show version invoke-on all-routing-engines",
          "<get-software-information><invoke-on>all-routing-engines</invoke-on>"

@@ -173,3 +173,31 @@ def test_the_context_says_what_the_test_restarted() -> None:
     assert [r.path for r in restart_rules] == [
         "re-status/*/route-engine[0]/up-time", "re-status/*/route-engine[0]/start-time",
         "re-status/*/route-engine[0]/last-reboot-reason"]
+
+
+def _alarms(snapshot: Any, *descriptions: str) -> None:
+    """Give ``snapshot`` the alarms ``descriptions`` (as both REs report them)."""
+    value: dict[str, Any] = {"alarm-summary": (
+        {"active-alarm-count": str(len(descriptions))} if descriptions
+        else {"no-active-alarms": True})}
+    for text in descriptions:
+        value[f"alarm-detail[{text}]"] = {"alarm-class": "Minor", "alarm-description": text,
+                                          "alarm-type": "Chassis"}
+    for where in ("re0", "re1"):
+        snapshot.captures["alarms"][where] = type(snapshot.captures["alarms"][where])(
+            where, dict(value))
+
+
+def test_backup_re_active_follows_mastership_and_other_alarms_are_unexpected() -> None:
+    pre = snap("pre", "re0")
+    _alarms(pre)
+    moved = snap("post", "re1", at=T0 + 300, uptime=529500, log=LOG + SWITCH_LOG, fpc_up=100)
+    _alarms(moved, "Backup RE Active")
+    assert diff(pre, moved).clean, diff(pre, moved).explain()
+    stayed = snap("post", "re0", at=T0 + 300, uptime=529500)
+    _alarms(stayed, "Backup RE Active")
+    assert "alarms/re0/alarm-detail[Backup RE Active]" in unexpected_paths(diff(pre, stayed))
+    other = snap("post", "re1", at=T0 + 300, uptime=529500, log=LOG + SWITCH_LOG, fpc_up=100)
+    _alarms(other, "Backup RE Active", "Loss of communication with Backup RE")
+    assert sorted(unexpected_paths(diff(pre, other))) == [
+        f"alarms/{w}/alarm-detail[Loss of communication with Backup RE]" for w in RES]
