@@ -187,7 +187,7 @@ def test_a_held_router_parks_its_faces_until_resumed() -> None:
 def test_the_model_creates_no_lock_and_imports_no_face() -> None:
     """DESIGN.md: emulator/model holds no locks and no wire or session state, imports no face."""
     root = pathlib.Path(emulator.model.__file__).parent
-    for path in root.glob("*.py"):
+    for path in root.rglob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
@@ -200,3 +200,69 @@ def test_the_model_creates_no_lock_and_imports_no_face() -> None:
                                                 "emulator.netconf", "emulator.ssh")), (path, name)
             if isinstance(node, ast.Attribute):
                 assert node.attr not in {"truncate_next", "session_epoch"}, path
+
+
+#: Methods that change a container in place.
+_MUTATORS = frozenset({"append", "appendleft", "extend", "insert", "update", "add", "pop",
+                       "popitem", "clear", "setdefault", "remove", "discard"})
+_CONTAINERS = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+
+
+def _module_names(tree: ast.Module) -> dict[str, ast.expr | None]:
+    """Return the names a module assigns at its top level, with the value assigned."""
+    names: dict[str, ast.expr | None] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            names.update((t.id, node.value) for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names[node.target.id] = node.value
+    return names
+
+
+def _changes_in_functions(tree: ast.Module, names: set[str]) -> list[tuple[int, str]]:
+    """Return (line, name) of every place a function changes a module-level ``names`` value in
+    place: a mutating method call, or an item assigned or deleted."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for inner in ast.walk(node):
+            if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+                    and inner.func.attr in _MUTATORS and isinstance(inner.func.value, ast.Name)
+                    and inner.func.value.id in names):
+                found.append((inner.lineno, inner.func.value.id))
+            targets = (inner.targets if isinstance(inner, ast.Assign | ast.Delete)
+                       else [inner.target] if isinstance(inner, ast.AugAssign) else [])
+            found += [(inner.lineno, t.value.id) for t in targets
+                      if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+                      and t.value.id in names]
+    return found
+
+
+def test_the_emulator_keeps_no_global_mutable_state() -> None:
+    """Issue 10: no global mutable state in the emulator.  Every router's state lives in its
+    model and its runtime: no ``global``/``nonlocal``, module-level containers are constants
+    (UPPER_CASE) and no function changes one in place."""
+    root = pathlib.Path(emulator.model.__file__).parent.parent
+    problems = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        names = _module_names(tree)
+        problems += [f"{path}:{n.lineno}: {type(n).__name__.lower()}" for n in ast.walk(tree)
+                     if isinstance(n, ast.Global | ast.Nonlocal)]
+        problems += [f"{path}: module-level container {name!r} is not a constant"
+                     for name, value in names.items()
+                     if isinstance(value, _CONTAINERS) and not name.isupper()
+                     and name != "__all__"]
+        problems += [f"{path}:{line}: changes module-level {name!r}"
+                     for line, name in _changes_in_functions(tree, set(names))]
+    assert problems == []
+
+
+def test_the_global_state_check_finds_a_registry_filled_at_run_time() -> None:
+    tree = ast.parse("REGISTRY = {}\ncache = []\n"
+                     "def register(k, v):\n    REGISTRY[k] = v\n    cache.append(k)\n")
+    names = _module_names(tree)
+    assert _changes_in_functions(tree, set(names)) == [(4, "REGISTRY"), (5, "cache")]
+    assert [n for n, v in names.items() if isinstance(v, _CONTAINERS) and not n.isupper()] \
+        == ["cache"]
