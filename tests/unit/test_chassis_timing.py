@@ -248,6 +248,17 @@ def test_the_backup_claims_a_lost_master_for_the_resolution_time(fault: str,
     assert states(ch)[1] == "master"
 
 
+def test_with_gres_the_fpcs_keep_forwarding_while_the_backup_claims_a_pulled_master() -> None:
+    # Juniper, GRES concepts: "The Packet Forwarding Engine does not reboot, and traffic is not
+    # interrupted" -- also while nobody is master yet.
+    ch = timed(GRES)
+    ch.pull(0)
+    assert states(ch) == {0: "absent", 1: "claim"} and fpcs(ch) == {0: True, 1: True}
+    ch.clock.advance(2)
+    assert states(ch) == {0: "absent", 1: "master"} and fpcs(ch) == {0: True, 1: True}
+    assert ch.pfe_resets == 0
+
+
 def test_a_master_that_halts_alone_loses_the_fpcs_until_it_boots_into_mastership_again() -> None:
     ch = timed()
     ch.halt(0, Scope.BOTH)
