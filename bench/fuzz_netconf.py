@@ -24,23 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests packag
 
 from tests.fuzz.child import ChildServer  # noqa: E402
 from tests.fuzz.netconf_fuzz import SLOW, Fuzzer  # noqa: E402
-from tests.fuzz.wire import Client  # noqa: E402
+from tests.fuzz.wire import Client, latencies  # noqa: E402
 
-GET_RE = "<get-route-engine-information/>"
 HEALTHY_BOUND = 2.0
 RSS_SLACK = 0.10
 WARMUP = 300
 CHUNK = 1000
-
-
-def idle_latency(client: Client, count: int = 100) -> list[float]:
-    """Return ``count`` RPC latencies of ``client`` (seconds)."""
-    took = []
-    for _ in range(count):
-        started = time.monotonic()
-        client.call(GET_RE)
-        took.append(time.monotonic() - started)
-    return took
 
 
 def settle(server: ChildServer, timeout: float = 30.0) -> dict[str, object]:
@@ -67,7 +56,7 @@ def main() -> int:
 
 def run(server: ChildServer, messages: int, seed: int | None) -> int:
     healthy = Client(*server.endpoints["re1"])
-    idle = idle_latency(healthy)
+    idle = latencies(healthy, 100)
     start = server.census()
     warm = Fuzzer(server.endpoints["re0"], healthy)
     warm.run(WARMUP, seed=seed)

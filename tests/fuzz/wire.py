@@ -34,6 +34,7 @@ __all__ = [
     "connect_raw",
     "control",
     "control_rpc",
+    "latencies",
     "rpc",
     "rss_kib",
     "serve",
@@ -370,3 +371,14 @@ def connect_raw(address: Sequence[object], timeout: float = 10.0) -> socket.sock
     """Return a plain TCP connection to ``address`` (a silent client)."""
     host, port = address[0], address[1]
     return socket.create_connection((str(host), int(str(port))), timeout=timeout)
+
+
+def latencies(client: Client, count: int,
+              body: str = "<get-route-engine-information/>") -> list[float]:
+    """Return ``count`` round trips of ``body`` on ``client``, one after the other (seconds)."""
+    took = []
+    for _ in range(count):
+        started = time.monotonic()
+        client.call(body)
+        took.append(time.monotonic() - started)
+    return took
