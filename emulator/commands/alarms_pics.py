@@ -81,10 +81,6 @@ def _stamp(at: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(at))
 
 
-def _version(ctx: CommandContext) -> str:
-    return ctx.router.chassis.re(ctx.slot).hardware.version
-
-
 def _alarm_xml(alarms: list[Alarm], version: str) -> etree._Element:
     """``<alarm-information>`` in the shape of public Junos replies (``<no-active-alarms/>``
     in the summary when there is none)."""
@@ -120,7 +116,7 @@ def _is_master(ctx: CommandContext) -> bool:
 
 
 def _alarms(ctx: CommandContext, found: list[Alarm]) -> Result:
-    return Result([_alarm_xml(found, _version(ctx))], _alarm_text(found))
+    return Result([_alarm_xml(found, ctx.version)], _alarm_text(found))
 
 
 def alarm_information(ctx: CommandContext, req: Request) -> Result:
@@ -168,7 +164,7 @@ def pic_information(ctx: CommandContext, req: Request) -> Result:
     model = ctx.router
     wanted = req.get("slot")
     rows = _fpc_rows(model)
-    version = _version(ctx)
+    version = ctx.version
     root = etree.Element(f"{{{chassis_ns(version)}}}fpc-information",
                          nsmap={None: chassis_ns(version), "junos": junos_ns(version)})
     root.set(f"{{{junos_ns(version)}}}style", "pic-style")

@@ -39,10 +39,6 @@ _STATE = {
 
 
 
-def _version(ctx: CommandContext) -> str:
-    return ctx.router.chassis.re(ctx.slot).hardware.version
-
-
 def _priority(model: RouterModel, r: RoutingEngine) -> str:
     """``Election priority``: the configured role, "(default)" when not configured."""
     settings = model.settings(r.slot)
@@ -112,7 +108,7 @@ def route_engine_information(ctx: CommandContext, args: Args) -> Result:
     """``show chassis routing-engine [slot N]`` (get-route-engine-information)."""
     slot = args.get("slot")
     view = route_engine_views(ctx.router, str(slot) if isinstance(slot, str) else None)
-    return Result([rc.route_engine_information_xml(view, junos_version=_version(ctx))],
+    return Result([rc.route_engine_information_xml(view, junos_version=ctx.version)],
                   rc.route_engine_information_text(view))
 
 
@@ -140,7 +136,7 @@ def chassis_inventory(ctx: CommandContext, args: Args) -> Result:
               for s, r in model.chassis.res.items() if r.state is not REState.ABSENT}
     view = v.inventory_view(model.platform, boards, chassis_serial=model.chassis_serial,
                             serial_of=model.module_serial)
-    return Result([rc.chassis_inventory_xml(view, junos_version=_version(ctx))],
+    return Result([rc.chassis_inventory_xml(view, junos_version=ctx.version)],
                   rc.chassis_inventory_text(view))
 
 
@@ -157,7 +153,7 @@ def craft_information(ctx: CommandContext, args: Args) -> Result:
                  for s, online, _ in model.chassis.fpc_states())
     view = v.CraftView(display_lines=(model.hostname(ctx.slot), "Up"), routing_engines=leds,
                        fpcs=fpcs)
-    return Result([rc.craft_information_xml(view, junos_version=_version(ctx))],
+    return Result([rc.craft_information_xml(view, junos_version=ctx.version)],
                   rc.craft_information_text(view))
 
 
@@ -183,7 +179,7 @@ def software_information(ctx: CommandContext, args: Args) -> Result:
     local = model.chassis.re(ctx.slot)
     if not invoke:
         view = _software_view(model, local)
-        return Result([rc.software_information_xml(view, junos_version=_version(ctx))],
+        return Result([rc.software_information_xml(view, junos_version=ctx.version)],
                       rc.software_information_text(view))
     chosen = [local] if invoke == "all-routing-engines" else []
     peer = model.chassis.other(ctx.slot)
@@ -195,7 +191,7 @@ def software_information(ctx: CommandContext, args: Args) -> Result:
             warnings.append(f"Could not connect to {peer.name} : No route to host")
     chosen.sort(key=lambda r: r.slot)
     views = [_software_view(model, r) for r in chosen]
-    return Result([rc.multi_re_software_xml(views, junos_version=_version(ctx))],
+    return Result([rc.multi_re_software_xml(views, junos_version=ctx.version)],
                   rc.multi_re_software_text(views), errors=warnings)
 
 
@@ -227,7 +223,7 @@ def switchover_information(ctx: CommandContext, args: Args) -> Result:
             peer_state="Steady State" if linked else "Not Ready",
             switchover_status=v.SwitchoverStatus.READY if ready else v.SwitchoverStatus.NOT_READY,
         )
-    return Result(rc.switchover_reply_xml(view, junos_version=_version(ctx)),
+    return Result(rc.switchover_reply_xml(view, junos_version=ctx.version),
                   rc.switchover_information_text(view))
 
 

@@ -124,7 +124,7 @@ def _load_payload(req: Request) -> tuple[str | etree._Element, str]:
 # -------------------------------------------------------------------------- get
 def _config_element(ctx: CommandContext, tree: cfg.ConfigNode) -> etree._Element:
     el = cfg.render_xml(tree)
-    ns = junos_ns(_version(ctx))
+    ns = junos_ns(ctx.version)
     record = next(iter(_db(ctx).history), None)
     if record is not None:
         el.set(f"{{{ns}}}commit-seconds", str(int(record.time)))
@@ -293,7 +293,7 @@ def commit(ctx: CommandContext, req: Request) -> Result:
     for re_name, step in outcome.steps:
         entry = etree.SubElement(results, "routing-engine")
         if sync:
-            entry.set(f"{{{junos_ns(_version(ctx))}}}style", "show-name")
+            entry.set(f"{{{junos_ns(ctx.version)}}}style", "show-name")
         etree.SubElement(entry, "name").text = re_name
         etree.SubElement(entry, "commit-check-success" if step == "check" else "commit-success")
     # With warnings, <ok/> tells ncclient/PyEZ the commit itself succeeded (NOTES.md 3.6).
@@ -331,10 +331,6 @@ def _confirm_seconds(req: Request) -> float:
         raise RpcError("protocol", "invalid-value", "error",
                        f"invalid confirm-timeout: {raw} (expected an integer 1..{top})")
     return float(value) if rfc else value * 60.0
-
-
-def _version(ctx: CommandContext) -> str:
-    return ctx.router.chassis.re(ctx.slot).hardware.version
 
 
 def validate(ctx: CommandContext, req: Request) -> Result:

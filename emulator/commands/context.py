@@ -40,6 +40,11 @@ class CommandContext:
         if not self.session_id and "session_id" in self.extra:
             self.session_id = int(str(self.extra["session_id"]))
 
+    @property
+    def version(self) -> str:
+        """Return the Junos version of the RE the command runs on (reply namespaces)."""
+        return self.router.chassis.re(self.slot).hardware.version
+
     def on(self, slot: int) -> CommandContext:
         """Return the same user's context on RE ``slot`` (``request shell execute``)."""
         return CommandContext(self.router, slot, self.user, self.interactive, self.session_id)

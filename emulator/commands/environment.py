@@ -111,10 +111,6 @@ def sensors(ctx: CommandContext) -> list[Sensor]:
     return out
 
 
-def _version(ctx: CommandContext) -> str:
-    return ctx.router.chassis.re(ctx.slot).hardware.version
-
-
 def _measurement(sensor: Sensor) -> str:
     if sensor.celsius is not None:
         return rc.format_temperature(sensor.celsius)
@@ -126,8 +122,8 @@ def environment_information(ctx: CommandContext, args: Args) -> Result:
     refused = cc.not_master_answer(ctx)
     if refused is not None:
         return refused
-    ns = rc.chassis_ns(_version(ctx))
-    junos = rc.junos_ns(_version(ctx))
+    ns = rc.chassis_ns(ctx.version)
+    junos = rc.junos_ns(ctx.version)
     root = etree.Element(f"{{{ns}}}environment-information", nsmap={None: ns, "junos": junos})
     lines = [f"{'Class Item':<37}{'Status':<11}Measurement"]
     previous = ""

@@ -105,7 +105,7 @@ def file_list(ctx: CommandContext, args: Args) -> Result:
 
 
 def _directory_list(ctx: CommandContext, path: str, detail: bool) -> etree._Element:
-    ns = junos_ns(ctx.router.chassis.re(ctx.slot).hardware.version)
+    ns = junos_ns(ctx.version)
     root = etree.Element("directory-list", nsmap={"junos": ns})
     root.set("root-path", path)
     root.set(f"{{{ns}}}seconds", str(int(ctx.router.clock.now())))
@@ -181,7 +181,7 @@ def file_show(ctx: CommandContext, args: Args) -> Result:
 
 def file_content(ctx: CommandContext, filename: str, data: bytes) -> etree._Element:
     """Return ``<file-content filename=... junos:seconds filesize encoding="text">``."""
-    ns = junos_ns(ctx.router.chassis.re(ctx.slot).hardware.version)
+    ns = junos_ns(ctx.version)
     el = etree.Element("file-content", nsmap={"junos": ns})
     el.set("filename", filename)
     el.set(f"{{{ns}}}seconds", str(int(ctx.router.clock.now())))

@@ -152,10 +152,6 @@ def clear_log(ctx: CommandContext, args: Args) -> Result:
     return Result([], ok=True)
 
 
-def _version(ctx: CommandContext) -> str:
-    return ctx.router.chassis.re(ctx.slot).hardware.version
-
-
 def _scope(args: Args) -> Scope:
     if args.get("both-routing-engines") or args.get("routing-engine") == "both":
         return Scope.BOTH
@@ -323,7 +319,7 @@ def fpc_information(ctx: CommandContext, args: Args) -> Result:
     if refused is not None:
         return refused
     model = ctx.router
-    ns = f"http://xml.juniper.net/junos/{_version(ctx)}/junos-chassis"
+    ns = f"http://xml.juniper.net/junos/{ctx.version}/junos-chassis"
     root = etree.Element(f"{{{ns}}}fpc-information", nsmap={None: ns})
     lines = ["                     Temp  CPU Utilization (%)   Memory    Utilization (%)",
              "Slot State            (C)  Total  Interrupt      DRAM (MB) Heap     Buffer"]

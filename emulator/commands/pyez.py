@@ -93,10 +93,6 @@ class PhysicalInterface:
 
 
 
-def _version(ctx: CommandContext) -> str:
-    return ctx.router.chassis.re(ctx.slot).hardware.version
-
-
 # ---------------------------------------------------------------- interfaces
 def _role_alias(r: RoutingEngine, dual: bool) -> str | None:
     """Return the 128.0.0.x alias of the RE's role: .1 master, .6 backup (hosts.junos)."""
@@ -225,7 +221,7 @@ def interface_information(ctx: CommandContext, args: Args) -> Result:
     name = args.get("interface-name")
     views = interface_views(ctx.router, ctx.slot, instance if isinstance(instance, str) else None,
                             name if isinstance(name, str) else None)
-    return Result([_interface_xml(views, _version(ctx))], interfaces_terse_text(views))
+    return Result([_interface_xml(views, ctx.version)], interfaces_terse_text(views))
 
 
 # ---------------------------------------------------------- cluster, VC, L2

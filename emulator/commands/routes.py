@@ -159,7 +159,7 @@ def route_information(ctx: CommandContext, args: Args) -> Result:
     since = _rpd_since(ctx)
     routes, hidden = routes_of(ctx.router.configs[ctx.slot].effective(ctx.slot))
     age = int(ctx.router.clock.now() - since)
-    version = ctx.router.chassis.re(ctx.slot).hardware.version
+    version = ctx.version
     return Result([_xml(routes, hidden, age, version)], _text(routes, hidden, age))
 
 

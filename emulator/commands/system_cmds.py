@@ -48,7 +48,7 @@ Args = Mapping[str, str | bool]
 
 
 def _ns(ctx: CommandContext) -> str:
-    return junos_ns(ctx.router.chassis.re(ctx.slot).hardware.version)
+    return junos_ns(ctx.version)
 
 
 def _root(ctx: CommandContext, tag: str) -> etree._Element:
