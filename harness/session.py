@@ -12,6 +12,15 @@ other ncclient users in the same process see stock behaviour):
   ncclient: RFC 6241 servers such as yuma123's ``netconfd`` start every reply with one, and
   ncclient 0.7.0's Junos handler then fails every RPC (lxml refuses a ``str`` that declares
   its encoding), so the harness works against any RFC 6241 server, not only Junos-shaped ones.
+* :meth:`RESession.rpc` does not go through ncclient's RPC objects: it sends the request as
+  ncclient would (same ``<nc:rpc message-id="urn:uuid:...">`` text), and the session thread
+  hands the reply whose ``message-id`` it waits for straight to it, which parses it once and
+  strips its namespaces in place.  Stock ncclient parses each reply three times and builds
+  (then runs) an XSLT stylesheet per reply to strip them, which was most of the harness's
+  client CPU per RPC (``bench/rpc_roundtrip.py``).  The result is the same tree as the Junos
+  handler's (blank text dropped, every namespace removed); a reply with an ``<rpc-error>`` is
+  judged by ncclient's own classes, as before.  Every other message (the hello) still goes
+  through ncclient.
 
 Every network wait has a deadline, so a dead or silent peer raises a named
 :mod:`harness.errors` exception instead of hanging (ncclient issue #612).  The waits, audited
@@ -25,8 +34,9 @@ against ncclient 0.7.0 and paramiko (which has its own, longer defaults):
   timer shuts the socket when the connect budget is spent.  Every one of these waits checks
   ``transport.active`` or is woken by the transport thread closing its channels on EOF, so all
   end within ~0.1 s of the shutdown (paramiko polls at 0.1 s).
-* Each RPC: ncclient's ``RPC._event.wait(timeout)`` with the (clipped) RPC timeout; a session
-  that drops meanwhile wakes it through ncclient's ``RPCReplyListener.errback``.
+* Each RPC: an event the session thread sets when the reply arrives, waited on with the
+  (clipped) RPC timeout; a session that drops meanwhile wakes it with the error
+  (:meth:`PromptSSHSession._dispatch_error`, as ncclient's ``RPCReplyListener.errback`` does).
 * Sending: from the caller's thread, with the channel timeout set to the RPC timeout (a peer
   that stops reading cannot block ``sendall`` forever).
 * ``close()``: ``<close-session/>`` with a short timeout (:data:`CLOSE_TIMEOUT`), then the
@@ -45,7 +55,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +65,9 @@ from ncclient import manager as nc_manager
 from ncclient import operations as nc_ops
 from ncclient import transport as nc_transport
 from ncclient.devices import junos as nc_junos  # noqa: F401  (device handler module)
+from ncclient.operations.rpc import RPCReply
 from ncclient.transport.session import NetconfBase
+from ncclient.xml_ import BASE_NS_1_0
 
 from harness.errors import (
     ConnectError,
@@ -88,8 +100,13 @@ MSG_DELIM = b"]]>]]>"
 END_DELIM = b"\n##\n"
 #: An XML declaration opening a message (``<?xml version="1.0" encoding="UTF-8"?>``).
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*\?>")
+#: The opening tag of an ``<rpc-reply>`` (any prefix): its attributes are group 1.
+_REPLY_HEAD = re.compile(r"\s*<(?:[\w.-]+:)?rpc-reply\b([^>]*)>")
+_MESSAGE_ID = re.compile(r"""\bmessage-id\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 #: Seconds a polite ``<close-session/>`` may take before the transport is simply closed.
 CLOSE_TIMEOUT = 1.0
+#: Bytes the session thread takes from the channel at once (ncclient reads 4 KiB).
+READ_SIZE = 65536
 
 
 @dataclass(slots=True)
@@ -133,8 +150,19 @@ class Deadline:
         return self if other is None or self.at <= other.at else other
 
 
+@dataclass(slots=True)
+class ReplyWaiter:
+    """One request's reply, as the session thread delivers it: ``raw`` text or ``error``."""
+
+    message_id: str
+    event: threading.Event = field(default_factory=threading.Event)
+    raw: str | None = None
+    error: BaseException | None = None
+
+
 class PromptSSHSession(nc_transport.SSHSession):  # type: ignore[misc]
-    """An ncclient SSH session that writes requests immediately, from the calling thread.
+    """An ncclient SSH session that writes requests immediately, from the calling thread, and
+    hands each awaited reply to its :class:`ReplyWaiter` unparsed.
 
     Replies are still read by ncclient's session thread, whose ``select()`` wakes as soon as
     data arrives; only the send side waited on the 100 ms tick.
@@ -145,11 +173,63 @@ class PromptSSHSession(nc_transport.SSHSession):  # type: ignore[misc]
         self._send_lock = threading.Lock()
         #: Seconds a send may block on a peer that stops reading (set per RPC).
         self.send_timeout: float = 30.0
+        self._waiters: dict[str, ReplyWaiter] = {}
+        self._waiters_lock = threading.Lock()
+
+    def expect(self, message_id: str) -> ReplyWaiter:
+        """Return the waiter the reply with ``message_id`` will be handed to (register it
+        before sending the request; :meth:`forget` it afterwards)."""
+        waiter = ReplyWaiter(message_id)
+        with self._waiters_lock:
+            self._waiters[message_id] = waiter
+        return waiter
+
+    def forget(self, waiter: ReplyWaiter) -> None:
+        """Stop waiting for ``waiter``'s reply (a later reply is dropped as unknown)."""
+        with self._waiters_lock:
+            self._waiters.pop(waiter.message_id, None)
+
+    def _transport_read(self) -> bytes:
+        """Return what the channel holds, up to :data:`READ_SIZE` bytes (ncclient: 4 KiB)."""
+        data: bytes = self._channel.recv(READ_SIZE)
+        return data
 
     def _dispatch_message(self, raw: str) -> None:
-        """Hand one received message to ncclient without its XML declaration (module
-        docstring); the text is UTF-8 already (RFC 6241 section 3)."""
-        super()._dispatch_message(_XML_DECLARATION.sub("", raw, count=1))
+        """Hand one received message, without its XML declaration (module docstring), to the
+        waiter of its ``message-id``, or else to ncclient; the text is UTF-8 already (RFC 6241
+        section 3)."""
+        declaration = _XML_DECLARATION.match(raw)
+        if declaration is not None:
+            raw = raw[declaration.end():]
+        waiter = self._waiter_of(raw)
+        if waiter is None:
+            super()._dispatch_message(raw)
+            return
+        waiter.raw = raw
+        waiter.event.set()
+
+    def _waiter_of(self, raw: str) -> ReplyWaiter | None:
+        """Return (and unregister) the waiter of ``raw``'s ``message-id``, or None when ``raw``
+        is no awaited ``<rpc-reply>``."""
+        if not self._waiters:
+            return None
+        head = _REPLY_HEAD.match(raw)
+        found = _MESSAGE_ID.search(head.group(1)) if head is not None else None
+        if found is None:
+            return None
+        with self._waiters_lock:
+            return self._waiters.pop(found.group(1) or found.group(2) or "", None)
+
+    def _dispatch_error(self, err: Exception) -> None:
+        """Wake every waiter with ``err`` (the session is lost), then tell ncclient's
+        listeners."""
+        with self._waiters_lock:
+            waiters = list(self._waiters.values())
+            self._waiters.clear()
+        for waiter in waiters:
+            waiter.error = err
+            waiter.event.set()
+        super()._dispatch_error(err)
 
     def send(self, message: str) -> None:
         """Frame ``message`` for the negotiated base (RFC 6242) and write it now.
@@ -344,8 +424,9 @@ class RESession:
         """Send ``request`` (an element or XML text) and return the reply element.
 
         Raises SessionClosedError, RpcTimeoutError (also when another RPC on this session
-        holds it past ``timeout``), or RpcFailedError (``<rpc-error>`` of severity error;
-        warnings only fail when ``ignore_warnings`` is False).
+        holds it past ``timeout``), or RpcFailedError (``<rpc-error>`` of severity error, or a
+        reply that is not well-formed XML; warnings only fail when ``ignore_warnings`` is
+        False).
         """
         if isinstance(request, str):
             request = etree.fromstring(request)
@@ -354,29 +435,53 @@ class RESession:
         if not self._lock.acquire(timeout=limit):
             raise RpcTimeoutError(f"{self.params.label}: session busy for {limit:.1f}s")
         try:
-            return self._call(mgr, lambda: mgr.rpc(request), limit, ignore_warnings)
+            raw = self._exchange(mgr._session, request, limit)  # noqa: SLF001 (ours)
         finally:
             self._lock.release()
+        return self._reply(mgr, raw, ignore_warnings)
 
     def _require(self) -> nc_manager.Manager:
         if self._manager is None or not self._manager.connected:
             raise SessionClosedError(f"{self.params.label}: session is not open")
         return self._manager
 
-    def _call(self, mgr: nc_manager.Manager, call: Callable[[], Any], limit: float,
-              ignore_warnings: bool) -> etree._Element:
-        mgr.timeout = limit
-        mgr._session.send_timeout = limit  # noqa: SLF001 (our own PromptSSHSession)
+    def _exchange(self, session: PromptSSHSession, request: etree._Element, limit: float
+                  ) -> str:
+        """Send ``request`` and return the raw text of its reply, within ``limit`` seconds.
+
+        Raises RpcTimeoutError, or SessionClosedError when the session fails meanwhile."""
+        message_id = uuid.uuid4().urn
+        waiter = session.expect(message_id)
         try:
-            reply = call()
-        except nc_ops.TimeoutExpiredError as exc:
-            raise RpcTimeoutError(f"{self.params.label}: no reply within {limit:.1f}s") from exc
-        except nc_ops.RPCError as exc:
-            return self._rpc_error(exc, ignore_warnings)
-        except (nc_transport.TransportError, nc_transport.SessionCloseError,
-                nc_ops.OperationError, EOFError, OSError) as exc:
+            session.send_timeout = limit
+            session.send(_request_text(request, message_id))
+            if not waiter.event.wait(limit):
+                raise RpcTimeoutError(f"{self.params.label}: no reply within {limit:.1f}s")
+        except (nc_transport.TransportError, EOFError, OSError) as exc:
             raise SessionClosedError(f"{self.params.label}: session lost: {exc}") from exc
-        return _reply_element(reply)
+        finally:
+            session.forget(waiter)
+        if waiter.raw is None:
+            raise SessionClosedError(f"{self.params.label}: session lost: {waiter.error}"
+                                     ) from waiter.error
+        return waiter.raw
+
+    def _reply(self, mgr: nc_manager.Manager, raw: str, ignore_warnings: bool
+               ) -> etree._Element:
+        """Return the reply element of ``raw``, namespaces stripped.
+
+        Raises RpcFailedError (an error ncclient raises for this reply, or XML that does not
+        parse)."""
+        try:
+            root = etree.fromstring(raw.encode(), _REPLY_PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise RpcFailedError(f"{self.params.label}: reply is not well-formed XML: {exc}",
+                                 [("error", str(exc))], raw) from exc
+        if "rpc-error" in raw and _has_rpc_error(root):
+            error = _ncclient_error(mgr, raw)
+            if error is not None:
+                return self._rpc_error(error, ignore_warnings)
+        return _strip_in_place(root)
 
     def _rpc_error(self, exc: Any, ignore_warnings: bool) -> etree._Element:
         # ncclient 0.7.0: one error is the exception itself; several are in ``errlist``.
@@ -392,6 +497,41 @@ class RESession:
                              etree.tostring(reply_xml).decode() if reply_xml is not None else "")
 
 
+def _request_text(request: etree._Element, message_id: str) -> str:
+    """Return the ``<rpc>`` text ncclient's Junos handler sends for ``request`` (``RPC._wrap``:
+    an XML declaration, ``nc:``-prefixed ``rpc`` in the base namespace)."""
+    body = etree.tostring(request, encoding="unicode")
+    return (f'<?xml version="1.0" encoding="UTF-8"?><nc:rpc xmlns:nc="{BASE_NS_1_0}" '
+            f'message-id="{message_id}">{body}</nc:rpc>')
+
+
+#: Parses replies as ncclient's Junos handler leaves them: blank text between elements dropped.
+_REPLY_PARSER = etree.XMLParser(remove_blank_text=True)
+_OK = f"{{{BASE_NS_1_0}}}ok"
+_RPC_ERROR = f".//{{{BASE_NS_1_0}}}rpc-error"
+
+
+def _has_rpc_error(root: etree._Element) -> bool:
+    """Return True when ncclient would look at the reply's errors: no ``<ok/>`` and an
+    ``<rpc-error>``, both in the base namespace (``RPCReply.parse``)."""
+    return root.find(_OK) is None and root.find(_RPC_ERROR) is not None
+
+
+def _ncclient_error(mgr: nc_manager.Manager, raw: str) -> Any:
+    """Return the RPCError ncclient raises for reply ``raw`` (raise mode ALL, the Junos
+    handler's exempt errors spared), or None when it raises none (``RPC._request``)."""
+    reply = RPCReply(raw)
+    reply.parse()
+    error = reply.error
+    handler = mgr._device_handler  # noqa: SLF001 (the handler the manager was built with)
+    if error is None or handler.is_rpc_error_exempt(error.message):
+        return None
+    errors = reply.errors
+    if len(errors) > 1:
+        return nc_ops.RPCError(etree.fromstring(raw.encode()), errs=errors)
+    return error
+
+
 def _close_transport(mgr: nc_manager.Manager, label: str) -> None:
     try:
         mgr._session.close()  # noqa: SLF001 (ncclient has no public close of transport)
@@ -399,26 +539,28 @@ def _close_transport(mgr: nc_manager.Manager, label: str) -> None:
         log.debug("%s: transport close: %s", label, exc)
 
 
-def _reply_element(reply: Any) -> etree._Element:
-    """Return the lxml element of an ncclient reply (Junos handler: NCElement or GetReply)."""
-    if isinstance(reply, etree._Element):
-        return strip_namespaces(reply)
-    for attr in ("_NCElement__doc", "_root"):
-        doc = getattr(reply, attr, None)
-        if doc is not None:
-            root = doc.getroot() if hasattr(doc, "getroot") else doc
-            return strip_namespaces(root)
-    return strip_namespaces(etree.fromstring(str(reply).encode()))
+#: Every element in a namespace; every element with an attribute in one.
+_NAMESPACED = etree.XPath('descendant-or-self::*[namespace-uri() != ""]')
+_WITH_NAMESPACED_ATTRIBUTE = etree.XPath('descendant-or-self::*[@*[namespace-uri() != ""]]')
 
 
 def strip_namespaces(el: etree._Element) -> etree._Element:
     """Return a copy of ``el`` with every namespace removed from tags and attributes."""
-    el = etree.fromstring(etree.tostring(el))
-    for node in el.iter():
-        if isinstance(node.tag, str):
-            node.tag = etree.QName(node).localname
-        for key in list(node.attrib):
-            if key.startswith("{"):
-                node.attrib[etree.QName(key).localname] = node.attrib.pop(key)
+    return _strip_in_place(etree.fromstring(etree.tostring(el)))
+
+
+def _strip_in_place(el: etree._Element) -> etree._Element:
+    """Remove every namespace from the tags and attributes of ``el`` (and its subtree) and the
+    declarations left unused; return ``el``.  A namespaced attribute keeps its place and takes
+    its local name; one whose local name is taken replaces that value in place (as the Junos
+    handler's XSLT does)."""
+    for node in _NAMESPACED(el):
+        tag = node.tag
+        node.tag = tag[tag.index("}") + 1:]
+    for node in _WITH_NAMESPACED_ATTRIBUTE(el):
+        items = node.items()
+        node.attrib.clear()
+        for key, value in items:
+            node.set(key[key.find("}") + 1:], value)
     etree.cleanup_namespaces(el)
     return el
