@@ -26,7 +26,9 @@ A fleet of more than ``--shard-above`` routers (default 2,000) is served by the 
 ``serve --workers 2`` (two shard processes, one per core; its CPU and RSS are the sum over the
 parent and both shards) and not by the reference; the issue's scale points are
 ``--fleets 100 1000 2000 5000 --reference none``.  ``re-emulator fleet`` gives single-RE
-platforms one RE, so a fleet of N routers holds fewer than 2N sessions (the table says how many).
+platforms one RE, so a fleet of N routers holds fewer than 2N sessions (the table says how many);
+``--dual-re`` takes the dual-RE platforms only (N routers, 2N sessions: the issue's "2,000
+dual-RE routers, 4,000 sessions" is ``--fleets 2000 --dual-re --reference none``).
 
     python bench/fleet.py [--fleets 10 100] [--reference 022aa66 | none] [--idle 5]
                           [--rounds 20] [--repeat 3] [--shard-above 2000]
@@ -49,7 +51,7 @@ from pathlib import Path
 from ssh_servers import TIMEOUT, Server, open_session, rpc
 
 from emulator.app import READY
-from emulator.fleet import fleet_yaml
+from emulator.fleet import dual_re_platforms, fleet_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 #: The banner's line both servers print once every listener is up.
@@ -163,7 +165,7 @@ async def measure(server: Server, ports: list[int], routers: int, start_s: float
 
 
 def run(fleets: list[int], reference: str | None, idle: float, rounds: int, repeat: int,
-        shard_above: int = 2000) -> list[Row]:
+        shard_above: int = 2000, dual_re: bool = False) -> list[Row]:
     """Measure every server on every fleet ``repeat`` times; return the median row of each.
     A fleet of more than ``shard_above`` routers is served by two shard processes
     (``--workers 2``: one per core) by the current server, and not by the reference."""
@@ -175,7 +177,8 @@ def run(fleets: list[int], reference: str | None, idle: float, rounds: int, repe
             servers.append((reference, reference_tree(reference, workdir)))
         for routers in fleets:
             testbed = workdir / f"fleet-{routers}.yaml"
-            testbed.write_text(fleet_yaml(routers))
+            testbed.write_text(fleet_yaml(
+                routers, platforms=dual_re_platforms() if dual_re else None))
             workers = 2 if routers > shard_above else 1
             for name, tree in servers if workers == 1 else servers[:1]:
                 runs = []
@@ -256,9 +259,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs of each server on each fleet (the median is reported)")
     parser.add_argument("--shard-above", type=int, default=2000,
                         help="fleets of more routers are served by two shard processes")
+    parser.add_argument("--dual-re", action="store_true",
+                        help="fleets of dual-RE platforms only (re-emulator fleet --dual-re): "
+                             "N routers hold 2N sessions")
     args = parser.parse_args(argv)
     reference = None if args.reference == "none" else args.reference
-    report(run(args.fleets, reference, args.idle, args.rounds, args.repeat, args.shard_above))
+    report(run(args.fleets, reference, args.idle, args.rounds, args.repeat, args.shard_above,
+               args.dual_re))
     return 0
 
 

@@ -9,8 +9,9 @@ testbed bridge, so neither imports it.
 ``re-emulator clone --testbed LAB --router NAME --out DIR [--report-dir DIR]`` reads a lab router
 over NETCONF (read-only) and writes its clone: ``DIR/testbed.yaml`` and the state it starts from,
 with ``DIR/clone-report.txt`` saying what could not be carried (docs/clone.md).
-``re-emulator fleet --routers N --out FILE [--hosts H,...] [--base-port P]`` writes a testbed of N
-emulated routers covering every platform of the catalogue.
+``re-emulator fleet --routers N --out FILE [--hosts H,...] [--base-port P] [--platforms P,... |
+--dual-re]`` writes a testbed of N emulated routers covering every platform of the catalogue (or
+the platforms named, or every dual-RE one).
 
 ``--shard i/N`` serves the i-th of N deterministic slices of the testbed's emulated routers
 (contiguous, in file order, sizes differing by at most one), so one fleet testbed is served by
@@ -33,7 +34,7 @@ from dataclasses import dataclass
 from types import FrameType
 
 from emulator.clone import CloneError, clone_router
-from emulator.fleet import FleetError, fleet_yaml
+from emulator.fleet import FleetError, dual_re_platforms, fleet_yaml
 from emulator.server import BindRefusedError, EmulatorServer, RouterEntry, TimeMode
 from emulator.state import StateError
 from emulator.testbed_bridge import entries_from_testbed
@@ -133,6 +134,11 @@ def _fleet_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     fleet.add_argument("--base-port", type=int, metavar="P",
                        help="fixed ports from P (router k, RE n: P + 2k + n); default 0 (free)")
     fleet.add_argument("--name", help="the testbed's name (default emulated-fleet-N)")
+    choice = fleet.add_mutually_exclusive_group()
+    choice.add_argument("--platforms", metavar="P,...",
+                        help="the catalogue platforms the routers take in turn (default: all)")
+    choice.add_argument("--dual-re", action="store_true",
+                        help="every dual-RE platform of the catalogue in turn (2 REs a router)")
     fleet.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
 
 
@@ -295,8 +301,12 @@ def _clone(args: argparse.Namespace) -> int:
 def _fleet(args: argparse.Namespace) -> int:
     """``re-emulator fleet``: write the fleet testbed."""
     hosts = [h.strip() for h in args.hosts.split(",") if h.strip()]
+    platforms = (dual_re_platforms() if args.dual_re else
+                 None if args.platforms is None else
+                 [p.strip() for p in args.platforms.split(",") if p.strip()])
     try:
-        text = fleet_yaml(args.routers, hosts=hosts, base_port=args.base_port, name=args.name)
+        text = fleet_yaml(args.routers, hosts=hosts, base_port=args.base_port, name=args.name,
+                          platforms=platforms)
     except FleetError as exc:
         sys.stderr.write(f"re-emulator fleet: {exc}\n")
         return 2

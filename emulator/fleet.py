@@ -2,7 +2,9 @@
 
 The routers take the catalogue's platforms in turn (:func:`~emulator.model.platforms.
 platform_names` order: M5, M7i, M10, M10i, ... MX960), so any N of at least the catalogue's size
-covers every platform, redundant and single-RE alike.  The file is deterministic: the same
+covers every platform, redundant and single-RE alike.  ``platforms`` narrows the turn to the
+platforms named (``--platforms MX480,MX960``), or to every dual-RE platform of the catalogue
+(``--dual-re``: a fleet of N routers is then 2N sessions).  The file is deterministic: the same
 arguments write the same bytes.
 
 Addresses: every endpoint is on a loopback host; ``hosts`` spreads the routers over several
@@ -19,7 +21,7 @@ from collections.abc import Sequence
 from emulator.model.platforms import get_platform, platform_names
 from re_contract.listeners import is_loopback
 
-__all__ = ["FleetError", "fleet_routers", "fleet_yaml"]
+__all__ = ["FleetError", "dual_re_platforms", "fleet_routers", "fleet_yaml"]
 
 #: Ports each router's block takes with ``base_port`` (re0, re1).
 PORTS_PER_ROUTER = 2
@@ -29,10 +31,33 @@ class FleetError(ValueError):
     """Arguments that make no fleet (no router, a host beyond loopback, ports past 65535)."""
 
 
-def fleet_routers(count: int) -> list[tuple[str, str]]:
+def dual_re_platforms() -> list[str]:
+    """Return the catalogue's platforms with two Routing Engine slots, in catalogue order."""
+    return [name for name in platform_names() if get_platform(name).re_slots == 2]
+
+
+def _platforms(platforms: Sequence[str] | None) -> list[str]:
+    """Return the platforms a fleet takes in turn: ``platforms`` in catalogue spelling, or
+    the whole catalogue.  Raises FleetError for an empty list or a name not in the catalogue."""
+    if platforms is None:
+        return list(platform_names())
+    known = {name.lower(): name for name in platform_names()}
+    if not platforms:
+        raise FleetError("platforms: expected at least one platform of the catalogue, got none")
+    out = []
+    for name in platforms:
+        if name.lower() not in known:
+            raise FleetError(f"platforms: expected one of {', '.join(platform_names())}, "
+                             f"got {name!r}")
+        out.append(known[name.lower()])
+    return list(dict.fromkeys(out))
+
+
+def fleet_routers(count: int, platforms: Sequence[str] | None = None) -> list[tuple[str, str]]:
     """Return ``(router name, platform)`` of a fleet of ``count`` routers, in file order:
-    the catalogue's platforms in turn, named ``<platform>-<NNN>`` (``mx480-013``)."""
-    names = platform_names()
+    the catalogue's platforms (or ``platforms``) in turn, named ``<platform>-<NNN>``
+    (``mx480-013``).  Raises FleetError for a platform not in the catalogue."""
+    names = _platforms(platforms)
     width = max(3, len(str(count)))
     return [(f"{names[k % len(names)].lower()}-{k + 1:0{width}d}", names[k % len(names)])
             for k in range(count)]
@@ -60,24 +85,28 @@ def _block(k: int, count: int, blocks: int) -> int:
 
 
 def fleet_yaml(count: int, *, hosts: Sequence[str] = ("127.0.0.1",),
-               base_port: int | None = None, name: str | None = None) -> str:
+               base_port: int | None = None, name: str | None = None,
+               platforms: Sequence[str] | None = None) -> str:
     """Return the testbed YAML of a fleet of ``count`` emulated routers (see the module
     docstring).  Raises FleetError for arguments that make no fleet."""
     _check(count, hosts, base_port)
-    routers = fleet_routers(count)
-    platforms = sorted({p for _, p in routers}, key=platform_names().index)
-    single = [p for p in platforms if get_platform(p).re_slots == 1]
+    routers = fleet_routers(count, platforms)
+    chosen = _platforms(platforms) if platforms is not None else None
+    used = sorted({p for _, p in routers}, key=platform_names().index)
+    single = [p for p in used if get_platform(p).re_slots == 1]
     title = name or f"emulated-fleet-{count}"
     lines = [
         "# yaml-language-server: $schema=testbed.schema.json",
         f"# Written by: re-emulator fleet --routers {count}"
         + (f" --hosts {','.join(hosts)}" if tuple(hosts) != ("127.0.0.1",) else "")
-        + (f" --base-port {base_port}" if base_port is not None else ""),
-        "# Every router emulated, on loopback; the catalogue's platforms in turn.",
+        + (f" --base-port {base_port}" if base_port is not None else "")
+        + (f" --platforms {','.join(chosen)}" if chosen is not None else ""),
+        "# Every router emulated, on loopback; the "
+        + ("catalogue's" if chosen is None else "chosen") + " platforms in turn.",
         "# Schema: testbeds/README.md (testbed.schema.json for editors)",
         "testbed:",
         f"  name: {title}",
-        f"  description: {count} emulated routers over {len(platforms)} platforms "
+        f"  description: {count} emulated routers over {len(used)} platforms "
         f"({len(single)} single-RE).",
         "",
         "defaults:",

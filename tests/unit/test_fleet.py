@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from emulator.app import Shard, main, shard_slice
-from emulator.fleet import FleetError, fleet_routers, fleet_yaml
+from emulator.fleet import FleetError, dual_re_platforms, fleet_routers, fleet_yaml
 from emulator.model.platforms import get_platform, platform_names
 from emulator.testbed_bridge import entries_from_testbed
 from re_contract.testbed import default_testbed_path, load_testbed
@@ -88,3 +88,36 @@ def test_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert capsys.readouterr().out == fleet_yaml(2)
     assert main(["fleet", "--routers", "2", "--out", "-", "--hosts", "192.0.2.1"]) == 2
     assert "expected loopback addresses" in capsys.readouterr().err
+
+
+def test_dual_re_fleets_give_every_router_two_res(tmp_path: Path) -> None:
+    testbed = load_testbed(_write(tmp_path, fleet_yaml(25, platforms=dual_re_platforms())))
+    assert {len(spec.endpoints) for spec in testbed.routers.values()} == {2}
+    assert {spec.platform for spec in testbed.routers.values()} == set(dual_re_platforms())
+    assert "M5" not in dual_re_platforms() and "MX480" in dual_re_platforms()
+
+
+def test_named_platforms_are_taken_in_turn_in_the_catalogues_spelling() -> None:
+    routers = fleet_routers(5, ["mx480", "MX960", "mx480"])
+    assert routers == [("mx480-001", "MX480"), ("mx960-002", "MX960"), ("mx480-003", "MX480"),
+                       ("mx960-004", "MX960"), ("mx480-005", "MX480")]
+    assert "--platforms MX480,MX960" in fleet_yaml(5, platforms=["mx480", "MX960"])
+
+
+@pytest.mark.parametrize(("platforms", "message"), [
+    ([], "platforms: expected at least one platform of the catalogue, got none"),
+    (["MX480", "MX9999"], "platforms: expected one of M5, .*, got 'MX9999'"),
+])
+def test_platforms_that_make_no_fleet(platforms: list[str], message: str) -> None:
+    with pytest.raises(FleetError, match=message):
+        fleet_yaml(3, platforms=platforms)
+
+
+def test_the_command_takes_platforms_or_every_dual_re_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fleet", "--routers", "4", "--out", "-", "--dual-re"]) == 0
+    assert capsys.readouterr().out == fleet_yaml(4, platforms=dual_re_platforms())
+    assert main(["fleet", "--routers", "4", "--out", "-", "--platforms", "MX480, T640"]) == 0
+    assert capsys.readouterr().out == fleet_yaml(4, platforms=["MX480", "T640"])
+    assert main(["fleet", "--routers", "4", "--out", "-", "--platforms", "Q9"]) == 2
+    assert "platforms: expected one of" in capsys.readouterr().err
