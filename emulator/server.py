@@ -45,6 +45,7 @@ from emulator.ssh import (
     ChannelFace,
     ChannelLink,
     ConnectionPolicy,
+    Listener,
     Offer,
     Refusal,
     Terminal,
@@ -173,6 +174,9 @@ class EmulatorServer:
         self._runtimes: dict[str, RouterRuntime] = {}
         self._rates: dict[str, RateWindow] = {}
         self._connections: set[asyncssh.SSHServerConnection] = set()
+        #: Every SSH listening address (host, port) and its listener; SSH options by login grace.
+        self._listeners: dict[tuple[str, int], Listener] = {}
+        self._ssh_options: dict[float, asyncssh.SSHServerConnectionOptions] = {}
         for entry in self.routers:
             entry.model = self._build_model(entry)
 
@@ -396,7 +400,7 @@ class EmulatorServer:
                      failure: list[BaseException]) -> None:
         loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
-        servers: list[asyncio.AbstractServer | asyncssh.SSHAcceptor] = []
+        servers: list[asyncio.AbstractServer] = []
         try:
             for entry in self.routers:
                 assert entry.model is not None
@@ -422,7 +426,7 @@ class EmulatorServer:
             saver.cancel()
         await self._shut(servers)
 
-    async def _open(self, b: _Bound) -> asyncio.AbstractServer | asyncssh.SSHAcceptor:
+    async def _open(self, b: _Bound) -> asyncio.AbstractServer:
         runtime = self._runtimes[b.entry.params.name]
         if b.name.startswith(CONSOLE):
             slot = int(b.name.removeprefix(CONSOLE)[2:])
@@ -430,17 +434,27 @@ class EmulatorServer:
             return await asyncio.get_running_loop().create_server(
                 lambda: ConsoleProtocol(runtime, slot, users, next(self._session_ids),
                                         self.errors), sock=b.sock)
-        offer = functools.partial(self._offer, runtime, b.entry, b.name)
-        where = f"{runtime.name} {b.name}"
-        options = asyncssh.SSHServerConnectionOptions(
-            server_host_keys=[self.host_key], encoding=None, line_editor=False,
-            login_timeout=runtime.limits.login_grace, allow_scp=False,
-            agent_forwarding=False, x11_forwarding=False)
-        return await asyncssh.listen(
-            sock=b.sock, options=options,
-            server_factory=lambda: ConnectionPolicy(offer, self.errors, where, self._connections))
+        host, port = b.sock.getsockname()[:2]
+        self._listeners[(host, port)] = Listener(
+            functools.partial(self._offer, runtime, b.entry, b.name), f"{runtime.name} {b.name}")
+        # asyncssh.listen() would build (in an executor thread) SSH options of its own for each
+        # listener: half a millisecond each, seconds for a fleet.  The options depend only on
+        # the login grace, so they are built once per value and every listener's connections
+        # are asyncssh's own SSHServerConnection, as listen() makes them.
+        options = self._ssh_options.get(runtime.limits.login_grace)
+        if options is None:
+            options = self._ssh_options[runtime.limits.login_grace] = (
+                asyncssh.SSHServerConnectionOptions(
+                    server_host_keys=[self.host_key], encoding=None, line_editor=False,
+                    login_timeout=runtime.limits.login_grace, allow_scp=False,
+                    agent_forwarding=False, x11_forwarding=False,
+                    server_factory=lambda: ConnectionPolicy(self._listeners, self.errors,
+                                                            self._connections)))
+        loop = asyncio.get_running_loop()
+        return await loop.create_server(
+            functools.partial(asyncssh.SSHServerConnection, loop, options), sock=b.sock)
 
-    async def _shut(self, servers: list[asyncio.AbstractServer | asyncssh.SSHAcceptor]) -> None:
+    async def _shut(self, servers: list[asyncio.AbstractServer]) -> None:
         """Close listeners, sessions and connections; cancel whatever task is left."""
         for server in servers:
             server.close()

@@ -31,6 +31,7 @@ __all__ = [
     "ChannelLink",
     "ConnectionPolicy",
     "FaceFactory",
+    "Listener",
     "Offer",
     "Refusal",
     "Terminal",
@@ -264,20 +265,32 @@ class _Channel(asyncssh.SSHServerSession[bytes]):
                 self._chan.abort()
 
 
+@dataclass(frozen=True, slots=True)
+class Listener:
+    """One listening address of a router: what a connection accepted there may do, and the
+    name its log lines and recorded errors carry (``r1 re0``)."""
+
+    offer: Callable[[], Offer | Refusal | None]
+    where: str
+
+
 class ConnectionPolicy(asyncssh.SSHServer):
     """Policy of one SSH connection; every override states what it allows.
 
-    ``offer()`` is asked at TCP accept: None drops the connection at once (a halted RE runs no
-    sshd), a :class:`Refusal` is told its reason when it asks to log in, else the
-    :class:`Offer` says who may log in and what the channels run.
+    The connection's local address picks its :class:`Listener` in ``listeners`` (one policy
+    factory serves every listener of a process, so the SSH options are built once, not per
+    listening port).  Its ``offer()`` is asked at TCP accept: None drops the connection at once
+    (a halted RE runs no sshd; an address no listener owns), a :class:`Refusal` is told its
+    reason when it asks to log in, else the :class:`Offer` says who may log in and what the
+    channels run.
     """
 
-    def __init__(self, offer: Callable[[], Offer | Refusal | None], errors: ErrorLog,
-                 where: str, open_connections: set[asyncssh.SSHServerConnection]) -> None:
-        self._make_offer = offer
+    def __init__(self, listeners: Mapping[tuple[str, int], Listener], errors: ErrorLog,
+                 open_connections: set[asyncssh.SSHServerConnection]) -> None:
+        self._listeners = listeners
         self._open = open_connections
         self._errors = errors
-        self._where = where
+        self._where = "emulator"
         self._offer: Offer | None = None
         self._refusal: Refusal | None = None
         self._conn: asyncssh.SSHServerConnection | None = None
@@ -308,7 +321,13 @@ class ConnectionPolicy(asyncssh.SSHServer):
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
-        offer = self.guard("accept", self._make_offer)
+        sockname = conn.get_extra_info("sockname")
+        listener = self._listeners.get(tuple(sockname[:2])) if sockname else None
+        if listener is None:  # a socket closed under the connection, or not ours
+            conn.abort()
+            return
+        self._where = listener.where
+        offer = self.guard("accept", listener.offer)
         if isinstance(offer, Refusal):
             self._refusal = offer
             self._timer = asyncio.get_running_loop().call_later(offer.within, conn.abort)
