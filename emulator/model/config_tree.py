@@ -13,7 +13,6 @@ after ``routing-engine 1 backup``).  Operations take the schema of the node they
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -118,8 +117,10 @@ class ConfigNode:
             yield from c.walk()
 
     def copy(self) -> ConfigNode:
-        """Return a deep copy."""
-        return copy.deepcopy(self)
+        """Return a deep copy (written out: ``copy.deepcopy`` costs about twenty times as much,
+        and every commit and candidate takes one; a fleet's start-up takes thousands)."""
+        return ConfigNode(self.name, self.kind, self.key, self.value, list(self.values),
+                          [c.copy() for c in self.children], self.inactive)
 
 
 @dataclass(frozen=True, slots=True)
