@@ -204,10 +204,18 @@ class Server:
             self.proc.wait(TIMEOUT)
 
 
-def start(kind: str, workdir: Path) -> Server:
+def start(kind: str, workdir: Path, config: str = "") -> Server:
+    """Start the server ``kind``; the emulator's router starts from ``config`` (``set``
+    commands, applied on both REs) when given, else from the emulator's default."""
     if kind == "emulator":
         testbed = workdir / "testbed.yaml"
-        testbed.write_text(TESTBED)
+        text = TESTBED
+        if config:
+            body = "".join(f"        {line}\n" for line in config.splitlines() if line.strip())
+            text = text.replace("    emulator: {limits: {connection_limit: 250, rate_limit: 250}}",
+                                "    emulator:\n      limits: {connection_limit: 250, "
+                                "rate_limit: 250}\n      config: |\n" + body)
+        testbed.write_text(text)
         proc = subprocess.Popen([sys.executable, "-m", "emulator", "serve", "--time", "virtual",
                                  "--testbed", str(testbed)], stdout=subprocess.PIPE)
         assert proc.stdout is not None

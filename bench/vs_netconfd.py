@@ -6,6 +6,8 @@ Two servers, each started by this script on loopback and stopped afterwards:
              and started by ``tests/integration/netconfd.py`` (Debian packages netconfd and
              openssh-server; ``.ci/run`` installs them), NETCONF 1.0 only
   emulator   ``re-emulator serve --time virtual``, one MX480 router (asyncssh face, one loop)
+             starting from the MX lab base configuration (``tests/unit/data/mx-lab-base.set``:
+             groups, system services and syslog, interfaces, chassis redundancy, routing options)
 
 The client is asyncssh on one loop in this process (``bench/ssh_servers.py``'s algorithms:
 aes128-ctr, hmac-sha2-256, what a paramiko client negotiates), NETCONF 1.0 framing, the same
@@ -18,8 +20,16 @@ message-id each time.  For each server and session count N (default 10 and 100):
               the emulator's one process) over ``--rpcs`` RPCs sent one at a time, round robin
   median      the RPC round trip seen by the client over those RPCs
   RPC/s       aggregate: every session sends back to back for ``--seconds``, RPCs answered / s
-  reply bytes the size of one get-config reply (netconfd started without a configuration
-              answers a nearly empty ``<data>``; the emulator a whole Junos configuration)
+  reply bytes the size of one get-config reply
+
+netconfd starts from a configuration at least as large as the emulator's (``--netconfd-config
+matched``, the default): the script reads the emulator's get-config reply once, then writes a
+startup file of ``ietf-interfaces`` entries (each with a description, type and state) and an
+``ietf-system`` hostname, scaled (one calibration run of netconfd, which indents its replies)
+so that netconfd's reply is as many bytes as the emulator's, and netconfd loads those modules
+and starts from it; ``empty`` starts netconfd with ``--no-startup`` (a nearly
+empty ``<data>`` against the emulator's whole Junos configuration, which flatters netconfd's
+figures per RPC).
 
 Ratios are emulator / netconfd within the same run.  The whole run is repeated ``--repeat``
 times, servers alternating, and the median of each figure is printed: CPU is counted in 10 ms
@@ -28,6 +38,7 @@ the aggregate RPC/s is bounded by the client's core for both servers alike.  Eve
 bounded.
 
     python bench/vs_netconfd.py [--sessions 10 100] [--rpcs 2000] [--seconds 3] [--repeat 3]
+                                [--netconfd-config matched | empty]
 """
 
 from __future__ import annotations
@@ -71,9 +82,13 @@ class Target:
         return sum(rss for _, rss in process_tree(self.roots).values())
 
 
+#: The emulator's router starts from the realistic MX lab base configuration of the tests.
+LAB_BASE = Path(__file__).resolve().parents[1] / "tests" / "unit" / "data" / "mx-lab-base.set"
+
+
 @contextmanager
 def _emulator(workdir: Path) -> Any:
-    server = start_python_server("emulator", workdir)
+    server = start_python_server("emulator", workdir, LAB_BASE.read_text())
     try:
         yield Target("emulator", server.port, [server.proc.pid],
                      {"username": USER, "password": PASSWORD, "client_keys": None})
@@ -81,11 +96,44 @@ def _emulator(workdir: Path) -> Any:
         server.stop()
 
 
+#: The modules netconfd loads to start from a configuration (matched mode).
+NETCONFD_MODULES = ("iana-if-type", "ietf-interfaces", "ietf-system")
+
+
+def netconfd_startup(size: int) -> str:
+    """Return a netconfd startup configuration of at least ``size`` bytes: interfaces of
+    ``ietf-interfaces`` (described, typed, enabled) and a hostname of ``ietf-system``."""
+    head = (f'<config xmlns="{NC}">\n<system xmlns="urn:ietf:params:xml:ns:yang:ietf-system">'
+            "<hostname>r1</hostname><contact>lab</contact></system>\n"
+            '<interfaces xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces">\n')
+    tail = "</interfaces>\n</config>\n"
+    parts, total, k = [head], len(head) + len(tail), 0
+    while total < size:
+        entry = (f"<interface><name>ge-{k // 40}/{k // 10 % 4}/{k % 10}</name><description>"
+                 f"core link {k} to the aggregation layer</description><type xmlns:ianaift="
+                 '"urn:ietf:params:xml:ns:yang:iana-if-type">ianaift:ethernetCsmacd</type>'
+                 "<enabled>true</enabled></interface>\n")
+        parts.append(entry)
+        total += len(entry)
+        k += 1
+    return "".join(parts) + tail
+
+
+def _netconfd_starter(reply_bytes: int | None) -> Callable[[Path], AbstractContextManager[Target]]:
+    """Return the starter of netconfd: from a startup of ``reply_bytes`` bytes, or empty."""
+    return lambda workdir: _netconfd(workdir, reply_bytes)
+
+
 @contextmanager
-def _netconfd(workdir: Path) -> Any:
+def _netconfd(workdir: Path, reply_bytes: int | None = None) -> Any:
     directory = workdir / "netconfd"
     directory.mkdir(exist_ok=True)
-    with netconfd_server(directory, protocols="netconf1.0") as server:
+    startup = None
+    if reply_bytes is not None:
+        startup = directory / "startup.xml"
+        startup.write_text(netconfd_startup(reply_bytes))
+    with netconfd_server(directory, protocols="netconf1.0", startup=startup,
+                         modules=NETCONFD_MODULES if startup else ()) as server:
         pids = [int((directory / "sshd.pid").read_text())] if (directory / "sshd.pid").exists() \
             else []
         pids += _netconfd_pids(directory)
@@ -195,10 +243,39 @@ async def measure(target: Target, n: int, rpcs: int, seconds: float) -> Row:
 
 
 # ----------------------------------------------------------------------------- run
-def run(counts: list[int], rpcs: int, seconds: float, repeat: int) -> list[Row]:
-    starters: list[Callable[[Path], AbstractContextManager[Target]]] = [_netconfd, _emulator]
+async def _reply_bytes(target: Target) -> int:
+    """Return the size of one get-config reply of ``target``."""
+    session = await open_session(target)
+    try:
+        await session.rpc()
+        return session.reply_bytes
+    finally:
+        session.conn.close()
+
+
+def _matched_size(workdir: Path) -> int:
+    """Return the startup size that makes netconfd's get-config reply the size of the
+    emulator's (netconfd indents its reply: one calibration run scales the file)."""
+    (workdir / "size").mkdir()
+    with _emulator(workdir / "size") as target:
+        want = asyncio.run(_reply_bytes(target))
+    (workdir / "calibrate").mkdir()
+    with _netconfd(workdir / "calibrate", want) as target:
+        got = asyncio.run(_reply_bytes(target))
+    size = want * want // got
+    print(f"get-config reply: emulator {want} bytes; netconfd {got} bytes from a {want}-byte "
+          f"startup, so its startup is {size} bytes", flush=True)
+    return size
+
+
+def run(counts: list[int], rpcs: int, seconds: float, repeat: int,
+        netconfd_config: str = "matched") -> list[Row]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        size = None
+        if netconfd_config == "matched":
+            size = _matched_size(Path(tmp))
+        starters = [_netconfd_starter(size), _emulator]
         for round_ in range(repeat):
             for n in counts:
                 for starter in starters if round_ % 2 == 0 else starters[::-1]:
@@ -228,7 +305,7 @@ def report(rows: list[Row]) -> None:
         print(f"{row.server:<9} {row.sessions:>8} "
               + " ".join(f"{getattr(row, n):>15.3f}" for n in names))
     print("\nratio emulator / netconfd (CPU, median, set-up, memory: lower is better; "
-          "RPC/s: higher is better; reply bytes: the emulator's larger reply)")
+          "RPC/s: higher is better; reply bytes: 1.00 when matched)")
     for row in rows:
         if row.server != "emulator":
             continue
@@ -243,8 +320,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rpcs", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--netconfd-config", choices=["matched", "empty"], default="matched",
+                        help="netconfd starts from a configuration the size of the emulator's "
+                             "get-config reply (matched) or from none (empty)")
     args = parser.parse_args(argv)
-    rows = run(args.sessions, args.rpcs, args.seconds, args.repeat)
+    rows = run(args.sessions, args.rpcs, args.seconds, args.repeat, args.netconfd_config)
     print()
     report(medians(rows))
     return 0

@@ -18,7 +18,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,9 +122,12 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def netconfd_server(directory: Path, protocols: str = "netconf1.0 netconf1.1"
+def netconfd_server(directory: Path, protocols: str = "netconf1.0 netconf1.1",
+                    startup: Path | None = None, modules: Sequence[str] = ()
                     ) -> Iterator[NetconfdServer]:
     """Run netconfd (offering ``protocols``) behind sshd on a free loopback port; yield where.
+    With ``startup``, netconfd loads ``modules`` (YANG module names) and starts from that
+    configuration file instead of an empty one.
 
     Raises RuntimeError (with both logs) when either daemon does not come up in time.
     """
@@ -142,7 +145,9 @@ def netconfd_server(directory: Path, protocols: str = "netconf1.0 netconf1.1"
         PRIVSEP_DIR.mkdir(mode=0o755, exist_ok=True)
     server = NetconfdServer("127.0.0.1", port, user, str(client), directory, protocols)
     daemon = subprocess.Popen(
-        [netconfd, "--no-startup", f"--ncxserver-sockname={sock}", f"--port={port}",
+        [netconfd, *([f"--startup={startup}", "--startup-error=stop",
+                      *(f"--module={m}" for m in modules)] if startup else ["--no-startup"]),
+         f"--ncxserver-sockname={sock}", f"--port={port}",
          f"--superuser={user}", f"--protocols={protocols}", f"--log={directory / 'netconfd.log'}",
          "--log-level=info"],
         cwd=directory, env={**os.environ, "HOME": str(directory)}, stdin=subprocess.DEVNULL,
