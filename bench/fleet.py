@@ -1,6 +1,8 @@
 """Serving a fleet: the 100-router testbed (every catalogue platform), side by side with references.
 
-Two servers, each ``re-emulator serve --time virtual --testbed FLEET`` in a process of its own:
+Two servers, each ``re-emulator serve --time virtual --testbed FLEET`` in a process of its own
+(``--time real``: the routers on the wall clock, as against lab timing; the idle CPU then shows
+whether any per-router timer ticks):
   current   this checkout: one asyncio loop (asyncssh) for every session
   022aa66   the thread-per-session paramiko server of commit 022aa66 (before issue 15), run from
             ``git archive 022aa66`` unpacked into a temporary directory (``--reference``)
@@ -31,7 +33,8 @@ platforms one RE, so a fleet of N routers holds fewer than 2N sessions (the tabl
 dual-RE routers, 4,000 sessions" is ``--fleets 2000 --dual-re --reference none``).
 
     python bench/fleet.py [--fleets 10 100] [--reference 022aa66 | none] [--idle 5]
-                          [--rounds 20] [--repeat 3] [--shard-above 2000]
+                          [--rounds 20] [--repeat 3] [--shard-above 2000] [--dual-re]
+                          [--time virtual | real]
 """
 
 from __future__ import annotations
@@ -88,8 +91,8 @@ def reference_tree(commit: str, workdir: Path) -> Path:
     return tree
 
 
-def spawn(name: str, testbed: Path, tree: Path | None, workers: int = 1
-          ) -> tuple[Server, list[int], float]:
+def spawn(name: str, testbed: Path, tree: Path | None, workers: int = 1,
+          time_mode: str = "virtual") -> tuple[Server, list[int], float]:
     """Start ``serve`` of ``testbed`` (from ``tree``, else this checkout; ``--workers`` shard
     processes when ``workers`` > 1); return the server, the ports of its REs and the seconds
     until its banner's last line (with workers: the ready line, once every shard is up)."""
@@ -97,7 +100,7 @@ def spawn(name: str, testbed: Path, tree: Path | None, workers: int = 1
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
     t0 = time.monotonic()
-    cmd = [sys.executable, "-m", "emulator", "serve", "--time", "virtual", "--testbed",
+    cmd = [sys.executable, "-m", "emulator", "serve", "--time", time_mode, "--testbed",
            str(testbed)]
     last = LAST_LINE
     if workers > 1:
@@ -165,7 +168,8 @@ async def measure(server: Server, ports: list[int], routers: int, start_s: float
 
 
 def run(fleets: list[int], reference: str | None, idle: float, rounds: int, repeat: int,
-        shard_above: int = 2000, dual_re: bool = False) -> list[Row]:
+        shard_above: int = 2000, dual_re: bool = False, time_mode: str = "virtual"
+        ) -> list[Row]:
     """Measure every server on every fleet ``repeat`` times; return the median row of each.
     A fleet of more than ``shard_above`` routers is served by two shard processes
     (``--workers 2``: one per core) by the current server, and not by the reference."""
@@ -184,7 +188,7 @@ def run(fleets: list[int], reference: str | None, idle: float, rounds: int, repe
                 runs = []
                 for _ in range(repeat):
                     server, ports, start_s = spawn(name if workers == 1 else f"{name}/2",
-                                                   testbed, tree, workers)
+                                                   testbed, tree, workers, time_mode)
                     try:
                         runs.append(asyncio.run(measure(server, ports, routers, start_s, idle,
                                                         rounds)))
@@ -262,10 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dual-re", action="store_true",
                         help="fleets of dual-RE platforms only (re-emulator fleet --dual-re): "
                              "N routers hold 2N sessions")
+    parser.add_argument("--time", choices=["virtual", "real"], default="virtual",
+                        help="the servers' clock (serve --time)")
     args = parser.parse_args(argv)
     reference = None if args.reference == "none" else args.reference
     report(run(args.fleets, reference, args.idle, args.rounds, args.repeat, args.shard_above,
-               args.dual_re))
+               args.dual_re, args.time))
     return 0
 
 
