@@ -25,7 +25,8 @@ share of the scheduler where the current server's one loop takes one; CPU per RP
 opened are the figures a busy machine does not skew. Every wait is bounded.
 
 A fleet of more than ``--shard-above`` routers (default 2,000) is served by the current server as
-``serve --workers 2`` (two shard processes, one per core; its CPU and RSS are the sum over the
+``serve --workers 2`` (two shard processes, one per core, the routers spread over two loopback
+hosts as over two machines: ``SHARD_HOSTS``; its CPU and RSS are the sum over the
 parent and both shards) and not by the reference; the issue's scale points are
 ``--fleets 100 1000 2000 5000 --reference none``.  ``re-emulator fleet`` gives single-RE
 platforms one RE, so a fleet of N routers holds fewer than 2N sessions (the table says how many);
@@ -59,6 +60,13 @@ from emulator.fleet import dual_re_platforms, fleet_yaml
 REPO = Path(__file__).resolve().parents[1]
 #: The banner's line both servers print once every listener is up.
 LAST_LINE = "# NETCONF:"
+#: The loopback hosts of a sharded fleet, one per shard, as if two machines served it (shard i
+#: serves host i's routers).  One address would also do, but Linux gives ``bind()`` to port 0
+#: the odd half of the ephemeral range (14,116 ports here) and its search for a free one grows
+#: quadratic as that half fills: 5,000 dual-RE routers are 15,000 listeners (re0, re1, the
+#: master-only address): binding them took 7 s in one process and 27 s for two shards at once
+#: on one address, 0.4 s a shard on two.
+SHARD_HOSTS = ("127.0.0.1", "127.0.0.2")
 #: Sessions opened at a time.
 OPENING = 16
 
@@ -92,9 +100,9 @@ def reference_tree(commit: str, workdir: Path) -> Path:
 
 
 def spawn(name: str, testbed: Path, tree: Path | None, workers: int = 1,
-          time_mode: str = "virtual") -> tuple[Server, list[int], float]:
+          time_mode: str = "virtual") -> tuple[Server, list[tuple[str, int]], float]:
     """Start ``serve`` of ``testbed`` (from ``tree``, else this checkout; ``--workers`` shard
-    processes when ``workers`` > 1); return the server, the ports of its REs and the seconds
+    processes when ``workers`` > 1); return the server, the (host, port) of its REs and the seconds
     until its banner's last line (with workers: the ready line, once every shard is up)."""
     env = dict(os.environ)
     if tree is not None:
@@ -108,7 +116,7 @@ def spawn(name: str, testbed: Path, tree: Path | None, workers: int = 1,
         last = READY
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env, cwd=str(tree or REPO))
     assert proc.stdout is not None
-    ports: list[int] = []
+    ports: list[tuple[str, int]] = []
     deadline = t0 + TIMEOUT
     while time.monotonic() < deadline:
         line = proc.stdout.readline().decode()
@@ -118,7 +126,8 @@ def spawn(name: str, testbed: Path, tree: Path | None, workers: int = 1,
             return Server(name, proc, 0), ports, time.monotonic() - t0
         parts = line.split()
         if len(parts) == 3 and not line.startswith("#") and parts[1] in ("re0", "re1"):
-            ports.append(int(parts[2].rsplit(":", 1)[1]))
+            host, port = parts[2].rsplit(":", 1)
+            ports.append((host, int(port)))
     proc.kill()
     raise RuntimeError(f"{name} did not come up within {TIMEOUT:g} s")
 
@@ -130,16 +139,16 @@ async def idle_cpu(server: Server, seconds: float) -> float:
     return (server.cpu_seconds() - cpu0) * 1000 / seconds
 
 
-async def measure(server: Server, ports: list[int], routers: int, start_s: float,
+async def measure(server: Server, ports: list[tuple[str, int]], routers: int, start_s: float,
                   idle: float, rounds: int) -> Row:
     await asyncio.sleep(0.5)
     rss_idle = server.rss_kib()
     idle_ms = await idle_cpu(server, idle)
     gate = asyncio.Semaphore(OPENING)
 
-    async def opened(port: int) -> tuple[object, object, object]:
+    async def opened(where: tuple[str, int]) -> tuple[object, object, object]:
         async with gate:
-            return await asyncio.wait_for(open_session(port), TIMEOUT)
+            return await asyncio.wait_for(open_session(where[1], where[0]), TIMEOUT)
 
     t0, cpu0 = time.monotonic(), server.cpu_seconds()
     sessions = await asyncio.gather(*(opened(port) for port in ports))
@@ -181,9 +190,10 @@ def run(fleets: list[int], reference: str | None, idle: float, rounds: int, repe
             servers.append((reference, reference_tree(reference, workdir)))
         for routers in fleets:
             testbed = workdir / f"fleet-{routers}.yaml"
-            testbed.write_text(fleet_yaml(
-                routers, platforms=dual_re_platforms() if dual_re else None))
             workers = 2 if routers > shard_above else 1
+            testbed.write_text(fleet_yaml(
+                routers, platforms=dual_re_platforms() if dual_re else None,
+                hosts=SHARD_HOSTS[:workers]))
             for name, tree in servers if workers == 1 else servers[:1]:
                 runs = []
                 for _ in range(repeat):
@@ -221,7 +231,7 @@ def report(rows: list[Row]) -> None:
               f"{r.open_cpu_ms:>11.2f} {r.round_s:>8.3f} {r.round_cpu_ms:>10.2f} "
               f"{r.rpc_median_ms:>10.2f} {r.rpc_p95_ms:>8.2f} "
               f"{r.idle_cpu_ms_per_s:>9.2f} {r.held_cpu_ms_per_s:>9.2f}")
-    names = list(dict.fromkeys(r.server for r in rows))
+    names = list(dict.fromkeys(r.server for r in rows if "/" not in r.server))
     if len(names) > 1:
         print(f"\nratios {names[0]} / {names[1]} (same fleet):")
         for r in (r for r in rows if r.server == names[0]):

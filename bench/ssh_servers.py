@@ -237,11 +237,11 @@ def start(kind: str, workdir: Path, config: str = "") -> Server:
     return Server(kind, proc, int(port_file.read_text()))
 
 
-async def open_session(port: int) -> tuple[object, object, object]:
+async def open_session(port: int, host: str = "127.0.0.1") -> tuple[object, object, object]:
     import asyncssh
 
     # The algorithms a paramiko client (ncclient, the harness) negotiates, on every server.
-    conn = await asyncssh.connect("127.0.0.1", port, username=USER, password=PASSWORD,
+    conn = await asyncssh.connect(host, port, username=USER, password=PASSWORD,
                                   known_hosts=None, client_keys=None, agent_path=None,
                                   encryption_algs=["aes128-ctr"], mac_algs=["hmac-sha2-256"],
                                   compression_algs=None)
