@@ -375,7 +375,18 @@ class ChassisCore:
         self._set_state(slot, S.CLAIM, why)
 
         def resolved() -> None:
-            if self.res[slot].state is S.CLAIM:
-                self._take_over(slot, why)
+            if self.res[slot].state is not S.CLAIM:
+                return
+            peer = self.other(slot)
+            if (claim and peer is not None and peer.state is S.MASTER
+                    and self.reachable(slot, peer.slot)):
+                # The keepalive link came back during the resolution: the claim reaches a
+                # master that is up, which rejects it (chapter: the current master "will
+                # reject this request, and the second Routing Engine will become the backup").
+                self._log_event(peer.slot, EventCode.E_REQ_C)
+                self._log_event(slot, EventCode.E_NAK_C)
+                self._set_state(slot, S.BACKUP, why)
+                return
+            self._take_over(slot, why)
 
         self._after(slot, delay, resolved, f"resolve-{slot}")

@@ -305,3 +305,22 @@ def test_two_backups_losing_keepalives_make_exactly_one_master(profile: TimingPr
     ch.clock.advance(10 + profile.resolution)
     assert states(ch) == {0: "master", 1: "backup"}
     assert story.texts(1) == [ev("E_NO_IPC", "backup"), ev("E_NAK_C", "backup")]
+
+
+def test_a_keepalive_claim_the_returning_link_carries_to_a_live_master_is_refused() -> None:
+    # The backup claims after keepalive-time, but the link comes back within the resolution
+    # time: its claim reaches a master that is up and is not acknowledged (E_NAK_C), so the
+    # chassis never holds two masters on a live link.
+    ch = timed(RedundancySettings(failover_on_loss_of_keepalives=True, keepalive_time=10))
+    story = Story(ch)
+    ch.sever_link()
+    ch.clock.advance(10)
+    assert states(ch) == {0: "master", 1: "claim"}
+    ch.clock.advance(2)
+    ch.restore_link()
+    ch.clock.advance(M10I.resolution)
+    assert states(ch) == {0: "master", 1: "backup"}
+    assert story.texts(1)[-3:] == [ev("E_NAK_C", "claim"), *to("claim", "backup", 3)]
+    assert story.texts(0)[-1] == ev("E_REQ_C", "master")  # the claim RE0 received
+    ch.clock.advance(600)
+    assert states(ch) == {0: "master", 1: "backup"}
