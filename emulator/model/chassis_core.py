@@ -326,9 +326,10 @@ class ChassisCore:
             self.fpc_online_at[slot] = ready + self.timing.fpc_online_after(rank)
 
     def _pfe_lost(self) -> None:
-        """The master went away without handing over, and without graceful switchover: the
-        FPCs lose their RE and go offline until a new master resets them."""
-        if not self.gres():
+        """The master went away without handing over, and without graceful switchover or with
+        no other RE running to take over under it: the FPCs lose their RE and go offline until
+        a new master resets them."""
+        if not self.gres() or not any(r.alive for r in self.res.values()):
             for slot in self.fpc_online_at:
                 self.fpc_online_at[slot] = math.inf
 

@@ -324,3 +324,21 @@ def test_a_keepalive_claim_the_returning_link_carries_to_a_live_master_is_refuse
     assert story.texts(0)[-1] == ev("E_REQ_C", "master")  # the claim RE0 received
     ch.clock.advance(600)
     assert states(ch) == {0: "master", 1: "backup"}
+
+
+@pytest.mark.parametrize("settings", [None, GRES], ids=["plain", "gres"])
+def test_a_lone_master_that_reboots_resets_the_fpcs_it_left_even_with_gres(
+        settings: RedundancySettings | None) -> None:
+    # Graceful switchover keeps the PFE forwarding only while another RE takes over; a master
+    # with no backup left takes the FPCs down with it, and resets them when it comes back.
+    ch = timed(settings)
+    ch.pull(1)
+    resets = ch.pfe_resets
+    ch.reboot(0)
+    assert fpcs(ch) == {0: False, 1: False}
+    ch.clock.advance(ch.params.boot_time + 1)
+    assert states(ch) == {0: "master", 1: "absent"}
+    assert ch.pfe_resets == resets + 1 and fpcs(ch) == {0: False, 1: False}
+    ready = M10I.master_ready_for(False) + M10I.fpc_boot + M10I.fpc_stagger
+    ch.clock.advance(ready)
+    assert fpcs(ch) == {0: True, 1: True}
