@@ -1,7 +1,9 @@
-"""Typed readers of Junos replies (parsed with jxmlease), shared by lab routers and emulator.
+"""Typed readers of Junos replies, shared by lab routers and emulator.
 
 Each reader takes the ``<rpc-reply>`` element a :class:`harness.session.RESession` returns and
-gives frozen records; field names follow the Junos XML element names.
+gives frozen records; field names follow the Junos XML element names.  They read the lxml tree
+directly, in the order jxmlease's dictionaries gave (see :func:`_items`), at a fraction of the
+cost: the harness reads ``show chassis routing-engine`` at every poll of a wait.
 
 ``show chassis routing-engine`` comes in every multi-RE shape real routers send (golden
 replies in ``tests/unit/data``): one chassis (its REs as siblings), and
@@ -18,9 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any
 
-import jxmlease
 from lxml import etree
 
 from harness.errors import AmbiguousReplyError
@@ -48,34 +48,32 @@ __all__ = [
 
 NOT_MASTER_TEXT = "can only be used on the master routing engine"
 
-_parser = jxmlease.EtreeParser()
 
-
-def _tree(reply: etree._Element) -> Any:
-    return _parser(reply)
-
-
-def _items(node: Any, key: str) -> Iterator[Any]:
-    """Yield the children named ``key`` of a jxmlease node (one or a list), recursively."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == key:
-                yield from (v if isinstance(v, list) else [v])
+def _items(node: etree._Element, key: str) -> Iterator[etree._Element]:
+    """Yield the elements named ``key`` under ``node`` (not ``node`` itself, nor inside a
+    match), children grouped by name in the order each name first appears, depth first: the
+    order of a jxmlease dictionary walk, which the readers kept before they read lxml."""
+    groups: dict[str, list[etree._Element]] = {}
+    for child in node:
+        if isinstance(child.tag, str):  # not a comment or processing instruction
+            groups.setdefault(child.tag, []).append(child)
+    for tag, children in groups.items():
+        for child in children:
+            if tag == key:
+                yield child
             else:
-                yield from _items(v, key)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _items(v, key)
+                yield from _items(child, key)
 
 
-def _text(node: Any, key: str, default: str = "") -> str:
-    value = node.get(key) if isinstance(node, dict) else None
-    if value is None:
+def _text(node: etree._Element, key: str, default: str = "") -> str:
+    """Return the stripped text of ``node``'s first child ``key``, ``default`` without one."""
+    child = node.find(key)
+    if child is None:
         return default
-    return str(value).strip()
+    return (child.text or "").strip()
 
 
-def _int(node: Any, key: str) -> int | None:
+def _int(node: etree._Element, key: str) -> int | None:
     text = _text(node, key)
     try:
         return int(text.split()[0]) if text else None
@@ -83,11 +81,10 @@ def _int(node: Any, key: str) -> int | None:
         return None
 
 
-def _seconds_attr(node: Any, key: str) -> int | None:
-    value = node.get(key) if isinstance(node, dict) else None
-    if value is None:
-        return None
-    attr = value.get_xml_attr("seconds", None)
+def _seconds_attr(node: etree._Element, key: str) -> int | None:
+    """Return the ``junos:seconds`` attribute (namespace stripped) of child ``key``."""
+    child = node.find(key)
+    attr = child.get("seconds") if child is not None else None
     return int(attr) if attr is not None else None
 
 
@@ -261,8 +258,8 @@ class RouteEngineReply:
             return False
 
 
-def _route_engine(re_node: Any, member: str | None) -> RouteEngineStatus:
-    """Return the record of one jxmlease ``<route-engine>`` node; a missing slot is 0 (a
+def _route_engine(re_node: etree._Element, member: str | None) -> RouteEngineStatus:
+    """Return the record of one ``<route-engine>`` element; a missing slot is 0 (a
     single-RE chassis or cluster node may omit it, as PyEZ reads it)."""
     return RouteEngineStatus(
         slot=_int(re_node, "slot") or 0,
@@ -281,7 +278,7 @@ def _route_engine(re_node: Any, member: str | None) -> RouteEngineStatus:
 
 def _engines_of(node: etree._Element, member: str | None) -> tuple[RouteEngineStatus, ...]:
     """Return the ``<route-engine>`` records under ``node``, by slot."""
-    found = (_route_engine(r, member) for r in _items(_tree(node), "route-engine"))
+    found = (_route_engine(r, member) for r in _items(node, "route-engine"))
     return tuple(sorted(found, key=lambda r: r.slot))
 
 
@@ -319,22 +316,27 @@ class SoftwareVersion:
 
 def parse_software(reply: etree._Element) -> list[SoftwareVersion]:
     """Return per-RE versions from a ``get-software-information`` or multi-RE reply."""
-    tree = _tree(reply)
-    items = list(_items(tree, "multi-routing-engine-item")) or [
-        {"software-information": s} for s in _items(tree, "software-information")]
-    out = []
-    for item in items:
-        sw = item.get("software-information", {})
-        version = _text(sw, "junos-version")
-        if not version:
-            for pkg in _items(sw, "package-information"):
-                comment = _text(pkg, "comment")
-                if "[" in comment:
-                    version = comment[comment.index("[") + 1: comment.rindex("]")]
-                    break
-        out.append(SoftwareVersion(_text(item, "re-name", "re0"), _text(sw, "host-name"),
-                                   _text(sw, "product-model"), version))
-    return out
+    items = [(_text(item, "re-name", "re0"), item.find("software-information"))
+             for item in _items(reply, "multi-routing-engine-item")]
+    if not items:
+        items = [("re0", sw) for sw in _items(reply, "software-information")]
+    return [_software(re_name, sw) for re_name, sw in items]
+
+
+def _software(re_name: str, sw: etree._Element | None) -> SoftwareVersion:
+    """Return the version record of one ``<software-information>`` (None: an item without
+    one, all fields empty)."""
+    if sw is None:
+        return SoftwareVersion(re_name, "", "", "")
+    version = _text(sw, "junos-version")
+    if not version:
+        for pkg in _items(sw, "package-information"):
+            comment = _text(pkg, "comment")
+            if "[" in comment:
+                version = comment[comment.index("[") + 1: comment.rindex("]")]
+                break
+    return SoftwareVersion(re_name, _text(sw, "host-name"), _text(sw, "product-model"),
+                           version)
 
 
 @dataclass(frozen=True, slots=True)

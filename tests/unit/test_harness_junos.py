@@ -1,5 +1,6 @@
 """Reply readers for the configuration helpers (commit-results, load errors, warnings) on the
-reply shapes of NOTES.md 3.6 and the samples, and the operation Deadline."""
+reply shapes of NOTES.md 3.6 and the samples, ``show version`` (one RE, every RE, a version
+only in a package comment), where the readers find elements, and the operation Deadline."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import pytest
 from lxml import etree
 
 from harness.errors import OperationTimeoutError
-from harness.junos import load_errors, parse_commit, reply_warnings
+from harness.junos import (
+    SoftwareVersion,
+    load_errors,
+    parse_commit,
+    parse_route_engines,
+    parse_software,
+    reply_warnings,
+)
 from harness.session import Deadline, strip_namespaces
 from tests.shared import sample_path
 
@@ -52,6 +60,53 @@ def test_load_errors_from_the_pyez_sample() -> None:
     errors = load_errors(reply)
     assert errors and all(sev == "error" for sev, _ in errors)
     assert reply_warnings(reply) == ()
+
+
+def test_software_of_one_re_from_the_sample() -> None:
+    reply = strip_namespaces(etree.parse(str(sample_path(
+        "get-software-information.single.pyez.xml"))).getroot())
+    assert parse_software(reply) == [
+        SoftwareVersion("re0", "firefly", "firefly-perimeter", "12.1X46-D15.3")]
+
+
+def test_software_of_every_re_from_show_version_invoke_on_all() -> None:
+    reply = strip_namespaces(etree.parse(str(sample_path(
+        "command.show-version-invoke-on-all-routing-engines.dual.mx480.pyez.xml"))).getroot())
+    assert parse_software(reply) == [
+        SoftwareVersion("re0", "baku", "mx480", "15.1F5.15-C1.12"),
+        SoftwareVersion("re1", "baku1", "mx480", "15.1F5.15")]
+
+
+def test_software_version_from_a_package_comment_and_an_item_without_software() -> None:
+    reply = etree.fromstring("""<rpc-reply><multi-routing-engine-results>
+    <multi-routing-engine-item><re-name>re0</re-name><software-information>
+      <host-name>r1</host-name><product-model>m320</product-model>
+      <package-information><name>junos</name>
+        <comment>JUNOS Base OS boot [8.5R1.14]</comment></package-information>
+    </software-information></multi-routing-engine-item>
+    <multi-routing-engine-item><re-name>re1</re-name><xnm:error xmlns:xnm="x">
+      <message>re1 not responding</message></xnm:error></multi-routing-engine-item>
+    </multi-routing-engine-results></rpc-reply>""")
+    assert parse_software(strip_namespaces(reply)) == [
+        SoftwareVersion("re0", "r1", "m320", "8.5R1.14"), SoftwareVersion("re1", "", "", "")]
+
+
+def test_route_engines_are_found_at_any_depth_grouped_by_name_as_jxmlease_read_them() -> None:
+    # Two REs without a slot (both 0): their order is the readers' walk, which keeps the
+    # order jxmlease's dictionaries gave: siblings grouped by name, in first-seen order.
+    reply = etree.fromstring("""<rpc-reply><!-- a comment -->
+    <route-engine-information>
+      <wrapper><route-engine><mastership-state>backup</mastership-state></route-engine></wrapper>
+      <route-engine><mastership-state>master</mastership-state>
+        <up-time seconds="60"> 1 minute </up-time></route-engine>
+      <wrapper><route-engine><mastership-state>disabled</mastership-state></route-engine>
+      </wrapper>
+      <route-engine><mastership-state>backup</mastership-state></route-engine>
+    </route-engine-information></rpc-reply>""")
+    engines = parse_route_engines(reply)
+    assert [r.mastership_state for r in engines] == ["backup", "disabled", "master", "backup"]
+    assert [r.up_time for r in engines] == [None, None, 60, None]
+    assert {r.slot for r in engines} == {0}
 
 
 def test_deadline_clips_and_then_raises() -> None:
