@@ -92,11 +92,7 @@ class Rule:
 
     def matches(self, path: Path) -> bool:
         """Return True when this rule's path matches ``path`` (see the module docstring)."""
-        glob = _glob(self.path)
-        if "/" not in self.path:
-            return any(glob.fullmatch(seg) or glob.fullmatch(seg.split("[", 1)[0])
-                       for seg in path)
-        return any(glob.fullmatch("/".join(path[:n])) for n in range(len(path), 0, -1))
+        return _matches(self.path, path)
 
     def label(self) -> str:
         """Return ``check value (origin)`` for listings (the built-in HA checks without
@@ -104,6 +100,18 @@ class Rule:
         shown = self.value is not None and not isinstance(self.check, HACheck)
         value = f" {_shown(self.value)}" if shown else ""
         return f"{self.check.value}{value} ({self.origin})"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _matches(pattern: str, path: Path) -> bool:
+    """Return True when rule path ``pattern`` matches ``path``.  A pure function of two
+    immutable values, remembered: every diff of a run asks it again for the same rules and
+    the same value paths, thousands of times per snapshot."""
+    glob = _glob(pattern)
+    if "/" not in pattern:
+        return any(glob.fullmatch(seg) or glob.fullmatch(seg.split("[", 1)[0])
+                   for seg in path)
+    return any(glob.fullmatch("/".join(path[:n])) for n in range(len(path), 0, -1))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -52,6 +52,18 @@ def test_a_rule_path_is_a_key_at_any_level_or_a_glob_over_the_path(pattern: str,
     assert Rule(pattern, C.IGNORE).matches(PATH) is matches
 
 
+def test_a_remembered_match_answers_for_its_own_pattern_and_path_only() -> None:
+    # Matches are remembered per (pattern, path): asked in any order, again and again, each
+    # pair keeps its own answer, whatever the rule's check or value.
+    other = ("re-status", "re1", "route-engine[0]", "up-time")
+    asked = [(p, path) for _ in range(3) for p in ("re0", "route-engine[1]", "re-status/re0")
+             for path in (PATH, other, PATH[:2])]
+    answers = [Rule(p, C.IGNORE if n % 2 else C.MUST_EQUAL, n).matches(path)
+               for n, (p, path) in enumerate(asked)]
+    assert answers[:9] == answers[9:18] == answers[18:]
+    assert answers[:9] == [True, False, True, True, False, False, True, False, True]
+
+
 # ------------------------------------------------------------------------------ the checks
 def test_must_equal_is_fine_when_equal_and_unexpected_otherwise() -> None:
     assert verdict(C.MUST_EQUAL, SAME, "a", "a") is Verdict.OK
