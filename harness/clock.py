@@ -207,5 +207,34 @@ class EmulatedClock(_PollingClock):
     def sleep(self, seconds: float, what: str = "") -> None:
         """Advance the virtual clock by ``seconds`` (one ``advance-clock`` control RPC)."""
         if seconds > 0:
-            log.debug("advancing virtual clock %.1fs (%s)", seconds, what)
-            self._rpc(control_request(ControlRpc.ADVANCE_CLOCK, seconds=f"{seconds:.3f}"))
+            self._advance(seconds, what)
+
+    def _advance(self, seconds: float, what: str) -> float:
+        """Advance the virtual clock by ``seconds``; return the time its reply reports."""
+        log.debug("advancing virtual clock %.1fs (%s)", seconds, what)
+        reply = self._rpc(control_request(ControlRpc.ADVANCE_CLOCK, seconds=f"{seconds:.3f}"))
+        return float(reply.findtext(".//now") or 0)
+
+    def wait_until(self, predicate: Callable[[], T], timeout: float, what: str,
+                   poll: float = 1.0) -> T:
+        """Return the first truthy value of ``predicate()`` within ``timeout`` virtual seconds;
+        the predicate runs once more at the limit.
+
+        Virtual time moves only when a control RPC advances it, so the time a poll's
+        ``advance-clock`` reply reports is the time its predicate runs at: one control RPC
+        per poll instead of a ``get-clock`` after every predicate as well (the two were half
+        of a suites run's RPCs).  A predicate that advanced the clock itself would only make
+        the wait poll once more; every poll still advances the clock, so the wait ends.
+
+        Raises WaitTimeoutError (with the last falsy value seen), and whatever ``predicate``
+        or the clock raises.
+        """
+        start = now = self.now()
+        while True:
+            value = predicate()
+            if value:
+                return value
+            elapsed = now - start
+            if elapsed >= timeout:
+                raise WaitTimeoutError(what, timeout, value)
+            now = self._advance(max(0.0, min(poll, timeout - elapsed)), what)

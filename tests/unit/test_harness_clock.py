@@ -75,3 +75,27 @@ def test_emulated_wait_until_advances_by_poll() -> None:
     with pytest.raises(WaitTimeoutError):
         clock.wait_until(lambda: False, 25, "never", poll=10)
     assert emu.now == 1055.0  # 10 + 10 + 5: the last poll is cut to the limit
+
+
+def test_emulated_wait_until_reads_the_time_from_each_advance_not_after_each_poll() -> None:
+    emu = FakeEmulator()
+    clock = EmulatedClock(emu)
+    seen: list[float] = []
+    assert clock.wait_until(lambda: seen.append(emu.now) or emu.now >= 1030, 100, "30 s",
+                            poll=10) is True
+    assert seen == [1000.0, 1010.0, 1020.0, 1030.0]
+    assert emu.calls == ["get-clock", *["advance-clock"] * 3]
+
+
+def test_emulated_wait_until_a_predicate_that_moves_the_clock_still_ends() -> None:
+    emu = FakeEmulator()
+    clock = EmulatedClock(emu)
+
+    def slow_and_false() -> bool:
+        emu.now += 7  # something else advanced the router's clock meanwhile
+        return False
+
+    with pytest.raises(WaitTimeoutError):
+        clock.wait_until(slow_and_false, 25, "never", poll=10)
+    # The advances' replies report the predicate's moves too: 1017, then 1032 (past 25 s).
+    assert emu.calls == ["get-clock", "advance-clock", "advance-clock"]
