@@ -222,12 +222,14 @@ class RouterStatus:
         """Return True when ``re_name`` answers and reports every RE settled (master, backup
         or disabled) and, when ``one_master``, exactly one master in each chassis (two
         backup-configured REs boot with none: chapter "election upon system boot")."""
-        if not self.answers(re_name):
-            return False
-        try:
-            reply = self.engines(via=re_name)
-        except NoMasterError:
-            return False  # it answered, then stopped: not settled yet
+        # One query: answering it is the "answers" half, its content the "settled" half.
+        with self._s.bounded(self._s.query_budget, "status"):
+            try:
+                reply = parse_route_engine_reply(
+                    self._s.rpc(re_name, rpcs.get_route_engine_information(), retries=0))
+            except SessionError:
+                self._s.drop(re_name)
+                return False
         states = {r.mastership_state.lower() for r in reply.route_engines}
         return states <= SETTLED and (not one_master or reply.one_master_each())
 
