@@ -198,9 +198,15 @@ class EmulatedClock(_PollingClock):
 
     def __init__(self, rpc: Callable[[etree._Element], etree._Element]) -> None:
         self._rpc = rpc
+        #: While a predicate of :meth:`wait_until` runs: the virtual time of its poll.
+        self._poll_time: float | None = None
 
     def now(self) -> float:
-        """Return the router's virtual time (one ``get-clock`` control RPC)."""
+        """Return the router's virtual time: one ``get-clock`` control RPC, or none inside a
+        predicate of :meth:`wait_until`, which runs at its poll's time (virtual time moves only
+        when a control RPC advances it; one this clock sends ends that knowledge)."""
+        if self._poll_time is not None:
+            return self._poll_time
         reply = self._rpc(control_request(ControlRpc.GET_CLOCK))
         return float(reply.findtext(".//now") or 0)
 
@@ -212,6 +218,7 @@ class EmulatedClock(_PollingClock):
     def _advance(self, seconds: float, what: str) -> float:
         """Advance the virtual clock by ``seconds``; return the time its reply reports."""
         log.debug("advancing virtual clock %.1fs (%s)", seconds, what)
+        self._poll_time = None
         reply = self._rpc(control_request(ControlRpc.ADVANCE_CLOCK, seconds=f"{seconds:.3f}"))
         return float(reply.findtext(".//now") or 0)
 
@@ -231,7 +238,11 @@ class EmulatedClock(_PollingClock):
         """
         start = now = self.now()
         while True:
-            value = predicate()
+            self._poll_time = now
+            try:
+                value = predicate()
+            finally:
+                self._poll_time = None
             if value:
                 return value
             elapsed = now - start

@@ -99,3 +99,32 @@ def test_emulated_wait_until_a_predicate_that_moves_the_clock_still_ends() -> No
         clock.wait_until(slow_and_false, 25, "never", poll=10)
     # The advances' replies report the predicate's moves too: 1017, then 1032 (past 25 s).
     assert emu.calls == ["get-clock", "advance-clock", "advance-clock"]
+
+
+def test_emulated_now_inside_a_wait_predicate_is_the_polls_time_without_an_rpc() -> None:
+    emu = FakeEmulator()
+    clock = EmulatedClock(emu)
+    seen: list[float] = []
+
+    def at_1020() -> bool:
+        seen.append(clock.now())
+        return seen[-1] >= 1020
+
+    assert clock.wait_until(at_1020, 100, "20 s", poll=10) is True
+    assert seen == [1000.0, 1010.0, 1020.0]
+    assert emu.calls == ["get-clock", "advance-clock", "advance-clock"]
+    assert clock.now() == 1020.0 and emu.calls[-1] == "get-clock"  # outside a wait: asked
+
+
+def test_emulated_a_predicate_that_sleeps_reads_the_clock_again() -> None:
+    emu = FakeEmulator()
+    clock = EmulatedClock(emu)
+    seen: list[float] = []
+
+    def sleeps() -> bool:
+        clock.sleep(3)
+        seen.append(clock.now())
+        return True
+
+    assert clock.wait_until(sleeps, 100, "once", poll=10) is True
+    assert seen == [1003.0] and emu.calls == ["get-clock", "advance-clock", "get-clock"]
