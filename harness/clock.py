@@ -200,6 +200,8 @@ class EmulatedClock(_PollingClock):
         self._rpc = rpc
         #: While a predicate of :meth:`wait_until` runs: the virtual time of its poll.
         self._poll_time: float | None = None
+        #: The time the last ``advance-clock`` reply reported (None: none since asked).
+        self._advanced_to: float | None = None
 
     def now(self) -> float:
         """Return the router's virtual time: one ``get-clock`` control RPC, or none inside a
@@ -213,14 +215,18 @@ class EmulatedClock(_PollingClock):
     def sleep(self, seconds: float, what: str = "") -> None:
         """Advance the virtual clock by ``seconds`` (one ``advance-clock`` control RPC)."""
         if seconds > 0:
-            self._advance(seconds, what)
+            log.debug("advancing virtual clock %.1fs (%s)", seconds, what)
+            self._poll_time = None
+            reply = self._rpc(control_request(ControlRpc.ADVANCE_CLOCK,
+                                              seconds=f"{seconds:.3f}"))
+            self._advanced_to = float(reply.findtext(".//now") or 0)
 
-    def _advance(self, seconds: float, what: str) -> float:
-        """Advance the virtual clock by ``seconds``; return the time its reply reports."""
-        log.debug("advancing virtual clock %.1fs (%s)", seconds, what)
-        self._poll_time = None
-        reply = self._rpc(control_request(ControlRpc.ADVANCE_CLOCK, seconds=f"{seconds:.3f}"))
-        return float(reply.findtext(".//now") or 0)
+    def _poll_advance(self, seconds: float, what: str) -> float:
+        """Sleep ``seconds`` between two polls (through :meth:`sleep`, which a subclass may
+        wrap); return the time the advance's reply reported, or ask for it."""
+        self._advanced_to = None
+        self.sleep(seconds, what)
+        return self._advanced_to if self._advanced_to is not None else self.now()
 
     def wait_until(self, predicate: Callable[[], T], timeout: float, what: str,
                    poll: float = 1.0) -> T:
@@ -248,4 +254,4 @@ class EmulatedClock(_PollingClock):
             elapsed = now - start
             if elapsed >= timeout:
                 raise WaitTimeoutError(what, timeout, value)
-            now = self._advance(max(0.0, min(poll, timeout - elapsed)), what)
+            now = self._poll_advance(max(0.0, min(poll, timeout - elapsed)), what)
