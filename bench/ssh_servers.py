@@ -55,7 +55,8 @@ routers:
     credentials: {username: lab, password: lab123}
     control: {username: ctl, password: ctl}
     # Junos's highest connection-limit and rate-limit: the benchmarks hold 200 sessions.
-    emulator: {limits: {connection_limit: 250, rate_limit: 250}}
+    emulator:
+      limits: {connection_limit: 250, rate_limit: 250}
 """
 TIMEOUT = 120.0
 
@@ -209,13 +210,8 @@ def start(kind: str, workdir: Path, config: str = "") -> Server:
     commands, applied on both REs) when given, else from the emulator's default."""
     if kind == "emulator":
         testbed = workdir / "testbed.yaml"
-        text = TESTBED
-        if config:
-            body = "".join(f"        {line}\n" for line in config.splitlines() if line.strip())
-            text = text.replace("    emulator: {limits: {connection_limit: 250, rate_limit: 250}}",
-                                "    emulator:\n      limits: {connection_limit: 250, "
-                                "rate_limit: 250}\n      config: |\n" + body)
-        testbed.write_text(text)
+        lines = [f"        {line}\n" for line in config.splitlines() if line.strip()]
+        testbed.write_text(TESTBED + ("      config: |\n" + "".join(lines) if lines else ""))
         proc = subprocess.Popen([sys.executable, "-m", "emulator", "serve", "--time", "virtual",
                                  "--testbed", str(testbed)], stdout=subprocess.PIPE)
         assert proc.stdout is not None
