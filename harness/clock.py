@@ -45,8 +45,15 @@ class RouterClock(Protocol):
         """Let ``seconds`` of router time pass."""
 
     def wait_until(self, predicate: Callable[[], T], timeout: float, what: str,
-                   poll: float = 1.0) -> T:
+                   poll: float = 1.0, *, state_only: bool = False) -> T:
         """Return the first truthy value of ``predicate()`` within ``timeout`` router seconds.
+
+        ``state_only`` declares that the predicate reads only the router's discrete state
+        (roles, FPC and RE states, readiness, log lines), never a continuous reading such as
+        an up-time, and changes nothing: a clock that knows when the router can next change
+        (the emulator's) may then skip the polls before it.  Every poll it does make falls on
+        the same time as without skipping, so the wait returns the same value at the same
+        router time.
 
         Raises WaitTimeoutError, and whatever ``predicate`` raises.
         """
@@ -71,9 +78,10 @@ class _PollingClock:
         """The wait ended (no-op here)."""
 
     def wait_until(self, predicate: Callable[[], T], timeout: float, what: str,
-                   poll: float = 1.0) -> T:
+                   poll: float = 1.0, *, state_only: bool = False) -> T:
         """Return the first truthy value of ``predicate()`` within ``timeout`` router seconds;
-        the predicate runs once more at the limit.
+        the predicate runs once more at the limit.  ``state_only`` changes nothing here: a
+        wall clock cannot know when a router will change.
 
         Raises WaitTimeoutError (with the last falsy value seen), and whatever ``predicate``
         or the clock raises.
@@ -214,22 +222,31 @@ class EmulatedClock(_PollingClock):
 
     def sleep(self, seconds: float, what: str = "") -> None:
         """Advance the virtual clock by ``seconds`` (one ``advance-clock`` control RPC)."""
+        self._advance(seconds, what)
+
+    def _advance(self, seconds: float, what: str, until_change: float | None = None) -> None:
+        """Advance the virtual clock by ``seconds``; with ``until_change``, on by further steps
+        of ``seconds`` while the router cannot change by itself, to at most ``until_change``
+        seconds (``advance-clock`` with ``until-change``).  Every advance goes through here;
+        a subclass may wrap it."""
         if seconds > 0:
             log.debug("advancing virtual clock %.1fs (%s)", seconds, what)
             self._poll_time = None
+            extra = {} if until_change is None else {"until_change": f"{until_change:.3f}"}
             reply = self._rpc(control_request(ControlRpc.ADVANCE_CLOCK,
-                                              seconds=f"{seconds:.3f}"))
+                                              seconds=f"{seconds:.3f}", **extra))
             self._advanced_to = float(reply.findtext(".//now") or 0)
 
-    def _poll_advance(self, seconds: float, what: str) -> float:
-        """Sleep ``seconds`` between two polls (through :meth:`sleep`, which a subclass may
-        wrap); return the time the advance's reply reported, or ask for it."""
+    def _poll_advance(self, seconds: float, what: str, until_change: float | None) -> float:
+        """Advance between two polls; return the time the advance's reply reported, or ask
+        for it."""
         self._advanced_to = None
-        self.sleep(seconds, what)
+        skip = until_change is not None and until_change > seconds
+        self._advance(seconds, what, until_change if skip else None)
         return self._advanced_to if self._advanced_to is not None else self.now()
 
     def wait_until(self, predicate: Callable[[], T], timeout: float, what: str,
-                   poll: float = 1.0) -> T:
+                   poll: float = 1.0, *, state_only: bool = False) -> T:
         """Return the first truthy value of ``predicate()`` within ``timeout`` virtual seconds;
         the predicate runs once more at the limit.
 
@@ -238,6 +255,11 @@ class EmulatedClock(_PollingClock):
         per poll instead of a ``get-clock`` after every predicate as well (the two were half
         of a suites run's RPCs).  A predicate that advanced the clock itself would only make
         the wait poll once more; every poll still advances the clock, so the wait ends.
+
+        With ``state_only`` (see :class:`RouterClock`), each advance asks the emulator to go
+        on past the polls before the router's next change by itself (``until-change``): the
+        polls left are the ones that could see something new, at the times they would have
+        had.  Most of a wait's polls would see nothing new (a reboot's FPCs take minutes).
 
         Raises WaitTimeoutError (with the last falsy value seen), and whatever ``predicate``
         or the clock raises.
@@ -254,4 +276,5 @@ class EmulatedClock(_PollingClock):
             elapsed = now - start
             if elapsed >= timeout:
                 raise WaitTimeoutError(what, timeout, value)
-            now = self._poll_advance(max(0.0, min(poll, timeout - elapsed)), what)
+            now = self._poll_advance(max(0.0, min(poll, timeout - elapsed)), what,
+                                     timeout - elapsed if state_only else None)

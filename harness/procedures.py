@@ -141,7 +141,8 @@ def wait_roles(router: DualRERouter, expected: Mapping[str, str], timeout: float
         return (views[0] or {}) if ok else {}
 
     label = what or ", ".join(f"{n} {s}" for n, s in expected.items())
-    result: dict[str, str] = router.clock.wait_until(seen, timeout, label, poll=5.0)
+    result: dict[str, str] = router.clock.wait_until(seen, timeout, label, poll=5.0,
+                                                     state_only=True)
     return result
 
 
@@ -181,10 +182,10 @@ def reboot_all(router: DualRERouter, timeout: float | None = None) -> float:
     for name in router.re_names:
         router.drop_session(name)
     router.clock.wait_until(lambda: not any(router.answers(n) for n in router.re_names),
-                            limit, "both REs to go down", poll=1.0)
+                            limit, "both REs to go down", poll=1.0, state_only=True)
     router.clock.wait_until(lambda: all(router.state.settled(n, one_master=False)
                                         for n in router.re_names),
-                            limit, "both REs to boot", poll=5.0)
+                            limit, "both REs to boot", poll=5.0, state_only=True)
     return router.clock.now() - t0
 
 

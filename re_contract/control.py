@@ -4,6 +4,9 @@ DESIGN.md "Time and faults": suites make time pass and faults happen over the wi
 an emulator-only XML namespace, accepted only from the control user::
 
     <advance-clock xmlns="urn:re-emulator:control:1"><seconds>300</seconds></advance-clock>
+    <advance-clock><seconds>5</seconds><until-change>200</until-change></advance-clock>
+                                         by 5 s steps until the router may have changed by
+                                         itself, 200 s at most (a wait's quiet polls skipped)
     <get-clock/>                         -> <clock><now>epoch</now></clock>
     <sever-link/> <restore-link/>        inter-RE keepalive link (fxp1/fxp2, em0/bcm0)
     <kill-process><re>re0</re><name>rpd</name></kill-process>
@@ -79,7 +82,7 @@ class ControlSignature:
 _RE = ("re",)
 #: Every control RPC with its signature.
 CONTROL_RPCS: Mapping[ControlRpc, ControlSignature] = MappingProxyType({
-    ControlRpc.ADVANCE_CLOCK: ControlSignature(("seconds",)),
+    ControlRpc.ADVANCE_CLOCK: ControlSignature(("seconds", "until-change")),
     ControlRpc.GET_CLOCK: ControlSignature(),
     ControlRpc.GET_STATE: ControlSignature(),
     ControlRpc.RESET_ROUTER: ControlSignature(),

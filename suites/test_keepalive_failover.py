@@ -63,7 +63,7 @@ def test_failover_after_keepalive_time(router: DualRERouter, config: ConfigChang
         router.clock.sleep(wait - 5, f"keepalive-time ({wait} s) minus 5 s")
         assert roles(router, via=backup)[backup] == "backup", "failover before keepalive-time"
         router.clock.wait_until(lambda: router.is_master(backup), 5 + CLAIM_SLACK,
-                                f"{backup} to claim mastership", poll=1.0)
+                                f"{backup} to claim mastership", poll=1.0, state_only=True)
         took = router.clock.now() - start
     finally:
         router.faults.make("restore_link")

@@ -85,7 +85,7 @@ def test_pfe_reinitialised_without_gres(router: DualRERouter, method: str) -> No
     assert not _online(fpc_states(router, new))
     router.clock.wait_until(lambda: _online(fpc_states(router, new)),
                             router.spec.timeouts.switchover, "FPCs online after PFE re-init",
-                            poll=5.0)
+                            poll=5.0, state_only=True)
 
 
 @pytest.mark.parametrize("gres", [False, True], ids=["no-gres", "gres"])
@@ -180,6 +180,6 @@ def test_hold_down_refuses_then_honours(router: DualRERouter) -> None:
     router.clock.sleep(remaining, "the 240 s switchover hold-down")
     # The router counts whole seconds on its own clock: allow a lab router's a few seconds.
     router.clock.wait_until(lambda: router.hold_down_remaining() == 0, 5,
-                            "the hold-down to be over", poll=1.0)
+                            "the hold-down to be over", poll=1.0, state_only=True)
     back = router.switchover("switch")
     assert back.master_after == first.master_before

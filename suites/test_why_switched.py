@@ -41,7 +41,8 @@ def test_release_with_unreachable_backup_falls_back(router: DualRERouter, logs: 
         with pytest.raises(HarnessError):
             router.switchover("release", timeout=60)
         router.clock.wait_until(lambda: router.is_master(master), 120,
-                                f"{master} to be master again after E_MAXTRY", poll=1.0)
+                                f"{master} to be master again after E_MAXTRY", poll=1.0,
+                                state_only=True)
         story = logs.since(master)
     finally:
         router.faults.make("restore_link")
@@ -67,7 +68,7 @@ def test_master_pulled_backup_takes_over(router: DualRERouter, logs: LogWatch) -
     router.faults.make("insert_re", master)
     router.clock.wait_until(lambda: router.answers(master) and roles(router, via=master)
                             .get(master) == "backup", router.spec.timeouts.reboot,
-                            f"{master} back as backup", poll=5.0)
+                            f"{master} back as backup", poll=5.0, state_only=True)
 
 
 def test_master_kernel_crash_backup_takes_over(router: DualRERouter, logs: LogWatch) -> None:

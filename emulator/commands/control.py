@@ -7,6 +7,7 @@ and faults": suites make time pass and faults happen over the wire, like everyth
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 from lxml import etree
@@ -49,14 +50,14 @@ def _slot(model: RouterModel, args: Mapping[str, str]) -> int:
     return int(name[2:])
 
 
-def _seconds(args: Mapping[str, str]) -> float:
+def _seconds(args: Mapping[str, str], name: str = "seconds") -> float:
     try:
-        value = float(args.get("seconds", ""))
+        value = float(args.get(name, ""))
     except ValueError:
         raise UnknownTargetError(
-            f"seconds: expected a number, got {args.get('seconds')!r}") from None
+            f"{name}: expected a number, got {args.get(name)!r}") from None
     if not 0 <= value <= MAX_ADVANCE:
-        raise UnknownTargetError(f"seconds: expected 0..{MAX_ADVANCE:.0f}, got {value}")
+        raise UnknownTargetError(f"{name}: expected 0..{MAX_ADVANCE:.0f}, got {value}")
     return value
 
 
@@ -94,7 +95,24 @@ def _done(effect: Callable[[], object]) -> ControlResult:
 
 
 def _advance(model: RouterModel, args: Mapping[str, str]) -> ControlResult:
-    model.clock.advance(_seconds(args))
+    """``advance-clock``: by ``seconds``; with ``until-change``, on by further steps of
+    ``seconds`` for as long as the router cannot have changed by itself, to at most
+    ``until-change`` seconds in all (a wait's polls at which nothing can have changed)."""
+    step = _seconds(args)
+    if "until-change" not in args:
+        model.clock.advance(step)
+        return ControlResult([_clock(model)])
+    within = _seconds(args, "until-change")
+    now = model.clock.now()
+    change = model.chassis.next_change()
+    if step <= 0 or within <= step:
+        span = step
+    elif change is None:
+        span = within
+    else:
+        # The first step that reaches the change (or the limit): the poll that would see it.
+        span = min(within, max(1, math.ceil((change - now) / step - 1e-9)) * step)
+    model.clock.advance_to(now + span)
     return ControlResult([_clock(model)])
 
 

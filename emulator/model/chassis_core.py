@@ -246,13 +246,35 @@ class ChassisCore:
 
     def hold_down_remaining(self) -> int:
         """Return the seconds left before a mastership switch is accepted (0 when ready)."""
+        ends = self._hold_down_ends()
+        if ends is None:
+            return 0
+        return max(0, int(ends - self.clock.now() + 0.999))
+
+    def _hold_down_ends(self) -> float | None:
+        """Return when the hold-down after the last mastership change or boot ends (None: no
+        RE runs and nothing switched)."""
         starts = [r.up_since for r in self.res.values() if r.alive]
         if self.last_switch is not None:
             starts.append(self.last_switch)
-        if not starts:
-            return 0
-        left = max(starts) + HOLD_DOWN - self.clock.now()
-        return max(0, int(left + 0.999))
+        return max(starts) + HOLD_DOWN if starts else None
+
+    def next_change(self) -> float | None:
+        """Return the next virtual time at which this chassis changes by itself, or None when
+        nothing will until it is told to: the next timer, or the next time a threshold that a
+        reply compares the clock with is passed (an FPC coming online, the backup's database
+        catching up, the hold-down ending).
+
+        Between now and then every reply reads the same discrete state; only continuous
+        readings (up-times, seconds left, time stamps) move.  ``advance-clock`` with
+        ``until-change`` relies on this to skip the polls of a wait that cannot see a change.
+        """
+        now = self.clock.now()
+        thresholds = [t for t in (*self.fpc_online_at.values(), self.backup_synced_at,
+                                  self._hold_down_ends()) if t is not None and now < t < math.inf]
+        timer = self.clock.next_deadline()
+        times = thresholds + ([] if timer is None else [timer])
+        return min(times) if times else None
 
     def uptime(self, slot: int) -> float:
         """Return the seconds RE ``slot`` has been up (0 when it is not running)."""

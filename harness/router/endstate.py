@@ -134,7 +134,9 @@ class EndStates:
     def wait(self, until: Until | None, predicate: Callable[[], T], what: str,
              poll: float | None = None) -> T:
         """Poll ``predicate`` (every ``poll`` seconds, default the :data:`POLL` of ``until``)
-        for what is left of the limit.
+        for what is left of the limit.  End states are discrete (roles, FPC and RE states,
+        readiness, log lines), so the wait is ``state_only``: the emulator's clock skips the
+        polls before the router's next change.
 
         Raises the EndStateTimeoutError of ``until`` (a plain WaitTimeoutError for None), and
         what ``predicate`` raises.
@@ -142,7 +144,7 @@ class EndStates:
         left = max(0.0, self.limit - self.elapsed())
         step = poll if poll is not None else POLL[until or Until.FORWARDING]
         try:
-            return self._clock.wait_until(predicate, left, what, poll=step)
+            return self._clock.wait_until(predicate, left, what, poll=step, state_only=True)
         except WaitTimeoutError as exc:
             if until is None or isinstance(exc, EndStateTimeoutError):
                 raise

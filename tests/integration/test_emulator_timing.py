@@ -7,6 +7,7 @@ harness polling the router would see it."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -217,3 +218,37 @@ def test_m20_gres_fails_over_after_4_seconds_of_keepalive_loss(
     assert lab.states()["re1"] == "backup"
     lab.advance(1)  # Juniper: "after 2 seconds (4 seconds on M20 routers)"
     assert lab.states()["re1"] == "claim"
+
+
+def _skip(lab: Lab, step: float, within: float) -> float:
+    """``advance-clock`` by ``step`` with ``until-change`` ``within``; return the new time."""
+    reply = lab.control("advance-clock", seconds=step, **{"until-change": within})
+    return float(reply.findtext(".//now") or 0)
+
+
+def test_advance_until_change_stops_only_at_the_polls_that_can_see_a_change(
+        served: Callable[..., Lab]) -> None:
+    lab = served("MX480")
+    t0 = lab.now()
+    lab.rpc("re0", SWITCH)
+    stops = []
+    while not fpcs_online(lab, "re1"):
+        stops.append(_skip(lab, 5, LIMIT - (lab.now() - t0)) - t0)
+        assert len(stops) < 10
+    # On the 5 s grid a poll every 5 s keeps; fewer stops than that poll (one per change:
+    # the resolution, each FPC's return); the last one is the poll that saw the FPCs back.
+    data = expected_data_plane("MX480")
+    assert all(s % 5 == 0 for s in stops) and stops[-1] == math.ceil(data / 5) * 5
+    assert len(stops) <= 4 < data / 5
+
+
+def test_advance_until_change_with_nothing_due_goes_to_its_limit_and_checks_its_numbers(
+        served: Callable[..., Lab]) -> None:
+    lab = served("MX480")
+    t0 = lab.now()
+    assert _skip(lab, 5, 120) == t0 + 120
+    assert _skip(lab, 5, 3) == t0 + 125  # a limit under one step: the step
+    request = (f'<advance-clock xmlns="{CONTROL_NS}"><seconds>5</seconds>'
+               "<until-change>soon</until-change></advance-clock>")
+    assert "until-change: expected a number" in lab.error(CONTROL, request)
+    assert lab.now() == t0 + 125

@@ -127,7 +127,8 @@ def test_port_that_never_answers(black_hole: int, op: str, emulated: bool) -> No
 
 # ------------------------------------------------------------------ killed mid-operation
 class KillingClock(EmulatedClock):
-    """The emulator's clock, except that the first sleep first kills the emulator."""
+    """The emulator's clock, except that the first advance (a sleep or a wait's poll) first
+    kills the emulator."""
 
     def __init__(self, rpc: Callable[[etree._Element], etree._Element],
                  kill: Callable[[], None]) -> None:
@@ -135,11 +136,11 @@ class KillingClock(EmulatedClock):
         self.kill = kill
         self.killed = False
 
-    def sleep(self, seconds: float, what: str = "") -> None:
+    def _advance(self, seconds: float, what: str, until_change: float | None = None) -> None:
         if not self.killed:
             self.killed = True
             self.kill()
-        super().sleep(seconds, what)
+        super()._advance(seconds, what, until_change)
 
 
 @pytest.fixture

@@ -342,3 +342,64 @@ def test_a_lone_master_that_reboots_resets_the_fpcs_it_left_even_with_gres(
     ready = M10I.master_ready_for(False) + M10I.fpc_boot + M10I.fpc_stagger
     ch.clock.advance(ready)
     assert fpcs(ch) == {0: True, 1: True}
+
+
+# --------------------------------------------------------------- next_change
+def signature(ch: Chassis) -> tuple[object, ...]:
+    """Everything discrete a reply shows: roles, FPCs, the backup's synchronisation, whether
+    the hold-down is over, the link, and every mastership log line."""
+    return (states(ch), fpcs(ch), ch.backup_synced(), ch.hold_down_remaining() == 0,
+            ch.link_up, tuple(len(ch.re(s).log.lines()) for s in ch.res))
+
+
+def quiet_until_next_change(ch: Chassis, span: float, step: float = 0.25) -> int:
+    """Advance ``span`` seconds in ``step``s, checking that nothing discrete changes before
+    :meth:`next_change` said it would; return how many changes were seen."""
+    changes, end = 0, ch.clock.now() + span
+    while ch.clock.now() < end:
+        at, before = ch.next_change(), signature(ch)
+        quiet_until = end if at is None else min(at, end)
+        while ch.clock.now() + step < quiet_until:
+            ch.clock.advance(step)
+            assert signature(ch) == before, f"changed before next_change {at}"
+        ch.clock.advance_to(quiet_until)
+        changes += signature(ch) != before
+    return changes
+
+
+@pytest.mark.parametrize("settings", [None, GRES], ids=["plain", "gres"])
+def test_nothing_changes_before_next_change_through_switch_halt_reboot_and_keepalives(
+        settings: RedundancySettings | None) -> None:
+    ch = timed(settings)
+    assert ch.next_change() is None  # up for days: nothing due
+    ch.switchover(0, SWITCH)
+    assert quiet_until_next_change(ch, 400) >= 3  # resolution, FPCs back, backup synchronised
+    ch.halt(0, Scope.LOCAL)
+    quiet_until_next_change(ch, 60)
+    ch.power_on(0)
+    assert quiet_until_next_change(ch, 600) >= 2
+    ch.sever_link()
+    quiet_until_next_change(ch, 100)
+    ch.restore_link()
+    quiet_until_next_change(ch, 300)
+    assert ch.next_change() is None
+
+
+def test_next_change_names_each_threshold_a_reply_compares_the_clock_with() -> None:
+    ch = timed()
+    t0 = ch.clock.now()
+    ch.switchover(0, SWITCH)
+    assert ch.next_change() == t0 + 5  # the resolution's timer
+    ch.clock.advance(5)
+    # No timer is due now: the next changes are thresholds, the first FPC first (ready 25 s,
+    # boot 60 s), then the second FPC (8 s later), then the backup (90 s after ready).
+    assert ch.clock.next_deadline() is None
+    assert ch.next_change() == t0 + 5 + 25 + 60
+    ch.clock.advance_to(t0 + 90)
+    assert ch.next_change() == t0 + 98
+    ch.clock.advance_to(t0 + 98)
+    assert ch.next_change() == t0 + 5 + 25 + 90
+    ch.clock.advance_to(t0 + 120)
+    assert ch.next_change() == t0 + 5 + 240  # the hold-down after the switch
+    ch.clock.advance_to(t0 + 245)
+    assert ch.hold_down_remaining() == 0 and ch.next_change() is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 import pytest
 from lxml import etree
@@ -14,15 +15,26 @@ from re_contract.control import CONTROL_NS
 class FakeEmulator:
     """Answers get-clock and advance-clock like the emulator's control RPCs."""
 
-    def __init__(self) -> None:
+    def __init__(self, changes: tuple[float, ...] = ()) -> None:
         self.now = 1000.0
         self.calls: list[str] = []
+        #: Times the router changes by itself (what ``until-change`` stops at).
+        self.changes = changes
+        self.skips: list[tuple[float, float]] = []
 
     def __call__(self, el: etree._Element) -> etree._Element:
         tag = etree.QName(el).localname
         self.calls.append(tag)
         if tag == "advance-clock":
-            self.now += float(el.findtext(f"{{{CONTROL_NS}}}seconds") or 0)
+            step = float(el.findtext(f"{{{CONTROL_NS}}}seconds") or 0)
+            within = el.findtext(f"{{{CONTROL_NS}}}until-change")
+            span = step
+            if within is not None:
+                self.skips.append((step, float(within)))
+                due = [c for c in self.changes if c > self.now]
+                steps = math.ceil((min(due) - self.now) / step) if due else math.inf
+                span = min(float(within), max(1, steps) * step)
+            self.now += span
         return etree.fromstring(f"<rpc-reply><clock><now>{self.now}</now></clock></rpc-reply>")
 
 
@@ -128,3 +140,36 @@ def test_emulated_a_predicate_that_sleeps_reads_the_clock_again() -> None:
 
     assert clock.wait_until(sleeps, 100, "once", poll=10) is True
     assert seen == [1003.0] and emu.calls == ["get-clock", "advance-clock", "get-clock"]
+
+
+def test_emulated_state_only_wait_skips_to_the_poll_that_sees_the_next_change() -> None:
+    emu = FakeEmulator(changes=(1042.0,))
+    clock = EmulatedClock(emu)
+    seen: list[float] = []
+    assert clock.wait_until(lambda: seen.append(clock.now()) or emu.now >= 1042, 100,
+                            "a change at 1042", poll=10, state_only=True) is True
+    # Polled at 1000, then at 1050: the poll every 10 s would have seen the change first.
+    assert seen == [1000.0, 1050.0]
+    assert emu.calls == ["get-clock", "advance-clock"] and emu.skips == [(10.0, 100.0)]
+
+
+def test_emulated_state_only_wait_with_nothing_due_polls_once_more_at_the_limit() -> None:
+    emu = FakeEmulator()
+    clock = EmulatedClock(emu)
+    with pytest.raises(WaitTimeoutError):
+        clock.wait_until(lambda: False, 25, "never", poll=10, state_only=True)
+    assert emu.now == 1025.0 and emu.calls == ["get-clock", "advance-clock"]
+
+
+def test_emulated_wait_skips_nothing_unless_state_only() -> None:
+    emu = FakeEmulator(changes=(1042.0,))
+    clock = EmulatedClock(emu)
+    assert clock.wait_until(lambda: emu.now >= 1042, 100, "plain", poll=10) is True
+    assert emu.now == 1050.0 and emu.calls.count("advance-clock") == 5 and emu.skips == []
+
+
+def test_lab_wait_until_accepts_state_only_and_polls_as_ever() -> None:
+    clock = LabClock(io.StringIO())
+    calls: list[int] = []
+    assert clock.wait_until(lambda: calls.append(1) or len(calls) == 3, 5, "three polls",
+                            poll=0.001, state_only=True) is True

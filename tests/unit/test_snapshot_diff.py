@@ -282,7 +282,8 @@ class VirtualClock:
         self.slept.append(seconds)
         self.t += seconds
 
-    def wait_until(self, predicate: Any, timeout: float, what: str, poll: float = 1.0) -> Any:
+    def wait_until(self, predicate: Any, timeout: float, what: str, poll: float = 1.0,
+                   *, state_only: bool = False) -> Any:
         raise AssertionError("not used")
 
 
