@@ -189,6 +189,25 @@ class PromptSSHSession(nc_transport.SSHSession):  # type: ignore[misc]
         with self._waiters_lock:
             self._waiters.pop(waiter.message_id, None)
 
+    def close(self) -> None:
+        """Close the SSH connection and end its threads (ncclient's ``close-session`` calls
+        this too, once the reply is in).
+
+        The socket is shut first.  Once open it has no timeout (:func:`open_manager`), so
+        paramiko's transport thread blocks in ``recv()``, which closing the socket from another
+        thread does not wake on Linux: the thread went on holding the socket, and the TCP
+        connection stayed open on the router (against its ``connection-limit``) until the
+        process ended.  A shutdown ends that read at once, as any end of input does.
+        """
+        transport = getattr(self, "_transport", None)
+        sock = getattr(transport, "sock", None)
+        if isinstance(sock, socket.socket):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # not connected, or shut already
+                pass
+        super().close()
+
     def _transport_read(self) -> bytes:
         """Return what the channel holds, up to :data:`READ_SIZE` bytes (ncclient: 4 KiB)."""
         data: bytes = self._channel.recv(READ_SIZE)

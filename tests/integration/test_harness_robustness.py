@@ -5,6 +5,7 @@ timeout plus 2 s (issue 4, "Done when").  ``elapsed < limit + 2`` is a correctne
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -215,3 +216,25 @@ def test_emulator_that_stops_answering_mid_session(
     router.clock.now()
     with server.hold("r1"):
         _raises_in_time(router, op)
+
+
+# ------------------------------------------------------------------ closing leaves nothing
+def test_a_closed_session_leaves_no_connection_on_the_router_and_no_thread(
+        served: tuple[EmulatorServer, DualRERouter]) -> None:
+    """Each close ends the TCP connection: a router counts open connections against its
+    ``connection-limit`` (Junos default 75), so a long run that leaked one per reconnect would
+    be refused.  The socket has no timeout once open; a close that did not shut it left
+    paramiko's transport thread blocked in ``recv()``, holding the connection."""
+    server, router = served
+    router.status(via="re0")  # the emulator's own threads started (its executor's)
+    router.drop_session("re0")
+    before = server.census().connections
+    threads = threading.active_count()
+    for _ in range(12):
+        router.status(via="re0")
+        router.drop_session("re0")
+    deadline = time.monotonic() + 10
+    while server.census().connections > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.census().connections == before
+    assert threading.active_count() <= threads
