@@ -42,6 +42,7 @@ from emulator.netconf import JUNOS_CAPABILITIES
 from emulator.runtime import RouterRuntime
 from emulator.session_glue import NetconfFace
 from emulator.ssh import (
+    JUNOS_KEX_ALGS,
     ChannelFace,
     ChannelLink,
     ConnectionPolicy,
@@ -446,7 +447,8 @@ class EmulatorServer:
         if options is None:
             options = self._ssh_options[runtime.limits.login_grace] = (
                 asyncssh.SSHServerConnectionOptions(
-                    server_host_keys=[self.host_key], encoding=None, line_editor=False,
+                    server_host_keys=[self.host_key], kex_algs=list(JUNOS_KEX_ALGS),
+                    encoding=None, line_editor=False,
                     login_timeout=runtime.limits.login_grace, allow_scp=False,
                     agent_forwarding=False, x11_forwarding=False,
                     server_factory=lambda: ConnectionPolicy(self._listeners, self.errors,

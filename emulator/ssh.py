@@ -37,6 +37,7 @@ __all__ = [
     "Refusal",
     "Terminal",
     "User",
+    "JUNOS_KEX_ALGS",
     "make_host_key",
 ]
 
@@ -73,6 +74,19 @@ class Terminal:
     term: str | None = None
     width: int = 80
     height: int = 24
+
+
+#: The key exchange methods a Junos sshd offers by default (``system services ssh
+#: key-exchange`` takes these: curve25519-sha256, ecdh-sha2-nistp256/384/521,
+#: group-exchange-sha2, group-exchange-sha1, dh-group14-sha1, dh-group1-sha1; CIS Juniper OS
+#: benchmark), in OpenSSH's order: no post-quantum hybrid (mlkem768x25519-sha256,
+#: sntrup761x25519-sha512), which asyncssh would offer first.
+JUNOS_KEX_ALGS = (
+    "curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp256",
+    "ecdh-sha2-nistp384", "ecdh-sha2-nistp521", "diffie-hellman-group-exchange-sha256",
+    "diffie-hellman-group14-sha1", "diffie-hellman-group-exchange-sha1",
+    "diffie-hellman-group1-sha1",
+)
 
 
 def make_host_key() -> asyncssh.SSHKey:

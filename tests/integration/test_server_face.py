@@ -6,17 +6,19 @@ happens quickly)."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from collections.abc import Callable, Iterator
 
+import asyncssh
 import paramiko
 import pytest
 
 from emulator.limits import DEFAULT_LIMITS, Limits
 from emulator.model.router import RouterModel, RouterParams
 from emulator.server import CONTROL, EmulatorServer, RouterEntry, TimeMode
-from emulator.ssh import User
+from emulator.ssh import JUNOS_KEX_ALGS, User
 from tests.integration.test_emulator_lab import NC, Netconf
 
 _IDS = itertools.count(1)
@@ -204,3 +206,35 @@ def _connects(host: str, port: int) -> bool:
         return False
     client.close()
     return True
+
+
+async def _kex_with(host: str, port: int, alg: str) -> None:
+    """Log in offering only key exchange ``alg`` and run a command-less NETCONF check.
+    Raises asyncssh.KeyExchangeFailed when the server does not offer ``alg``."""
+    async with asyncssh.connect(host, port, username="lab", password="lab123",
+                                known_hosts=None, kex_algs=[alg], connect_timeout=10) as conn:
+        async with conn.create_process(subsystem="netconf", encoding=None) as proc:
+            assert b"<hello" in await asyncio.wait_for(proc.stdout.read(200), 10)
+
+
+@pytest.mark.filterwarnings("ignore:Diffie-Hellman over finite fields")
+@pytest.mark.parametrize("alg", JUNOS_KEX_ALGS)
+def test_the_key_exchange_methods_a_junos_sshd_offers_are_accepted(alg: str) -> None:
+    server, eps = serve()
+    try:
+        asyncio.run(_kex_with(*eps["re0"], alg))
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("alg", ["mlkem768x25519-sha256", "sntrup761x25519-sha512@openssh.com",
+                                 "curve448-sha512", "diffie-hellman-group16-sha512"])
+def test_key_exchange_methods_junos_does_not_offer_are_refused(alg: str) -> None:
+    if alg.encode() not in asyncssh.kex.get_kex_algs():
+        pytest.skip(f"this asyncssh cannot offer {alg}")
+    server, eps = serve()
+    try:
+        with pytest.raises(asyncssh.KeyExchangeFailed):
+            asyncio.run(_kex_with(*eps["re0"], alg))
+    finally:
+        server.stop()
