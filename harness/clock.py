@@ -44,6 +44,12 @@ class RouterClock(Protocol):
     def sleep(self, seconds: float, what: str = "") -> None:
         """Let ``seconds`` of router time pass."""
 
+    def pause(self, seconds: float, what: str = "") -> bool:
+        """Let ``seconds`` of router time pass, as :meth:`sleep`; return False only when the
+        router certainly did not change by itself meanwhile (the emulator knows; a wall clock
+        cannot, and returns True): then every reply reads as before, but for continuous
+        readings such as up-times."""
+
     def wait_until(self, predicate: Callable[[], T], timeout: float, what: str,
                    poll: float = 1.0, *, state_only: bool = False) -> T:
         """Return the first truthy value of ``predicate()`` within ``timeout`` router seconds.
@@ -70,6 +76,11 @@ class _PollingClock:
 
     def _poll_sleep(self, seconds: float, what: str) -> None:
         self.sleep(seconds, what)
+
+    def pause(self, seconds: float, what: str = "") -> bool:
+        """Sleep ``seconds``; return True: without the router's word, it may have changed."""
+        self.sleep(seconds, what)
+        return True
 
     def _progress(self, what: str, elapsed: float, limit: float) -> None:
         """Report a poll of a wait (no-op here)."""
@@ -210,6 +221,8 @@ class EmulatedClock(_PollingClock):
         self._poll_time: float | None = None
         #: The time the last ``advance-clock`` reply reported (None: none since asked).
         self._advanced_to: float | None = None
+        #: Whether the router changed by itself during the last advance (None: not told).
+        self._changed: bool | None = None
 
     def now(self) -> float:
         """Return the router's virtual time: one ``get-clock`` control RPC, or none inside a
@@ -224,6 +237,13 @@ class EmulatedClock(_PollingClock):
         """Advance the virtual clock by ``seconds`` (one ``advance-clock`` control RPC)."""
         self._advance(seconds, what)
 
+    def pause(self, seconds: float, what: str = "") -> bool:
+        """Advance the virtual clock by ``seconds``; return the reply's ``<changed>``: False
+        when no timer fired and no threshold was passed on the way (True when not told)."""
+        self._changed = None
+        self._advance(seconds, what)
+        return self._changed is not False
+
     def _advance(self, seconds: float, what: str, until_change: float | None = None) -> None:
         """Advance the virtual clock by ``seconds``; with ``until_change``, on by further steps
         of ``seconds`` while the router cannot change by itself, to at most ``until_change``
@@ -236,6 +256,8 @@ class EmulatedClock(_PollingClock):
             reply = self._rpc(control_request(ControlRpc.ADVANCE_CLOCK,
                                               seconds=f"{seconds:.3f}", **extra))
             self._advanced_to = float(reply.findtext(".//now") or 0)
+            changed = reply.findtext(".//changed")
+            self._changed = None if changed is None else changed == "true"
 
     def _poll_advance(self, seconds: float, what: str, until_change: float | None) -> float:
         """Advance between two polls; return the time the advance's reply reported, or ask

@@ -4,6 +4,8 @@ DESIGN.md "Time and faults": suites make time pass and faults happen over the wi
 an emulator-only XML namespace, accepted only from the control user::
 
     <advance-clock xmlns="urn:re-emulator:control:1"><seconds>300</seconds></advance-clock>
+                                         -> <clock><now>epoch</now><changed>false</changed>
+                                         (changed: whether the router changed by itself)
     <advance-clock><seconds>5</seconds><until-change>200</until-change></advance-clock>
                                          by 5 s steps until the router may have changed by
                                          itself, 200 s at most (a wait's quiet polls skipped)

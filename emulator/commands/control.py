@@ -97,15 +97,16 @@ def _done(effect: Callable[[], object]) -> ControlResult:
 def _advance(model: RouterModel, args: Mapping[str, str]) -> ControlResult:
     """``advance-clock``: by ``seconds``; with ``until-change``, on by further steps of
     ``seconds`` for as long as the router cannot have changed by itself, to at most
-    ``until-change`` seconds in all (a wait's polls at which nothing can have changed)."""
+    ``until-change`` seconds in all (a wait's polls at which nothing can have changed).
+
+    The reply's ``<changed>`` tells whether the router changed by itself on the way (a timer
+    fired or a threshold was passed): ``false`` means every reply reads as before, but for
+    continuous readings."""
     step = _seconds(args)
-    if "until-change" not in args:
-        model.clock.advance(step)
-        return ControlResult([_clock(model)])
-    within = _seconds(args, "until-change")
+    within = _seconds(args, "until-change") if "until-change" in args else None
     now = model.clock.now()
     change = model.chassis.next_change()
-    if step <= 0 or within <= step:
+    if within is None or step <= 0 or within <= step:
         span = step
     elif change is None:
         span = within
@@ -113,7 +114,10 @@ def _advance(model: RouterModel, args: Mapping[str, str]) -> ControlResult:
         # The first step that reaches the change (or the limit): the poll that would see it.
         span = min(within, max(1, math.ceil((change - now) / step - 1e-9)) * step)
     model.clock.advance_to(now + span)
-    return ControlResult([_clock(model)])
+    clock = _clock(model)
+    changed = etree.SubElement(clock, f"{{{CONTROL_NS}}}changed")
+    changed.text = "true" if change is not None and change <= now + span else "false"
+    return ControlResult([clock])
 
 
 def _actions(model: RouterModel, args: Mapping[str, str]

@@ -62,8 +62,8 @@ def settled_diff(take: Taker, clock: RouterClock, pre: Snapshot, plan: SnapshotP
     rules; ``restarted``: the REs the test restarted, as :func:`diff`); while settling items
     differ unexpectedly and less than ``settle`` router seconds have passed, wait (``poll``
     router seconds, then twice as long each time, at most :data:`MAX_POLL`) and read the
-    settling items again.  Return the last snapshot and its
-    diff.
+    settling items again, unless the clock tells that the router did not change meanwhile
+    (:meth:`RouterClock.pause`).  Return the last snapshot and its diff.
 
     Raises ValueError for a bad rule in ``expect``, and the clock's errors.
     """
@@ -75,7 +75,11 @@ def settled_diff(take: Taker, clock: RouterClock, pre: Snapshot, plan: SnapshotP
     while _waiting(found, plan) and (left := settle - (clock.now() - start)) > 0:
         log.info("%s: %d settling change(s); reading them again in %.0f s", pre.router,
                  len(found.unexpected), min(wait, left))
-        clock.sleep(min(wait, left), f"{pre.router} to settle before the post snapshot")
+        if not clock.pause(min(wait, left), f"{pre.router} to settle before the post snapshot"):
+            # The router did not change meanwhile (the emulator says so): a new reading
+            # would judge the same; the next one may not.
+            wait = min(wait * 2, MAX_POLL)
+            continue
         post = _refreshed(post, take(name, again))
         found = diff(pre, post, expect, rules=plan.rules, restarted=restarted)
         wait = min(wait * 2, MAX_POLL)

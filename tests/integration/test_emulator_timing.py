@@ -252,3 +252,22 @@ def test_advance_until_change_with_nothing_due_goes_to_its_limit_and_checks_its_
                "<until-change>soon</until-change></advance-clock>")
     assert "until-change: expected a number" in lab.error(CONTROL, request)
     assert lab.now() == t0 + 125
+
+
+def test_advance_clock_tells_whether_the_router_changed_by_itself_on_the_way(
+        served: Callable[..., Lab]) -> None:
+    lab = served("MX480")
+    t = get_platform("MX480").timing
+
+    def changed(seconds: float) -> str:
+        return str(lab.control("advance-clock", seconds=seconds).findtext(".//changed"))
+
+    assert changed(600) == "false"  # up for days: nothing due
+    lab.rpc("re0", SWITCH)
+    assert changed(t.resolution - 1) == "false" and lab.states()["re1"] == "backup"
+    assert changed(1) == "true" and lab.states()["re1"] == "master"
+    # Then thresholds, no timers: the backup synchronised, then the first FPC back.
+    synced = t.master_ready + t.backup_sync_switchover
+    assert changed(synced - 1) == "false" and changed(1) == "true"
+    assert changed(t.fpc_boot - t.backup_sync_switchover - 1) == "false"
+    assert not fpcs_online(lab, "re1") and changed(1) == "true"

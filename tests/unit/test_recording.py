@@ -186,6 +186,10 @@ class StepClock:
     def sleep(self, seconds: float, what: str = "") -> None:
         self.t += seconds
 
+    def pause(self, seconds: float, what: str = "") -> bool:
+        self.sleep(seconds, what)
+        return True
+
     def wait_until(self, predicate: Any, timeout: float, what: str, poll: float = 1.0,
                    *, state_only: bool = False) -> Any:
         raise AssertionError("a recording clock polls through its own now and sleep")

@@ -272,8 +272,12 @@ def test_a_plan_adds_replaces_or_drops_the_builtin_items() -> None:
 
 # ------------------------------------------------------------------------------ settling
 class VirtualClock:
-    def __init__(self) -> None:
+    """Router time moved by sleeps; ``changes``: the times the router changes by itself, when
+    the clock knows them (None: it cannot tell, as a wall clock)."""
+
+    def __init__(self, changes: tuple[float, ...] | None = None) -> None:
         self.t, self.slept = T0 + 300, []
+        self.changes = changes
 
     def now(self) -> float:
         return self.t
@@ -281,6 +285,11 @@ class VirtualClock:
     def sleep(self, seconds: float, what: str = "") -> None:
         self.slept.append(seconds)
         self.t += seconds
+
+    def pause(self, seconds: float, what: str = "") -> bool:
+        before = self.t
+        self.sleep(seconds, what)
+        return self.changes is None or any(before < c <= self.t for c in self.changes)
 
     def wait_until(self, predicate: Any, timeout: float, what: str, poll: float = 1.0,
                    *, state_only: bool = False) -> Any:
@@ -309,3 +318,23 @@ def test_the_post_snapshot_reads_settling_items_again_until_they_settle() -> Non
     clock = VirtualClock()  # again, with too short a limit: the FPCs are not back by then
     gave_up = settled_diff(take, clock, pre, plan, settle=12)[1]
     assert [c.item for c in gave_up.unexpected] == ["fpc", "fpc"]
+
+
+def test_the_post_snapshot_skips_the_readings_a_quiet_router_would_answer_alike() -> None:
+    from harness.snapshots.settle import settled_diff
+
+    # The router's one change: the FPCs back 30 s after the first reading.
+    clock, asked = VirtualClock(changes=(T0 + 330,)), []
+
+    def take(name: str, plan: SnapshotPlan) -> Snapshot:
+        asked.append(clock.t)
+        online = clock.t >= T0 + 330
+        return snap(name, "re1", at=clock.t, uptime=int(529200 + clock.t - T0),
+                    log=LOG + SWITCH_LOG, fpc="Online" if online else "Offline", fpc_up=5)
+
+    pre = snap("pre", "re0")
+    post, found = settled_diff(take, clock, pre, SnapshotPlan(pre.items), settle=600)
+    assert found.clean, found.explain()
+    # Same waits as ever (5, 10, 20 s), but read again only after the change: at +35 s.
+    assert clock.slept == [5.0, 10.0, 20.0] and asked == [T0 + 300, T0 + 335]
+    assert post.finished == T0 + 336  # the reading at +35 s (snap() takes 1 s)
