@@ -66,6 +66,10 @@ class Chassis(Election):
                 self._at = booted + 60 + slot
                 self._boot_complete(slot)
         self._at = None
+        if self.master_slot() is None:
+            # No RE took mastership at boot (both configured backup): none brought the FPCs
+            # up, and the first RE to become master resets them, however it gets there.
+            self._pfe_lost()
 
     def _targets(self, slot: int, scope: Scope) -> list[int]:
         if scope is Scope.LOCAL:

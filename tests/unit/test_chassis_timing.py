@@ -403,3 +403,20 @@ def test_next_change_names_each_threshold_a_reply_compares_the_clock_with() -> N
     assert ch.next_change() == t0 + 5 + 240  # the hold-down after the switch
     ch.clock.advance_to(t0 + 245)
     assert ch.hold_down_remaining() == 0 and ch.next_change() is None
+
+
+def test_the_first_master_of_two_backups_resets_the_fpcs_no_master_ever_brought_up() -> None:
+    # Both configured backup: no master at boot, so no RE brought the FPCs up.  RE0 halted,
+    # RE1 pulled, RE0 powered on: it boots into mastership (the other RE is not present) and
+    # the FPCs come up after it, one after another, as after any PFE reset.
+    ch = timed(BOTH_BACKUP)
+    assert ch.master_slot() is None and fpcs(ch) == {0: False, 1: False}
+    ch.halt(0, Scope.LOCAL)
+    ch.pull(1)
+    ch.power_on(0)
+    ch.clock.advance(ch.params.boot_time)
+    assert states(ch)[0] == "master" and ch.pfe_resets == 1 and fpcs(ch) == {0: False, 1: False}
+    ch.clock.advance(25 + 60)
+    assert fpcs(ch) == {0: True, 1: False}
+    ch.clock.advance(8)
+    assert fpcs(ch) == {0: True, 1: True}
