@@ -24,6 +24,7 @@ from emulator.commands.filesystem import (
     FileKind,
     FileSystem,
     date_format,
+    file_bytes,
     file_system,
     home_of,
 )
@@ -70,7 +71,7 @@ def resolve_path(path: str, home: str) -> str:
 
 def read_file(model: RouterModel, slot: int, path: str) -> bytes | None:
     """Return the contents of ``path`` on RE ``slot`` (live files included), or None."""
-    return file_system(model, model.chassis.re(slot), "root").read(path)
+    return file_bytes(model, model.chassis.re(slot), path)
 
 
 def listing_fs(ctx: CommandContext, slot: int) -> FileSystem:
@@ -173,7 +174,7 @@ def file_show(ctx: CommandContext, args: Args) -> Result:
     model = ctx.router
     slot, raw = _split_target(model, ctx, str(args.get("filename", "")))
     path = resolve_path(raw, home_of(ctx.user))
-    data = listing_fs(ctx, slot).read(path)
+    data = read_file(model, slot, path)
     if data is None:
         raise UnknownTargetError(f"could not resolve file: {raw}")
     return Result([file_content(ctx, raw, data)], data.decode(errors="replace"))

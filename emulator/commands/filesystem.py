@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import posixpath
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -29,6 +29,7 @@ from emulator.model.routing_engine import RoutingEngine
 
 __all__ = [
     "BLOCK_SIZE",
+    "file_bytes",
     "FileEntry",
     "FileKind",
     "FileSystem",
@@ -221,18 +222,40 @@ def messages_log(model: RouterModel, r: RoutingEngine) -> str:
     return "".join(f"{syslog_stamp(at)}  {text}\n" for at, text in lines)
 
 
-def _live(model: RouterModel, r: RoutingEngine) -> dict[str, tuple[bytes, float]]:
-    """Return the live files of ``r``: path -> (bytes, modification time)."""
+def _committed(model: RouterModel, r: RoutingEngine) -> tuple[bytes, float]:
     db = model.configs[r.slot]
     last_commit = next(iter(db.history), None)
+    return db.committed_text().encode(), last_commit.time if last_commit else r.start_time
+
+
+def _mastership(model: RouterModel, r: RoutingEngine) -> tuple[bytes, float]:
     log_lines = r.log.lines()
-    return {
-        "/config/juniper.conf": (db.committed_text().encode(),
-                                 last_commit.time if last_commit else r.start_time),
-        "/var/log/mastership": (r.log.render().encode(),
-                                log_lines[-1].at if log_lines else r.start_time),
-        "/var/log/messages": (messages_log(model, r).encode(), model.clock.now()),
-    }
+    return r.log.render().encode(), log_lines[-1].at if log_lines else r.start_time
+
+
+def _messages(model: RouterModel, r: RoutingEngine) -> tuple[bytes, float]:
+    return messages_log(model, r).encode(), model.clock.now()
+
+
+#: The live files of an RE, rendered from the model when read: path -> (bytes, mtime).
+_LIVE: dict[str, Callable[[RouterModel, RoutingEngine], tuple[bytes, float]]] = {
+    "/config/juniper.conf": _committed,
+    "/var/log/mastership": _mastership,
+    "/var/log/messages": _messages,
+}
+
+
+def _live(model: RouterModel, r: RoutingEngine) -> dict[str, tuple[bytes, float]]:
+    """Return the live files of ``r``: path -> (bytes, modification time)."""
+    return {path: render(model, r) for path, render in _LIVE.items()}
+
+
+def file_bytes(model: RouterModel, r: RoutingEngine, path: str) -> bytes | None:
+    """Return the bytes of the file at ``path`` on ``r`` (a live file rendered now), None for
+    a directory or a missing file: ``file_system(...).read(path)`` without building the rest
+    (``show log mastership`` reads one file, not the configuration and every log)."""
+    live = _LIVE.get(path)
+    return live(model, r)[0] if live is not None else r.files.get(path)
 
 
 def file_system(model: RouterModel, r: RoutingEngine, user: str) -> FileSystem:

@@ -17,7 +17,7 @@ from lxml import etree
 
 from emulator.commands.chassis_cmds import not_master_answer
 from emulator.commands.context import CommandContext, Result
-from emulator.commands.files import file_content, file_list, listing_fs
+from emulator.commands.files import file_content, file_list, read_file
 from emulator.commands.xmlutil import output_element, sub
 from emulator.model.chassis import Scope, SwitchMethod, SwitchOutcome
 from emulator.model.errors import (
@@ -130,7 +130,7 @@ def get_log(ctx: CommandContext, args: Args) -> Result:
         # Junos: "show log" alone lists the log directory.
         return file_list(ctx, {"path": "/var/log/"})
     path = name if name.startswith("/") else f"/var/log/{name}"
-    data = listing_fs(ctx, ctx.slot).read(path)
+    data = read_file(ctx.router, ctx.slot, path)
     if data is None:
         raise UnknownTargetError(f"could not resolve file: {name}")
     return Result([file_content(ctx, path, data)], data.decode(errors="replace"))
