@@ -43,6 +43,10 @@ _XML_CHARS = re.compile("[\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*"
 #: requests use a handful of attributes and a few tens of levels; more is answered ``too-big``.
 MAX_ATTRIBUTES = 64
 MAX_DEPTH = 128
+#: No well-formed message shorter than this can pass either limit: more than
+#: :data:`MAX_ATTRIBUTES` attributes take at least 5 bytes each (`` a=""``), more than
+#: :data:`MAX_DEPTH` levels 7 each (``<a></a>``).  Most requests are shorter: no walk.
+_CANNOT_BE_OVERSIZED = min(5 * (MAX_ATTRIBUTES + 1), 7 * MAX_DEPTH + 4)
 
 
 def nc(local: str) -> str:
@@ -82,7 +86,7 @@ def classify(raw: bytes, parser: etree.XMLParser) -> Event:
         return _hello_event(root)
     if root is None or not is_base(root, "rpc"):
         return _malformed(raw, root)
-    return _rpc_event(root)
+    return _rpc_event(root, len(raw))
 
 
 def _parse(raw: bytes, parser: etree.XMLParser) -> etree._Element | None:
@@ -141,9 +145,10 @@ def _too_big(rpc: etree._Element, why: str) -> RpcRejected:
                                        message=f"request too big: {why}"))
 
 
-def _rpc_event(rpc: etree._Element) -> RpcReceived | RpcRejected | CloseRequested:
-    """Return the event of a well-formed ``<rpc>``: its one operation, or why it is refused."""
-    why = _oversized(rpc)
+def _rpc_event(rpc: etree._Element, size: int) -> RpcReceived | RpcRejected | CloseRequested:
+    """Return the event of a well-formed ``<rpc>`` of ``size`` bytes: its one operation, or
+    why it is refused."""
+    why = None if size < _CANNOT_BE_OVERSIZED else _oversized(rpc)
     if why is not None:
         return _too_big(rpc, why)
     # No message-id is accepted, as Junos accepts it: its <rpc> attributes are optional and

@@ -6,7 +6,9 @@ Most tests drive the pull-style core as the server face does (:class:`Driven`: e
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+import string
+from collections.abc import Callable, Iterator
 
 import pytest
 from lxml import etree
@@ -15,6 +17,7 @@ from ncclient.operations.rpc import RPCReply as NcRPCReply
 from ncclient.transport.session import HelloHandler, NetconfBase, SessionListener
 from ncclient.transport.ssh import SSHSession
 
+from emulator.netconf import messages
 from emulator.netconf.errors import (
     NETCONF_BASE_NS,
     ErrorSeverity,
@@ -594,3 +597,32 @@ def test_ncclient_parser_accepts_hello_with_preamble_and_replies(
     assert not error.ok
     assert error.error.tag == "operation-failed"
     assert error.error.message == "syntax error: get-bogus"
+
+
+# ------------------------------------------------------------------ oversized requests
+def _shortest_names() -> Iterator[str]:
+    """Distinct XML names, shortest first (a..z, A..Z, then two letters)."""
+    letters = string.ascii_letters
+    yield from letters
+    for first in letters:
+        for second in letters:
+            yield first + second
+
+
+@pytest.mark.parametrize("kind", ["attributes", "depth"])
+def test_requests_over_a_limit_are_refused_and_none_is_shorter_than_the_walks_bound(
+        kind: str) -> None:
+    # The shortest well-formed <rpc> over each limit: every shorter one skips the walk.
+    if kind == "attributes":
+        names = itertools.islice(_shortest_names(), messages.MAX_ATTRIBUTES + 1)
+        attrs = "".join(f' {n}=""' for n in names)
+        raw = f"<rpc{attrs}><get/></rpc>".encode()
+    else:
+        levels = messages.MAX_DEPTH  # the <rpc> is the first level
+        raw = b"<rpc>" + b"<a>" * (levels - 1) + b"<a/>" + b"</a>" * (levels - 1) + b"</rpc>"
+    assert len(raw) >= messages._CANNOT_BE_OVERSIZED
+    event = messages.classify(raw, messages.new_parser())
+    assert isinstance(event, RpcRejected) and event.error.tag is ErrorTag.TOO_BIG
+    one_less = messages.classify(raw.replace(b' a=""', b"", 1) if kind == "attributes"
+                                 else raw.replace(b"<a/>", b"", 1), messages.new_parser())
+    assert not (isinstance(one_less, RpcRejected) and one_less.error.tag is ErrorTag.TOO_BIG)
