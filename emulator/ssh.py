@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import asyncssh
+import asyncssh.packet
+from asyncssh.constants import MSG_IGNORE
 
 from emulator.incidents import ErrorLog
 from emulator.limits import Limits, login_delay
@@ -336,16 +338,37 @@ class _Cork(asyncio.Transport):
 class CorkedConnection(asyncssh.SSHServerConnection):
     """asyncssh's server connection, its packets of one turn of the loop sent together.
 
-    asyncssh puts an ``SSH_MSG_IGNORE`` packet before every encrypted packet past the key
-    exchange and writes each packet to the socket at once: two ``send()`` system calls for
-    every NETCONF reply, each waking the reader on loopback, close to half of the server's
-    CPU per RPC.  Corked, the pair (and replies to pipelined requests) leave in one.
+    asyncssh writes each packet to the socket at once, and put an ``SSH_MSG_IGNORE`` packet
+    before every encrypted packet past the key exchange: two ``send()`` system calls for every
+    NETCONF reply, each waking the reader on loopback, close to half of the server's CPU per
+    RPC.  Corked, the packets of one turn (replies to pipelined requests) leave in one; the
+    ``SSH_MSG_IGNORE`` is not sent (:meth:`send_packet`).
     """
+
+    #: True while asyncssh builds a packet (an ``SSH_MSG_IGNORE`` asked meanwhile is its own).
+    _building = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         if isinstance(transport, asyncio.Transport):
             transport = _Cork(transport)
         super().connection_made(transport)
+
+    def send_packet(self, pkttype: int, *args: bytes,
+                    handler: asyncssh.packet.SSHPacketLogger | None = None) -> None:
+        """Send a packet without the ``SSH_MSG_IGNORE`` asyncssh puts before each one.
+
+        That padding packet guards CBC ciphers against chosen-plaintext attacks on their
+        predictable IVs; no CBC cipher is offered here (asyncssh's defaults, as OpenSSH's and
+        Junos's sshd: chacha20-poly1305, AES-GCM, AES-CTR), and OpenSSH sends no such packet.
+        It cost an encryption, a MAC and a packet for every NETCONF reply.
+        """
+        if pkttype == MSG_IGNORE and self._building and b"-cbc" not in self._enc_alg_sc:
+            return
+        outer, self._building = self._building, True
+        try:
+            super().send_packet(pkttype, *args, handler=handler)
+        finally:
+            self._building = outer
 
 
 @dataclass(frozen=True, slots=True)

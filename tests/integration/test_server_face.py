@@ -238,3 +238,38 @@ def test_key_exchange_methods_junos_does_not_offer_are_refused(alg: str) -> None
             asyncio.run(_kex_with(*eps["re0"], alg))
     finally:
         server.stop()
+
+
+def test_replies_come_without_an_ignore_packet_before_each() -> None:
+    """asyncssh put an SSH_MSG_IGNORE before every packet (a guard for CBC ciphers, none of
+    which is offered); OpenSSH, Junos's sshd, sends none, and each cost the client a packet."""
+    server, eps = serve()
+    try:
+        client, transport = _transport(*eps["re0"])
+        seen: list[int] = []
+        packetizer = transport.packetizer
+        read = packetizer.read_message
+
+        def recorded() -> tuple[int, paramiko.Message]:
+            ptype, message = read()
+            seen.append(ptype)
+            return ptype, message
+
+        packetizer.read_message = recorded  # type: ignore[method-assign]
+        chan = transport.open_session()
+        chan.invoke_subsystem("netconf")
+        chan.settimeout(10)
+        chan.sendall(f'<hello xmlns="{NC}"><capabilities><capability>urn:ietf:params:netconf:'
+                     'base:1.0</capability></capabilities></hello>]]>]]>'.encode())
+        for i in range(5):
+            chan.sendall(f'<rpc message-id="{i}" xmlns="{NC}">{GET_RE}</rpc>]]>]]>'.encode())
+        data, more = b"", b"start"
+        while more and data.count(b"]]>]]>") < 6:  # the server's hello and five replies
+            more = chan.recv(65536)
+            data += more
+        client.close()
+        assert data.count(b"<route-engine-information") == 5
+    finally:
+        server.stop()
+    assert seen.count(paramiko.common.MSG_CHANNEL_DATA) >= 6
+    assert paramiko.common.MSG_IGNORE not in seen
