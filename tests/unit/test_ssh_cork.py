@@ -1,6 +1,6 @@
-"""The corked SSH connection: the packets one turn of the event loop writes (asyncssh's
-SSH_MSG_IGNORE and the data packet after it, replies to pipelined requests) leave in one
-socket write, in order; closing sends what is held first, aborting drops it."""
+"""The corked SSH connection: the packets one turn of the event loop writes (replies to
+pipelined requests, a reply and its channel's window adjustment) leave in one socket write,
+in order; closing sends what is held first, aborting drops it."""
 
 from __future__ import annotations
 
