@@ -46,7 +46,7 @@ from emulator.ssh import (
     ChannelFace,
     ChannelLink,
     ConnectionPolicy,
-    CorkedConnection,
+    EmulatorConnection,
     Listener,
     Offer,
     Refusal,
@@ -442,7 +442,8 @@ class EmulatorServer:
         # asyncssh.listen() would build (in an executor thread) SSH options of its own for each
         # listener: half a millisecond each, seconds for a fleet.  The options depend only on
         # the login grace, so they are built once per value and every listener's connections
-        # are asyncssh's own SSHServerConnection, as listen() makes them (corked: ssh.py).
+        # are asyncssh's own SSHServerConnection, as listen() makes them (less its SSH_MSG_IGNORE
+        # packets: ssh.py).
         options = self._ssh_options.get(runtime.limits.login_grace)
         if options is None:
             options = self._ssh_options[runtime.limits.login_grace] = (
@@ -455,7 +456,7 @@ class EmulatorServer:
                                                             self._connections)))
         loop = asyncio.get_running_loop()
         return await loop.create_server(
-            functools.partial(CorkedConnection, loop, options), sock=b.sock)
+            functools.partial(EmulatorConnection, loop, options), sock=b.sock)
 
     async def _shut(self, servers: list[asyncio.AbstractServer]) -> None:
         """Close listeners, sessions and connections; cancel whatever task is left."""
