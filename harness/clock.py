@@ -263,8 +263,7 @@ class EmulatedClock(_PollingClock):
         """Advance between two polls; return the time the advance's reply reported, or ask
         for it."""
         self._advanced_to = None
-        skip = until_change is not None and until_change > seconds
-        self._advance(seconds, what, until_change if skip else None)
+        self._advance(seconds, what, until_change)
         return self._advanced_to if self._advanced_to is not None else self.now()
 
     def wait_until(self, predicate: Callable[[], T], timeout: float, what: str,

@@ -204,7 +204,7 @@ def file_copy(ctx: CommandContext, args: Args) -> Result:
     model.require_file_copy(src_slot, dst_slot)
     home = home_of(ctx.user)
     src = resolve_path(src, home)
-    data = listing_fs(ctx, src_slot).read(src)
+    data = read_file(model, src_slot, src)
     if data is None:
         raise UnknownTargetError(f"could not resolve file: {src}")
     dst = resolve_path(dst, home)
