@@ -32,6 +32,7 @@ from emulator.commands.table import CommandContext
 from emulator.incidents import ErrorLog
 from emulator.limits import InputBudget, Limits
 from emulator.model.router import RouterModel
+from emulator.netconf.messages import RequestMemo
 from re_contract.listeners import CONTROL, MASTER
 
 __all__ = ["Link", "ReplyCache", "RouterRuntime", "SessionFace", "TerminalFace"]
@@ -137,7 +138,7 @@ class RouterRuntime:
     """The serving state of one router on the event loop."""
 
     def __init__(self, model: RouterModel, loop: asyncio.AbstractEventLoop, *, real_time: bool,
-                 errors: ErrorLog, limits: Limits) -> None:
+                 errors: ErrorLog, limits: Limits, requests: RequestMemo | None = None) -> None:
         self.model = model
         self.loop = loop
         self.errors = errors
@@ -168,6 +169,8 @@ class RouterRuntime:
         self.version = 0
         #: Replies of read-only RPCs in this version (virtual time only).
         self.replies: ReplyCache | None = None if real_time else ReplyCache()
+        #: Requests classified before, by their text (the server's routers share one).
+        self.requests = RequestMemo() if requests is None else requests
 
     @property
     def name(self) -> str:

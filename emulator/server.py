@@ -39,6 +39,7 @@ from emulator.model.clock import DEFAULT_EPOCH, VirtualClock
 from emulator.model.mlog import MastershipLog
 from emulator.model.router import RouterModel, RouterParams
 from emulator.netconf import JUNOS_CAPABILITIES
+from emulator.netconf.messages import RequestMemo
 from emulator.runtime import RouterRuntime
 from emulator.session_glue import NetconfFace
 from emulator.ssh import (
@@ -403,13 +404,14 @@ class EmulatorServer:
         loop = asyncio.get_running_loop()
         self._stopping = asyncio.Event()
         servers: list[asyncio.AbstractServer] = []
+        requests = RequestMemo()  # parsing depends on the bytes alone: one for every router
         try:
             for entry in self.routers:
                 assert entry.model is not None
                 limits = entry.limits or self.limits
                 self._runtimes[entry.params.name] = RouterRuntime(
                     entry.model, loop, real_time=self.time_mode == TimeMode.REAL,
-                    errors=self.errors, limits=limits)
+                    errors=self.errors, limits=limits, requests=requests)
                 self._rates[entry.params.name] = RateWindow(limits.rate_limit, loop.time)
                 if self.state is not None:
                     self._runtimes[entry.params.name].persist = self._persister(

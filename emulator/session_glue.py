@@ -58,7 +58,8 @@ class NetconfFace(Face):
         self.core = NetconfSession(session_id, capabilities=capabilities,
                                    reply_nsmap={"junos": junos_ns(version)},
                                    hello_preamble=f"<!-- user {user.name}, class super-user -->",
-                                   max_message_size=runtime.limits.max_message_size)
+                                   max_message_size=runtime.limits.max_message_size,
+                                   memo=runtime.requests)
         self._hello_timer: asyncio.TimerHandle | None = None
         #: What a kept reply of this session depends on besides the request (and the state).
         self._reply_scope = (slot, user.name, user.control, self.core.reply_namespaces)
@@ -149,11 +150,13 @@ class NetconfFace(Face):
         the router's answer, kept when its row only reads."""
         cache = self.runtime.replies
         if cache is None or not self.core.takes_document(event):
-            return self.core.reply(event, self._dispatch(event.operation)[0])
-        key = (self._reply_scope, etree.tostring(event.operation, with_tail=False))
+            return self.core.reply(event, self._dispatch(event.own_operation())[0])
+        request = (("template", event.template) if event.template is not None
+                   else ("operation", etree.tostring(event.operation, with_tail=False)))
+        key = (self._reply_scope, request)
         document = cache.get(self.runtime.version, key)
         if document is None:
-            reply, read_only = self._dispatch(event.operation)
+            reply, read_only = self._dispatch(event.own_operation())
             document = self.core.document(reply)
             if read_only:
                 cache.put(self.runtime.version, key, document)

@@ -9,6 +9,7 @@ table (the shape of h11's ``_state.py``).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -53,11 +54,27 @@ class RpcReceived:
     """An ``<rpc>`` with one operation: the caller dispatches ``operation``.
 
     ``attributes`` are the ``<rpc>`` attributes (message-id, when the client sent one), echoed
-    on the reply (RFC 6241 section 4.2).
+    on the reply (RFC 6241 section 4.2).  ``template``, when set, is the request's bytes with
+    the message-id's value cut out (:class:`~emulator.netconf.messages.RequestMemo`): two
+    requests with the same template ask the same thing, and share one ``operation`` tree, to
+    be read only; :meth:`own_operation` returns one to change.
     """
 
     attributes: Mapping[str, str]
     operation: etree._Element
+    template: bytes | None = None
+
+    def own_operation(self) -> etree._Element:
+        """Return ``operation``, copied (in a copy of its ``<rpc>``, so that the namespaces
+        the request declared stay in scope) when requests of one template share it."""
+        if self.template is None:
+            return self.operation
+        rpc = self.operation.getparent()
+        if rpc is None:
+            return copy.deepcopy(self.operation)
+        rpc = copy.deepcopy(rpc)
+        rpc.attrib.update(self.attributes)
+        return next(rpc.iterchildren(tag=etree.Element))
 
 
 @dataclass(frozen=True, slots=True)

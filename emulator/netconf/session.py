@@ -38,7 +38,7 @@ from emulator.netconf.events import (
     next_state,
 )
 from emulator.netconf.framing import DEFAULT_MAX_MESSAGE_SIZE, FramingMode, ReceiveBuffer, encode
-from emulator.netconf.messages import BASE_1_0, BASE_1_1, classify, new_parser
+from emulator.netconf.messages import BASE_1_0, BASE_1_1, RequestMemo, classify, new_parser
 from emulator.netconf.render import (
     nsmap_with,
     plain_attributes,
@@ -94,8 +94,12 @@ class NetconfSession:
         reply_nsmap: Mapping[str | None, str] | None = None,
         hello_preamble: str | None = None,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+        memo: RequestMemo | None = None,
     ) -> None:
         """Create the session in AWAIT_HELLO.
+
+        ``memo``, when given, classifies each message (sessions of a server share one, so a
+        request another session sent is not parsed again).
 
         Raises ``ValueError`` if ``session_id`` is not in 1..4294967295 (RFC 6241 section 8.1),
         if ``reply_nsmap`` remaps the default namespace, or if ``hello_preamble`` cannot be an
@@ -109,6 +113,8 @@ class NetconfSession:
         self._preamble = preamble_comment(hello_preamble)
         self._buffer = ReceiveBuffer(FramingMode.EOM, max_message_size=max_message_size)
         self._parser = new_parser()  # one per session: lxml parsers are not shared safely
+        #: Classifies requests it has seen before without parsing them (shared by sessions).
+        self._classify = classify if memo is None else memo.classify
         self._state = SessionState.AWAIT_HELLO
         self._hello_sent = False
         self._eof = False
@@ -206,7 +212,7 @@ class NetconfSession:
                 return self._apply(PeerEOF()) if self._eof else None
             raw = raw.strip()
             if raw:  # blank between ]]>]]> markers (e.g. a trailing newline): not a message
-                return self._apply(classify(raw, self._parser))
+                return self._apply(self._classify(raw, self._parser))
         return None
 
     # -- replies in, bytes out --
