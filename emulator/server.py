@@ -54,6 +54,7 @@ from emulator.ssh import (
     Terminal,
     User,
     make_host_key,
+    use_keyed_hmac,
 )
 from emulator.state import StateDir
 from re_contract.listeners import CONTROL, MASTER, is_loopback
@@ -448,6 +449,7 @@ class EmulatorServer:
         # packets: ssh.py).
         options = self._ssh_options.get(runtime.limits.login_grace)
         if options is None:
+            use_keyed_hmac()
             options = self._ssh_options[runtime.limits.login_grace] = (
                 asyncssh.SSHServerConnectionOptions(
                     server_host_keys=[self.host_key], kex_algs=list(JUNOS_KEX_ALGS),

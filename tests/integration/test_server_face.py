@@ -240,6 +240,29 @@ def test_key_exchange_methods_junos_does_not_offer_are_refused(alg: str) -> None
         server.stop()
 
 
+@pytest.mark.parametrize("mac", ["hmac-sha2-256", "hmac-sha2-512", "hmac-sha1",
+                                 "hmac-sha2-256-etm@openssh.com"])
+def test_a_client_talks_netconf_over_each_hmac(mac: str) -> None:
+    """The emulator computes these MACs itself (ssh.KeyedHMAC); the client is asyncssh's own."""
+    async def talk(host: str, port: int) -> bytes:
+        async with asyncssh.connect(host, port, username="lab", password="lab123",
+                                    known_hosts=None, encryption_algs=["aes128-ctr"],
+                                    mac_algs=[mac], connect_timeout=10) as conn:
+            async with conn.create_process(subsystem="netconf", encoding=None) as proc:
+                await asyncio.wait_for(proc.stdout.readuntil(b"]]>]]>"), 10)
+                proc.stdin.write(f'<hello xmlns="{NC}"><capabilities><capability>urn:ietf:'
+                                 'params:netconf:base:1.0</capability></capabilities></hello>'
+                                 f']]>]]><rpc message-id="1" xmlns="{NC}">{GET_RE}</rpc>'
+                                 ']]>]]>'.encode())
+                return await asyncio.wait_for(proc.stdout.readuntil(b"]]>]]>"), 10)
+
+    server, eps = serve()
+    try:
+        assert b"<route-engine-information" in asyncio.run(talk(*eps["re0"]))
+    finally:
+        server.stop()
+
+
 def test_replies_come_without_an_ignore_packet_before_each() -> None:
     """asyncssh put an SSH_MSG_IGNORE before every packet (a guard for CBC ciphers, none of
     which is offered); OpenSSH, Junos's sshd, sends none, and each cost the client a packet."""
