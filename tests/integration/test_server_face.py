@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
+import struct
 import time
 from collections.abc import Callable, Iterator
 
@@ -227,14 +229,51 @@ def test_the_key_exchange_methods_a_junos_sshd_offers_are_accepted(alg: str) -> 
         server.stop()
 
 
+def _offered_kex_algs(host: str, port: int) -> list[str]:
+    """Return the key exchange methods of the server's SSH_MSG_KEXINIT (RFC 4253 section 7.1),
+    read off the wire before any key is agreed: what any client can negotiate."""
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(b"SSH-2.0-kexinit_reader\r\n")
+        data = b""
+        while data.count(b"\r\n") < 1 or len(data) < data.index(b"\r\n") + 6:
+            chunk = sock.recv(4096)
+            assert chunk, "the server closed before its KEXINIT"
+            data += chunk
+        packet = data[data.index(b"\r\n") + 2:]
+        length = struct.unpack(">I", packet[:4])[0]
+        while len(packet) < 4 + length:
+            chunk = sock.recv(4096)
+            assert chunk, "the server closed in its KEXINIT"
+            packet += chunk
+    payload = packet[5:4 + length]
+    assert payload[0] == 20  # SSH_MSG_KEXINIT, then a 16-byte cookie and the name-lists
+    size = struct.unpack(">I", payload[17:21])[0]
+    return payload[21:21 + size].decode().split(",")
+
+
+def test_the_server_offers_the_junos_key_exchange_methods_and_no_other() -> None:
+    server, eps = serve()
+    try:
+        offered = _offered_kex_algs(*eps["re0"])
+    finally:
+        server.stop()
+    # Markers in the list, as OpenSSH sends them too, are not methods: ext-info-s (RFC 8308)
+    # and kex-strict-s-v00@openssh.com (OpenSSH's PROTOCOL, the Terrapin fix).
+    markers = ("ext-info-", "kex-strict-")
+    assert [alg for alg in offered if not alg.startswith(markers)] == list(JUNOS_KEX_ALGS)
+
+
 @pytest.mark.parametrize("alg", ["mlkem768x25519-sha256", "mlkem768nistp256-sha256",
                                  "curve448-sha512", "diffie-hellman-group16-sha512"])
 def test_key_exchange_methods_junos_does_not_offer_are_refused(alg: str) -> None:
+    """The methods asyncssh would add; a client offering only one of them gets no session (the
+    server closes the connection: whether the client reads the disconnect first is a race)."""
     if alg.encode() not in asyncssh.kex.get_kex_algs():
         pytest.skip(f"this asyncssh cannot offer {alg}")
     server, eps = serve()
     try:
-        with pytest.raises(asyncssh.KeyExchangeFailed):
+        assert alg not in _offered_kex_algs(*eps["re0"])
+        with pytest.raises((asyncssh.KeyExchangeFailed, asyncssh.ConnectionLost)):
             asyncio.run(_kex_with(*eps["re0"], alg))
     finally:
         server.stop()
