@@ -12,7 +12,7 @@ send.  The session owns the hello exchange, the framing switch, the ``<rpc>`` en
     session.receive_data(data)
     while (event := session.next_event()) is not None:
         if isinstance(event, RpcReceived):
-            send(session.reply(event, dispatch(event.operation)))
+            send(session.reply(event, dispatch(event.own_operation())))
         elif isinstance(event, (RpcRejected, CloseRequested)):
             send(session.reply(event))
 """
