@@ -109,8 +109,9 @@ class KeyedHMAC(asyncssh.mac.MAC):
 
     asyncssh's ``_HMAC`` builds a Python ``hmac`` object and keys it again for every packet:
     a twentieth to a tenth of the server's CPU per NETCONF RPC (one packet out, the client's
-    one or two in; measured side by side).  This one copies the keyed state of ``cryptography``'s HMAC
-    instead.  The same bytes: a test checks every HMAC algorithm against ``hmac``.
+    one or two in; measured side by side).  This one copies the keyed state of
+    ``cryptography``'s HMAC instead.  The same bytes: a test checks every HMAC algorithm
+    against ``hmac``.
     """
 
     def __init__(self, key: bytes, hash_size: int,
